@@ -1,0 +1,88 @@
+// vigie-bench: speed figures for Documentation/Performance.md. Single-threaded; inputs are
+// loaded into memory first and only the work itself is timed. Prints a table, or JSON lines
+// with --json (the OpenCV side prints the same keys, see Benchmarks/opencv).
+import Foundation
+import Vigie
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// Runs `body` over and over for about `seconds`, returns (calls, elapsed).
+func timeRepeated(seconds: Double, _ body: () throws -> Void) rethrows -> (Int, Double) {
+    try body()  // warm up
+    var calls = 0
+    let start = now()
+    var elapsed = 0.0
+    repeat {
+        try body()
+        calls += 1
+        elapsed = now() - start
+    } while elapsed < seconds
+    return (calls, elapsed)
+}
+
+func jpegFiles(_ arguments: [String]) -> [String] {
+    arguments.flatMap { path -> [String] in
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return [] }
+        if !isDir.boolValue { return [path] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.filter { $0.lowercased().hasSuffix(".jpg") }.sorted().map { path + "/" + $0 }
+    }
+}
+
+func benchJPEG(_ arguments: [String], json: Bool, seconds: Double) throws {
+    let files = jpegFiles(arguments)
+    guard !files.isEmpty else { throw CocoaError(.fileNoSuchFile) }
+    let images = try files.map { try [UInt8](Data(contentsOf: URL(fileURLWithPath: $0))) }
+    let info = try JPEGCodec.info(of: images[0])
+    let modes: [(String, PixelFormat, DCTScale)] = [
+        ("ycbcr420", .ycbcr420, .full), ("luma", .luma, .full),
+        ("ycbcr420-quarter", .ycbcr420, .quarter), ("luma-quarter", .luma, .quarter),
+        ("ycbcr420-eighth", .ycbcr420, .eighth),
+    ]
+    for (name, format, scale) in modes {
+        var frame: Frame? = nil
+        let decoder = JPEGDecoder()
+        var index = 0
+        let (calls, elapsed) = try timeRepeated(seconds: seconds) {
+            try decoder.decode(images[index % images.count], into: &frame, format: format, scale: scale)
+            index += 1
+        }
+        let mpix = Double(calls * info.width * info.height) / 1e6 / elapsed
+        let ms = elapsed / Double(calls) * 1000
+        if json {
+            print(#"{"tool":"vigie","mode":"\#(name)","width":\#(info.width),"height":\#(info.height),"images":\#(images.count),"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_image":\#(round(ms * 1000) / 1000)}"#)
+        } else {
+            let label = name.padding(toLength: 18, withPad: " ", startingAt: 0)
+            print(label + String(format: " %5dx%-5d %8.1f MP/s %8.3f ms/image", info.width, info.height, mpix, ms))
+        }
+    }
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+let json = arguments.contains("--json")
+arguments.removeAll { $0 == "--json" }
+var seconds = 2.0
+if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
+    seconds = Double(arguments[i + 1]) ?? 2
+    arguments.removeSubrange(i...i + 1)
+}
+guard let command = arguments.first else {
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n".utf8))
+    exit(64)
+}
+do {
+    switch command {
+    case "jpeg": try benchJPEG(Array(arguments.dropFirst()), json: json, seconds: seconds)
+    default:
+        FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
+        exit(64)
+    }
+} catch {
+    FileHandle.standardError.write(Data("vigie-bench: \(error)\n".utf8))
+    exit(1)
+}

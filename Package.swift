@@ -1,0 +1,106 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// MARK: - Dependencies
+// swift-log is the only third-party dependency of the library modules;
+// swift-argument-parser is used by the example CLI only.
+let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+]
+
+// MARK: - C shims
+let cTargets: [Target] = [
+    .systemLibrary(
+        name: "CLibJPEG",
+        path: "Sources/CLibJPEG",
+        pkgConfig: "libjpeg",
+        providers: [.apt(["libjpeg-dev"])]
+    ),
+    .systemLibrary(
+        name: "CZlib",
+        path: "Sources/CZlib",
+        providers: [.apt(["zlib1g-dev"])]
+    ),
+    .target(
+        name: "CVigieJPEG",
+        dependencies: ["CLibJPEG"],
+        path: "Sources/CVigieJPEG"
+    ),
+]
+
+// MARK: - Library modules (dependencies point toward VigieCore)
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+let libraryTargets: [Target] = [
+    .target(name: "VigieKernels", swiftSettings: strict),
+    .target(
+        name: "VigieCore",
+        dependencies: ["VigieKernels", .product(name: "Logging", package: "swift-log")],
+        swiftSettings: strict
+    ),
+    .target(
+        name: "VigieIO",
+        dependencies: ["VigieCore", "VigieKernels", "CVigieJPEG", .product(name: "Logging", package: "swift-log")],
+        swiftSettings: strict
+    ),
+    .target(name: "VigieBackground", dependencies: ["VigieCore", "VigieKernels"], swiftSettings: strict),
+    .target(name: "VigieBlobs", dependencies: ["VigieCore", "VigieKernels"], swiftSettings: strict),
+    .target(
+        name: "VigieEvaluation",
+        dependencies: ["VigieCore", "VigieIO", "CZlib"],
+        swiftSettings: strict
+    ),
+    .target(
+        name: "Vigie",
+        dependencies: ["VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation"],
+        swiftSettings: strict
+    ),
+]
+
+// MARK: - Examples
+let exampleTargets: [Target] = [
+    .executableTarget(
+        name: "vigie",
+        dependencies: [
+            "Vigie",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Examples/vigie",
+        swiftSettings: strict
+    )
+]
+
+// MARK: - Benchmarks
+// An executable in this package rather than a nested package: it shares the build folder, so
+// a benchmark run costs no second build of the dependencies.
+let benchmarkTargets: [Target] = [
+    .executableTarget(
+        name: "vigie-bench",
+        dependencies: ["Vigie"],
+        path: "Benchmarks/VigieBenchmarks",
+        swiftSettings: strict
+    )
+]
+
+// MARK: - Tests (one target per module)
+let testTargets: [Target] = [
+    .testTarget(name: "VigieKernelsTests", dependencies: ["VigieKernels"]),
+    .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"]),
+    .testTarget(name: "VigieIOTests", dependencies: ["VigieIO", "VigieCore"]),
+    .testTarget(name: "VigieBackgroundTests", dependencies: ["VigieBackground", "VigieIO", "VigieEvaluation"]),
+    .testTarget(name: "VigieBlobsTests", dependencies: ["VigieBlobs"]),
+    .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation"]),
+    .testTarget(name: "VigieCLITests", dependencies: ["Vigie"]),
+]
+
+let package = Package(
+    name: "Vigie",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Vigie", targets: ["Vigie"]),
+        .executable(name: "vigie", targets: ["vigie"]),
+    ],
+    dependencies: dependencies,
+    targets: cTargets + libraryTargets + exampleTargets + benchmarkTargets + testTargets
+)

@@ -1,0 +1,6 @@
+// The umbrella module: `import Vigie` brings every stage family.
+@_exported import VigieBackground
+@_exported import VigieBlobs
+@_exported import VigieCore
+@_exported import VigieEvaluation
+@_exported import VigieIO

@@ -1,0 +1,43 @@
+import VigieKernels
+
+/// A binary image: 255 where something is (foreground, a silhouette, a redaction area), 0 elsewhere.
+///
+/// A mask is the outline of people, so it is a raw image too: pixels go in publicly but are
+/// read back only inside the package (and by `PGMWriter`, for the `vigie motion` contract).
+public struct Mask: Sendable {
+    /// The 0/255 pixels.
+    package var plane: Plane
+
+    /// Width in pixels.
+    public var width: Int { plane.width }
+    /// Height in pixels.
+    public var height: Int { plane.height }
+
+    /// An empty (all 0) mask.
+    public init(width: Int, height: Int) { plane = Plane(width: width, height: height) }
+
+    /// A mask over existing 0/255 pixels. Package-only: callers build masks through stages.
+    package init(plane: Plane) { self.plane = plane }
+
+    /// Number of set (non-zero) pixels.
+    public var count: Int {
+        plane.withView { view in
+            var n = 0
+            for y in 0..<view.height {
+                let row = view.row(y)
+                for x in 0..<view.width { n &+= Int(row[x] >> 7) }
+            }
+            return n
+        }
+    }
+
+    /// Set pixels as a fraction of all pixels, 0…1.
+    public var coverage: Double { Double(count) / Double(width * height) }
+}
+
+extension Mask: CustomStringConvertible, CustomReflectable {
+    /// Geometry only: `Mask(320x240)`.
+    public var description: String { "Mask(\(width)x\(height))" }
+    /// Geometry only, never pixels.
+    public var customMirror: Mirror { Mirror(self, children: ["width": width, "height": height]) }
+}

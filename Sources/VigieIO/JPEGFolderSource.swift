@@ -1,0 +1,146 @@
+import Foundation
+import VigieCore
+
+/// Frames from a folder of JPEG files, in natural order of the numbers in their names
+/// (`in000001.jpg`, `in000002.jpg`, … or `frame_9.jpg` before `frame_10.jpg`).
+///
+/// A frame's number is the last run of digits in its file name (the CDnet convention), or its
+/// position from 1 when the name has none. Timestamps are `(number - first) / framesPerSecond`.
+public struct JPEGFolderSource: FrameSource {
+    /// The folder path.
+    public let name: String
+    /// Always `.jpegFolder`.
+    public var kind: InputKind { .jpegFolder }
+    /// The frame files in order, with their frame numbers.
+    public let files: [(number: Int, path: String)]
+    /// Frames per second used for timestamps.
+    public let framesPerSecond: Double
+    let format: PixelFormat
+    let scale: DCTScale
+    var position = 0
+    var size: (width: Int, height: Int)?
+    var reusable: Frame?
+    let decoder = JPEGDecoder()
+
+    /// Lists the folder's `.jpg`/`.jpeg` files.
+    /// - Throws: `cannotOpen` when the folder cannot be listed, `emptyFolder` when it holds no JPEG.
+    public init(path: String, format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
+                framesPerSecond: Double = 25) throws(FrameSourceError) {
+        precondition(framesPerSecond > 0, "frame rate must be positive, got \(framesPerSecond)")
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw .cannotOpen(path: path, reason: "cannot list folder")
+        }
+        let jpegs = names.filter { name in
+            let lower = name.lowercased()
+            return (lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg")) && !name.hasPrefix(".")
+        }
+        guard !jpegs.isEmpty else { throw .emptyFolder(path: path) }
+        let numbered = jpegs.map { (Self.frameNumber(inFileName: $0), $0) }
+        let sorted = numbered.sorted { a, b in
+            switch (a.0, b.0) {
+            case let (x?, y?) where x != y: return x < y
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return a.1 < b.1
+            }
+        }
+        let directory = path.hasSuffix("/") ? path : path + "/"
+        files = sorted.enumerated().map { i, entry in (entry.0 ?? i + 1, directory + entry.1) }
+        name = path
+        self.format = format
+        self.scale = scale
+        self.framesPerSecond = framesPerSecond
+    }
+
+    /// The last run of decimal digits in a file name, without its extension (`in000123.jpg` → 123).
+    public static func frameNumber(inFileName name: String) -> Int? {
+        let base = name.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        var digits = Substring()
+        var current = Substring()
+        var start = base.startIndex
+        for i in base.indices {
+            if base[i].isASCII && base[i].isNumber {
+                if current.isEmpty { start = i }
+                current = base[start...i]
+            } else if !current.isEmpty {
+                digits = current
+                current = ""
+            }
+        }
+        if !current.isEmpty { digits = current }
+        return digits.isEmpty ? nil : Int(digits.prefix(18))
+    }
+
+    /// The next frame; nil after the last file.
+    public mutating func next() throws(FrameSourceError) -> Frame? {
+        guard position < files.count else { return nil }
+        let (number, path) = files[position]
+        position += 1
+        let bytes: [UInt8]
+        do {
+            bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw .corruptFrame(source: name, frame: number, reason: "cannot read \(path)")
+        }
+        let first = files[0].number
+        let timestamp = Timestamp(frameIndex: number - first, framesPerSecond: framesPerSecond)
+        do {
+            try decoder.decode(bytes, into: &reusable, format: format, scale: scale, timestamp: timestamp, number: number)
+        } catch {
+            throw .corruptFrame(source: name, frame: number, reason: "\(lastPathComponent(path)): \(error.message)")
+        }
+        let frame = reusable!
+        if let size, size != (frame.width, frame.height) {
+            throw .frameSizeChanged(source: name, frame: number, expected: "\(size.width)x\(size.height)",
+                                    got: "\(frame.width)x\(frame.height)")
+        }
+        size = (frame.width, frame.height)
+        return frame
+    }
+}
+
+/// One JPEG file as a one-frame source.
+public struct JPEGFileSource: FrameSource {
+    /// The file path.
+    public let name: String
+    /// Always `.jpegFile`.
+    public var kind: InputKind { .jpegFile }
+    let format: PixelFormat
+    let scale: DCTScale
+    var done = false
+
+    /// A source for one file; nothing is read until `next()`.
+    public init(path: String, format: PixelFormat = .ycbcr420, scale: DCTScale = .full) {
+        name = path
+        self.format = format
+        self.scale = scale
+    }
+
+    /// The image, then nil.
+    public mutating func next() throws(FrameSourceError) -> Frame? {
+        if done { return nil }
+        done = true
+        let bytes = try readWholeFile(name)
+        do {
+            return try JPEGCodec.decode(bytes, format: format, scale: scale)
+        } catch {
+            throw .corruptFrame(source: name, frame: 1, reason: error.message)
+        }
+    }
+}
+
+/// The bytes of a file, or `cannotOpen`.
+package func readWholeFile(_ path: String) throws(FrameSourceError) -> [UInt8] {
+    do {
+        return try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+    } catch {
+        throw .cannotOpen(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read file" : "no such file")
+    }
+}
+
+func lastPathComponent(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}

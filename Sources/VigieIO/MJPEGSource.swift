@@ -1,0 +1,123 @@
+import VigieCore
+
+/// Frames from a motion-JPEG stream: JPEG images one after another (a `.mjpeg` file, or
+/// `ffmpeg … -f mjpeg -` on standard input).
+///
+/// Each image is delimited by walking its marker segments to the scan and then its entropy-coded
+/// data to the EOI marker, so an `FF D9` inside a thumbnail or a segment does not cut a frame
+/// short. Bytes between images are skipped. A corrupt image is reported as a recoverable error and
+/// the stream goes on.
+public struct MJPEGSource: FrameSource {
+    /// Path or `stdin`.
+    public var name: String { reader.name }
+    /// Always `.mjpeg`.
+    public var kind: InputKind { .mjpeg }
+    /// Frames per second used for timestamps (MJPEG carries no timing).
+    public let framesPerSecond: Double
+    let reader: ByteReader
+    let format: PixelFormat
+    let scale: DCTScale
+    var index = 0
+    var size: (width: Int, height: Int)?
+    var reusable: Frame?
+    let decoder = JPEGDecoder()
+
+    /// Opens a `.mjpeg` file.
+    public init(path: String, format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
+                framesPerSecond: Double = 25) throws(FrameSourceError) {
+        self.init(reader: try ByteReader(path: path), format: format, scale: scale, framesPerSecond: framesPerSecond)
+    }
+
+    /// Reads a stream already in memory.
+    public init(bytes: [UInt8], name: String = "memory", format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
+                framesPerSecond: Double = 25) {
+        self.init(reader: ByteReader(bytes: bytes, name: name), format: format, scale: scale,
+                  framesPerSecond: framesPerSecond)
+    }
+
+    /// Reads a stream from standard input.
+    public static func standardInput(format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
+                                     framesPerSecond: Double = 25) -> MJPEGSource {
+        MJPEGSource(reader: ByteReader(standardInput: ()), format: format, scale: scale, framesPerSecond: framesPerSecond)
+    }
+
+    package init(reader: ByteReader, format: PixelFormat, scale: DCTScale, framesPerSecond: Double) {
+        precondition(framesPerSecond > 0, "frame rate must be positive, got \(framesPerSecond)")
+        self.reader = reader
+        self.format = format
+        self.scale = scale
+        self.framesPerSecond = framesPerSecond
+    }
+
+    /// The next frame; nil at end of stream.
+    public mutating func next() throws(FrameSourceError) -> Frame? {
+        guard let image = try nextImage() else { return nil }
+        index += 1
+        let timestamp = Timestamp(frameIndex: index - 1, framesPerSecond: framesPerSecond)
+        do {
+            try decoder.decode(image, into: &reusable, format: format, scale: scale, timestamp: timestamp, number: index)
+        } catch {
+            throw .corruptFrame(source: name, frame: index, reason: error.message)
+        }
+        let frame = reusable!
+        if let size, size != (frame.width, frame.height) {
+            throw .frameSizeChanged(source: name, frame: index, expected: "\(size.width)x\(size.height)",
+                                    got: "\(frame.width)x\(frame.height)")
+        }
+        size = (frame.width, frame.height)
+        return frame
+    }
+
+    /// Counts the images left in the stream without decoding them (consumes the stream).
+    public mutating func countImages() throws(FrameSourceError) -> Int {
+        var n = 0
+        while try nextImage() != nil { n += 1 }
+        return n
+    }
+
+    /// The bytes of the next image, from SOI to EOI; a truncated last image is returned as it is,
+    /// so the decoder reports it.
+    mutating func nextImage() throws(FrameSourceError) -> [UInt8]? {
+        // Find SOI (FF D8 FF).
+        while true {
+            if try reader.require(3) < 3 {
+                reader.skip(reader.available)
+                return nil
+            }
+            if reader.byte(at: 0) == 0xFF && reader.byte(at: 1) == 0xD8 && reader.byte(at: 2) == 0xFF { break }
+            reader.skip(1)
+        }
+        var p = 2  // after SOI
+        // Marker segments up to SOS.
+        while true {
+            guard try reader.require(p + 4) >= p + 4 else { return try reader.read(reader.available) }
+            guard reader.byte(at: p) == 0xFF else { return try reader.read(p) }  // garbage: let the decoder say so
+            let marker = reader.byte(at: p + 1)
+            if marker == 0xFF { p += 1; continue }  // fill byte
+            if marker == 0xD9 { return try reader.read(p + 2) }
+            if (0xD0...0xD7).contains(marker) || marker == 0x01 { p += 2; continue }
+            let length = Int(reader.byte(at: p + 2)) << 8 | Int(reader.byte(at: p + 3))
+            p += 2 + length
+            if marker == 0xDA { break }
+        }
+        // Entropy-coded data (possibly several scans) up to EOI.
+        while true {
+            guard try reader.require(p + 2) >= p + 2 else { return try reader.read(reader.available) }
+            if reader.byte(at: p) == 0xFF {
+                let next = reader.byte(at: p + 1)
+                if next == 0xD9 { return try reader.read(p + 2) }
+                if next == 0xD8 { return try reader.read(p) }  // next image began: this one is truncated
+                if next != 0x00 && !(0xD0...0xD7).contains(next) && next != 0xFF, next != 0x01 {
+                    // Another marker segment between scans (DHT, SOS of a progressive image…).
+                    guard try reader.require(p + 4) >= p + 4 else { return try reader.read(reader.available) }
+                    let length = Int(reader.byte(at: p + 2)) << 8 | Int(reader.byte(at: p + 3))
+                    p += 2 + length
+                    continue
+                }
+                p += next == 0xFF ? 1 : 2
+                continue
+            }
+            p += 1
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import VigieCore
+
+/// What a yuv4mpeg2 stream header says.
+public struct Y4MHeader: Sendable, Hashable {
+    /// Frame width in pixels.
+    public var width: Int
+    /// Frame height in pixels.
+    public var height: Int
+    /// Frame rate numerator (frames per `frameRateDenominator` seconds).
+    public var frameRateNumerator: Int
+    /// Frame rate denominator.
+    public var frameRateDenominator: Int
+    /// The `C` tag: `420jpeg`, `420`, `420mpeg2`, `420paldv` or `mono`.
+    public var colourSpace: String
+
+    /// Frames per second.
+    public var framesPerSecond: Double { Double(frameRateNumerator) / Double(frameRateDenominator) }
+    /// Whether frames carry chroma planes.
+    public var format: PixelFormat { colourSpace == "mono" ? .luma : .ycbcr420 }
+    /// Bytes of pixel data per frame.
+    public var frameBytes: Int {
+        let luma = width * height
+        return format == .luma ? luma : luma + 2 * ((width + 1) / 2) * ((height + 1) / 2)
+    }
+
+    /// The colour spaces Vigie reads. All 4:2:0 variants differ only in chroma siting.
+    public static let supportedColourSpaces: Set<String> = ["420jpeg", "420", "420mpeg2", "420paldv", "mono"]
+
+    /// Parses a header line (without its newline).
+    public init(parsing line: [UInt8], source: String) throws(FrameSourceError) {
+        let text = String(decoding: line, as: UTF8.self)
+        let tokens = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard tokens.first == "YUV4MPEG2" else {
+            throw .invalidHeader(source: source, reason: "does not start with YUV4MPEG2")
+        }
+        var width: Int?, height: Int?
+        var num = 25, den = 1
+        var colour = "420jpeg"
+        for token in tokens.dropFirst() {
+            let value = token.dropFirst()
+            switch token.first {
+            case "W": width = Int(value)
+            case "H": height = Int(value)
+            case "F":
+                let parts = value.split(separator: ":")
+                guard parts.count == 2, let n = Int(parts[0]), let d = Int(parts[1]), n > 0, d > 0 else {
+                    throw .invalidHeader(source: source, reason: "bad frame rate '\(token)'")
+                }
+                num = n
+                den = d
+            case "C": colour = String(value)
+            case "I":
+                if value != "p" && value != "?" {
+                    throw .invalidHeader(source: source, reason: "interlaced stream '\(token)' is not supported")
+                }
+            default: continue
+            }
+        }
+        guard let width, let height, width > 0, height > 0, width <= 16384, height <= 16384 else {
+            throw .invalidHeader(source: source, reason: "missing or invalid W/H in '\(text.prefix(80))'")
+        }
+        guard Self.supportedColourSpaces.contains(colour) else {
+            throw .invalidHeader(source: source, reason: "unsupported colour space C\(colour) "
+                                 + "(supported: C420jpeg, C420, C420mpeg2, C420paldv, Cmono)")
+        }
+        self.width = width
+        self.height = height
+        self.frameRateNumerator = num
+        self.frameRateDenominator = den
+        self.colourSpace = colour
+    }
+}
+
+/// Frames from a yuv4mpeg2 stream (a `.y4m` file or standard input).
+///
+/// Timestamps come from the header's frame rate; frames are numbered from 1. This is the way in
+/// for any camera: `ffmpeg -i rtsp://… -f yuv4mpegpipe -pix_fmt yuv420p - | vigie …`.
+public struct Y4MSource: FrameSource {
+    /// The stream header.
+    public let header: Y4MHeader
+    /// Path or `stdin`.
+    public var name: String { reader.name }
+    /// Always `.y4m`.
+    public var kind: InputKind { .y4m }
+    let reader: ByteReader
+    let scale: DCTScale
+    let wantsLuma: Bool
+    var index = 0
+    var finished = false
+
+    /// Opens a `.y4m` file.
+    public init(path: String, format: PixelFormat? = nil, scale: DCTScale = .full) throws(FrameSourceError) {
+        try self.init(reader: ByteReader(path: path), format: format, scale: scale)
+    }
+
+    /// Reads a stream from standard input.
+    public static func standardInput(format: PixelFormat? = nil, scale: DCTScale = .full) throws(FrameSourceError) -> Y4MSource {
+        try Y4MSource(reader: ByteReader(standardInput: ()), format: format, scale: scale)
+    }
+
+    /// Reads a stream already in memory.
+    public init(bytes: [UInt8], name: String = "memory", format: PixelFormat? = nil, scale: DCTScale = .full) throws(FrameSourceError) {
+        try self.init(reader: ByteReader(bytes: bytes, name: name), format: format, scale: scale)
+    }
+
+    package init(reader: ByteReader, format: PixelFormat?, scale: DCTScale) throws(FrameSourceError) {
+        guard let line = try reader.readLine(limit: 4096) else {
+            throw .invalidHeader(source: reader.name, reason: "no header line (empty or not a Y4M stream)")
+        }
+        header = try Y4MHeader(parsing: line, source: reader.name)
+        self.reader = reader
+        self.scale = scale
+        wantsLuma = format == .luma || header.format == .luma
+    }
+
+    /// The next frame; nil at end of stream.
+    public mutating func next() throws(FrameSourceError) -> Frame? {
+        if finished { return nil }
+        guard let line = try reader.readLine(limit: 4096) else {
+            finished = true
+            if reader.available > 0 {
+                throw .corruptFrame(source: name, frame: index + 1, reason: "unterminated FRAME header at end of stream")
+            }
+            return nil
+        }
+        index += 1
+        guard line.starts(with: Array("FRAME".utf8)) else {
+            finished = true
+            throw .invalidHeader(source: name, reason: "frame \(index): expected FRAME, got '\(String(decoding: line.prefix(16), as: UTF8.self))'")
+        }
+        let w = header.width, h = header.height
+        let timestamp = Timestamp(seconds: Double(index - 1) * Double(header.frameRateDenominator) / Double(header.frameRateNumerator))
+        var frame = Frame(width: w, height: h, format: wantsLuma ? .luma : .ycbcr420, timestamp: timestamp, number: index)
+        var got = 0
+        got += try readPlane(&frame.luma)
+        if header.format == .ycbcr420 {
+            if wantsLuma {
+                let chroma = 2 * ((w + 1) / 2) * ((h + 1) / 2)
+                let n = min(try reader.require(chroma), chroma)
+                reader.skip(n)
+                got += n
+            } else {
+                got += try readPlane(&frame.cb!)
+                got += try readPlane(&frame.cr!)
+            }
+        }
+        guard got == header.frameBytes else {
+            finished = true
+            throw .truncatedFrame(source: name, frame: index, expectedBytes: header.frameBytes, gotBytes: got)
+        }
+        return applyScale(frame, scale)
+    }
+
+    private func readPlane(_ plane: inout Plane) throws(FrameSourceError) -> Int {
+        try plane.withMutableView { (view) throws(FrameSourceError) -> Int in
+            var total = 0
+            for y in 0..<view.height {
+                let n = try reader.read(into: view.row(y), count: view.width)
+                total += n
+                if n < view.width { break }
+            }
+            return total
+        }
+    }
+}
