@@ -41,3 +41,24 @@ extension Mask: CustomStringConvertible, CustomReflectable {
     /// Geometry only, never pixels.
     public var customMirror: Mirror { Mirror(self, children: ["width": width, "height": height]) }
 }
+
+extension Mask {
+    /// This mask enlarged to `width` x `height` by nearest-neighbour sampling (each source pixel
+    /// covers a block), for masks computed on a downscaled frame.
+    public func upscaled(toWidth newWidth: Int, height newHeight: Int) -> Mask {
+        precondition(newWidth >= width && newHeight >= height, "upscale \(width)x\(height) to \(newWidth)x\(newHeight)")
+        var out = Mask(width: newWidth, height: newHeight)
+        let sx = Double(width) / Double(newWidth), sy = Double(height) / Double(newHeight)
+        let columns = (0..<newWidth).map { min(width - 1, Int(Double($0) * sx)) }
+        plane.withView { source in
+            out.plane.withMutableView { destination in
+                for y in 0..<newHeight {
+                    let row = source.row(min(height - 1, Int(Double(y) * sy)))
+                    let o = destination.row(y)
+                    for x in 0..<newWidth { o[x] = row[columns[x]] }
+                }
+            }
+        }
+        return out
+    }
+}

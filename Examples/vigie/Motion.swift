@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Vigie
+
+extension BackgroundModelKind: ExpressibleByArgument {}
+
+struct Motion: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write one foreground mask per frame (binNNNNNN.pgm, P5, 0 or 255, full input resolution).")
+
+    @Option(help: "A folder of JPEG frames, a .jpg, a .y4m, an .mjpeg, or - for stdin.")
+    var input: String
+
+    @Option(help: "Folder for the masks (created if missing).")
+    var output: String
+
+    @Option(help: "Background model: \(BackgroundModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: BackgroundModelKind = .adaptive
+
+    @Option(help: "Analyse at 1/SCALE of the input size (1, 2, 4 or 8); masks are written at full size.")
+    var scale: Int = 1
+
+    @Option(help: "Frame rate for inputs that carry no timing (JPEG folders, MJPEG).")
+    var fps: Double = 25
+
+    func validate() throws {
+        guard DCTScale(rawValue: scale) != nil else { throw ValidationError("--scale must be 1, 2, 4 or 8, got \(scale)") }
+        guard fps > 0 else { throw ValidationError("--fps must be positive") }
+    }
+
+    func run() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw fail(WriteError(path: output, reason: "cannot create folder"))
+        }
+        let dctScale = DCTScale(rawValue: scale)!
+        var source: any FrameSource
+        var fullSize: (Int, Int)? = nil
+        do {
+            if dctScale != .full {
+                guard input != "-" else { throw ValidationError("--scale needs a file input") }
+                let description = try InputDescription.inspect(input)
+                fullSize = (description.width, description.height)
+            }
+            source = try FrameInput.open(input, format: .ycbcr420, scale: dctScale, framesPerSecond: fps)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw fail(error)
+        }
+        var pipeline = MotionPipeline(model: model.makeModel())
+        if let e = ProcessInfo.processInfo.environment["VIGIE_EXPERIMENT"] {  // EXPERIMENT-ONLY
+            var c = AdaptiveBackground.Configuration()
+            for kv in e.split(separator: ",") {
+                let p = kv.split(separator: "="); let v = Double(p[1])!
+                switch p[0] {
+                case "k": c.deviationScale = v
+                case "tmin": c.thresholdRange = Int(v)...c.thresholdRange.upperBound
+                case "tmax": c.thresholdRange = c.thresholdRange.lowerBound...Int(v)
+                case "chroma": c.chromaThreshold = Int(v)
+                case "slow": c.shadowRatio = v...c.shadowRatio.upperBound
+                case "shigh": c.shadowRatio = c.shadowRatio.lowerBound...v
+                case "schroma": c.shadowChromaTolerance = Int(v)
+                case "bs": c.backgroundSpeed = v
+                case "ds": c.deviationSpeed = v
+                default: fatalError("unknown \(p[0])")
+                }
+            }
+            pipeline = MotionPipeline(model: AdaptiveBackground(c))
+        }
+        var count = 0, skipped = 0
+        let start = Date()
+        do {
+            while let frame = try source.nextSkippingCorruptFrames(report: { error in
+                skipped += 1
+                note("vigie: skipped: \(error)")
+            }) {
+                var mask = try pipeline.process(frame)
+                if let (w, h) = fullSize, mask.width != w || mask.height != h {
+                    mask = mask.upscaled(toWidth: w, height: h)
+                }
+                let name = String(format: "bin%06d.pgm", frame.number)
+                try PGMWriter.write(mask, to: output + "/" + name)
+                count += 1
+                if count % 100 == 0 { note("vigie: \(count) frames") }
+            }
+        } catch {
+            throw fail(error)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        note("vigie: \(count) masks written to \(output) in \(String(format: "%.1f", seconds)) s" + (skipped > 0 ? ", \(skipped) frames skipped" : ""))
+    }
+}

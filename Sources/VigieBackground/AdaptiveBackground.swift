@@ -1,0 +1,261 @@
+import VigieCore
+import VigieKernels
+
+/// The default background model: a per-pixel adaptive model on luma and chroma with shadow
+/// suppression, ghost removal and relearning after sudden global changes.
+///
+/// For each pixel it keeps a background luma and a mean absolute deviation (8.8 fixed point),
+/// and for each chroma pixel a background Cb and Cr. A pixel is foreground when
+///
+/// - its luma differs from the background by more than `deviationScale` times its own mean
+///   deviation (clamped to `thresholdRange`): per-pixel adaptive thresholds, so swaying leaves
+///   and flickering lights, which have a large deviation, need a larger change; or
+/// - its chroma differs by more than `chromaThreshold` (|ΔCb| + |ΔCr|), which catches objects
+///   of the same brightness as the background;
+///
+/// unless it is a *shadow*: darker than the background by a ratio within `shadowRatio` with
+/// stable chroma. Background pixels learn at `backgroundRate`, foreground pixels at the much
+/// slower `foregroundRate`, and a pixel foreground for more than `absorbAfter` seconds is a
+/// *ghost* (background that changed, or a removed object) and learns at the background rate.
+/// When more than `globalChangeFraction` of the frame turns foreground at once, the frame is
+/// flagged (`sawGlobalChange`) and the model relearns quickly, as at start-up.
+public struct AdaptiveBackground: BackgroundModel {
+    /// Settings; defaults are chosen for transport and school cameras (people, vehicles,
+    /// shadows, light changes), not for one sequence.
+    public struct Configuration: Sendable, Hashable, Codable {
+        /// Threshold as a multiple of a pixel's mean absolute deviation. Default 3.5.
+        public var deviationScale: Double = 3.5
+        /// Lowest and highest luma threshold, in levels (0…255). Default 12…48: below 12 JPEG and
+        /// sensor noise show through; above 48 a dark coat on grey concrete would be missed.
+        public var thresholdRange: ClosedRange<Int> = 12...48
+        /// Chroma distance |ΔCb| + |ΔCr| above which a pixel is foreground, levels. Default 14.
+        public var chromaThreshold: Int = 14
+        /// Luma / background ratio range of a shadow. Default 0.45…0.93.
+        public var shadowRatio: ClosedRange<Double> = 0.45...0.93
+        /// Largest chroma distance of a shadow, levels. Default 8.
+        public var shadowChromaTolerance: Int = 8
+        /// How fast the background of background pixels follows the scene, levels per second
+        /// (each frame moves it by at most this times the frame interval). Default 10.
+        public var backgroundSpeed: Double = 10
+        /// How fast foreground and shadow pixels are absorbed, levels per second. Default 0.25.
+        public var foregroundSpeed: Double = 0.25
+        /// How fast the per-pixel deviation follows, levels per second. Default 4.
+        public var deviationSpeed: Double = 4
+        /// Learning speed while warming up, levels per second. Default 120.
+        public var warmUpSpeed: Double = 120
+        /// Seconds after which a pixel that stays foreground is absorbed (ghost removal). Default 8 s.
+        public var absorbAfter: Double = 8
+        /// Seconds of start-up learning before masks are reliable. Default 2 s.
+        public var warmUp: Double = 2
+        /// Foreground fraction of the frame that flags a sudden global change. Default 0.6.
+        public var globalChangeFraction: Double = 0.6
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// `adaptive`.
+    public static let name = "adaptive"
+    /// The settings in use.
+    public let configuration: Configuration
+    /// True once the warm-up time has passed since the first frame or the last global change.
+    public private(set) var isWarm = false
+    /// True when the last frame was flagged as a sudden global change.
+    public private(set) var sawGlobalChange = false
+
+    private var width = 0, height = 0
+    private var backgroundY: [UInt16] = [], deviationY: [UInt16] = [], foregroundFrames: [UInt16] = []
+    private var backgroundCb: [UInt16] = [], backgroundCr: [UInt16] = []
+    private var chromaWide: [UInt8] = []
+    private var envelopeMin = Plane(width: 1, height: 1), envelopeMax = Plane(width: 1, height: 1)
+    private var envelopeScratch: [UInt8] = []
+    private var mask = Mask(width: 1, height: 1)
+    private var clock = FrameClock()
+    private var learningFrames = 0
+
+    /// A model with the given settings; state is allocated at the first frame.
+    public init(_ configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// A speed in levels per second as a per-frame step in 8.8 fixed point (at least 1).
+    private func step(_ levelsPerSecond: Double) -> UInt16 {
+        UInt16(clamping: max(1, Int((levelsPerSecond * clock.interval * 256).rounded())))
+    }
+
+    private func parameters() -> AdaptiveParameters {
+        let c = configuration
+        return AdaptiveParameters(
+            deviationScale16: UInt16(min(4095, max(1, (c.deviationScale * 16).rounded()))),
+            minimumThreshold: UInt16(clamping: c.thresholdRange.lowerBound),
+            maximumThreshold: UInt16(clamping: c.thresholdRange.upperBound),
+            chromaThreshold: UInt16(clamping: c.chromaThreshold),
+            shadowLow: UInt16(clamping: Int(c.shadowRatio.lowerBound * 256)),
+            shadowHigh: UInt16(clamping: Int(c.shadowRatio.upperBound * 256)),
+            shadowChroma: UInt16(clamping: c.shadowChromaTolerance),
+            backgroundStep: step(c.backgroundSpeed), foregroundStep: step(c.foregroundSpeed),
+            deviationStep: step(c.deviationSpeed),
+            absorbAfterFrames: UInt16(clamping: clock.frames(for: c.absorbAfter)))
+    }
+
+    /// Classifies one frame and updates the model.
+    /// - Returns: the foreground mask at the frame's resolution.
+    /// - Throws: `FrameError.frameSizeChanged` or `.nonMonotonicTimestamp`.
+    public mutating func process(_ frame: Frame) throws(FrameError) -> Mask {
+        if backgroundY.isEmpty {
+            try clock.tick(frame.timestamp)
+            start(with: frame)
+            return mask
+        }
+        guard frame.width == width, frame.height == height else {
+            throw .frameSizeChanged(expectedWidth: width, expectedHeight: height, width: frame.width, height: frame.height)
+        }
+        try clock.tick(frame.timestamp)
+        var p = parameters()
+        let learning = learningFrames < clock.frames(for: configuration.warmUp)
+        if learning {
+            let fast = step(configuration.warmUpSpeed)
+            (p.backgroundStep, p.foregroundStep, p.deviationStep) = (fast, fast, max(p.deviationStep, fast / 4))
+        }
+        let hasChroma = frame.cb != nil
+        let cw = (width + 1) / 2
+        var set = 0
+        let (width, height) = (self.width, self.height)
+        updateEnvelope()
+        let envelopeMin = self.envelopeMin, envelopeMax = self.envelopeMax
+        // Move the state out of self for the loop (no copy: each buffer stays uniquely owned).
+        var mask = self.mask, backgroundY = self.backgroundY, deviationY = self.deviationY
+        var foregroundFrames = self.foregroundFrames, backgroundCb = self.backgroundCb
+        var backgroundCr = self.backgroundCr, chromaWide = self.chromaWide
+        self.backgroundY = []
+        self.deviationY = []
+        self.foregroundFrames = []
+        self.backgroundCb = []
+        self.backgroundCr = []
+        self.chromaWide = []
+        self.mask = Mask(width: 1, height: 1)
+        defer {
+            self.mask = mask
+            self.backgroundY = backgroundY
+            self.deviationY = deviationY
+            self.foregroundFrames = foregroundFrames
+            self.backgroundCb = backgroundCb
+            self.backgroundCr = backgroundCr
+            self.chromaWide = chromaWide
+        }
+        mask.plane.withMutableView { out in
+            frame.luma.withView { luma in
+                backgroundY.withUnsafeMutableBufferPointer { bg in
+                    deviationY.withUnsafeMutableBufferPointer { dev in
+                        foregroundFrames.withUnsafeMutableBufferPointer { counts in
+                            backgroundCb.withUnsafeMutableBufferPointer { bcb in
+                                backgroundCr.withUnsafeMutableBufferPointer { bcr in
+                                    chromaWide.withUnsafeMutableBufferPointer { wide in
+                                        for y in 0..<height {
+                                            if y & 1 == 0 {
+                                                if hasChroma {
+                                                    let cy = y >> 1
+                                                    frame.cb!.withView { cb in
+                                                        frame.cr!.withView { cr in
+                                                            chromaRow(cb: cb.row(cy), cr: cr.row(cy),
+                                                                      backgroundCb: bcb.baseAddress! + cy * cw,
+                                                                      backgroundCr: bcr.baseAddress! + cy * cw,
+                                                                      out: wide.baseAddress!, width: cw)
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                            let o = y * width
+                                            let lo = envelopeMin.withView { $0.row(y) }
+                                            let hi = envelopeMax.withView { $0.row(y) }
+                                            adaptiveRow(luma: luma.row(y), chromaWide: wide.baseAddress!,
+                                                        envelopeMin: lo, envelopeMax: hi,
+                                                        background: bg.baseAddress! + o, deviation: dev.baseAddress! + o,
+                                                        foregroundFrames: counts.baseAddress! + o,
+                                                        mask: out.row(y), width: width, p)
+                                            set &+= countSet(out.row(y), width)
+                                            if y & 1 == 1 || y == height - 1, hasChroma {
+                                                let cy = y >> 1
+                                                frame.cb!.withView { cb in
+                                                    frame.cr!.withView { cr in
+                                                        chromaUpdateRow(cb: cb.row(cy), cr: cr.row(cy),
+                                                                        backgroundCb: bcb.baseAddress! + cy * cw,
+                                                                        backgroundCr: bcr.baseAddress! + cy * cw,
+                                                                        lumaMask: out.row(y & ~1), width: cw,
+                                                                        backgroundStep: Int32(p.backgroundStep),
+                                                                        foregroundStep: Int32(p.foregroundStep))
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        learningFrames += 1
+        sawGlobalChange = Double(set) > configuration.globalChangeFraction * Double(width * height)
+        if sawGlobalChange && !learning {
+            learningFrames = 0  // relearn quickly, as at start-up
+        }
+        isWarm = learningFrames >= clock.frames(for: configuration.warmUp)
+        return mask
+    }
+
+    /// Recomputes the 3x3 background envelope (min and max around each pixel).
+    private mutating func updateEnvelope() {
+        let (width, height) = (self.width, self.height)
+        var lo = envelopeMin, hi = envelopeMax, scratch = envelopeScratch
+        envelopeMin = Plane(width: 1, height: 1)
+        envelopeMax = Plane(width: 1, height: 1)
+        envelopeScratch = []
+        backgroundY.withUnsafeBufferPointer { bg in
+            lo.withMutableView { lo in
+                hi.withMutableView { hi in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        backgroundEnvelope(bg.baseAddress!, width: width, height: height, minimum: lo, maximum: hi,
+                                           scratch: s.baseAddress!)
+                    }
+                }
+            }
+        }
+        (envelopeMin, envelopeMax, envelopeScratch) = (lo, hi, scratch)
+    }
+
+    private mutating func start(with frame: Frame) {
+        width = frame.width
+        height = frame.height
+        let cw = (width + 1) / 2, ch = (height + 1) / 2
+        let initialDeviation = UInt16(configuration.thresholdRange.lowerBound) << 8 / 3
+        backgroundY = [UInt16](repeating: 0, count: width * height)
+        deviationY = [UInt16](repeating: initialDeviation, count: width * height)
+        foregroundFrames = [UInt16](repeating: 0, count: width * height)
+        backgroundCb = [UInt16](repeating: 128 << 8, count: cw * ch)
+        backgroundCr = [UInt16](repeating: 128 << 8, count: cw * ch)
+        chromaWide = [UInt8](repeating: 0, count: 2 * cw + 64)
+        envelopeMin = Plane(width: width, height: height)
+        envelopeMax = Plane(width: width, height: height)
+        envelopeScratch = [UInt8](repeating: 0, count: 4 * width + 64)
+        mask = Mask(width: width, height: height)
+        frame.luma.withView { luma in
+            for y in 0..<height { for x in 0..<width { backgroundY[y * width + x] = UInt16(luma[x, y]) << 8 } }
+        }
+        if let cb = frame.cb, let cr = frame.cr {
+            cb.withView { v in for y in 0..<ch { for x in 0..<cw { backgroundCb[y * cw + x] = UInt16(v[x, y]) << 8 } } }
+            cr.withView { v in for y in 0..<ch { for x in 0..<cw { backgroundCr[y * cw + x] = UInt16(v[x, y]) << 8 } } }
+        }
+        learningFrames = 1
+        isWarm = false
+    }
+}
+
+/// Number of non-zero bytes in a 0/255 row.
+@inline(__always)
+func countSet(_ row: UnsafePointer<UInt8>, _ width: Int) -> Int {
+    var n = 0
+    for x in 0..<width { n &+= Int(row[x] >> 7) }
+    return n
+}

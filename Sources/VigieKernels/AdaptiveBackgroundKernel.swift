@@ -1,0 +1,253 @@
+// The per-pixel step of the adaptive background model (VigieBackground.AdaptiveBackground):
+// classify one row of pixels against the model, then update the model. All state is fixed
+// point: backgrounds and deviations are UInt16 in 8.8 (value * 256).
+//
+// Updates move by at most a fixed step per frame toward the new value (the background tracks a
+// running *median*, as in sigma-delta estimation, rather than a mean): a car passing over a
+// road pixel pulls it by one step per frame, not by a fraction of the car's contrast, so busy
+// scenes do not smear vehicles and people into the background.
+
+/// Parameters of one adaptive-model step, in pixel levels and right-shift learning rates.
+package struct AdaptiveParameters {
+    /// Threshold multiplier on the mean absolute deviation, in 1/16 (48 = 3.0).
+    package var deviationScale16: UInt16
+    /// Lowest and highest luma threshold, levels.
+    package var minimumThreshold: UInt16
+    package var maximumThreshold: UInt16
+    /// Chroma distance (|ΔCb| + |ΔCr|) above which a pixel is foreground, levels.
+    package var chromaThreshold: UInt16
+    /// A darker pixel is shadow when luma/background ≥ shadowLow/256 and ≤ shadowHigh/256 and
+    /// chroma distance ≤ shadowChroma.
+    package var shadowLow: UInt16
+    package var shadowHigh: UInt16
+    package var shadowChroma: UInt16
+    /// Largest change per frame (8.8 fixed point) of the background of background pixels, of
+    /// foreground and shadow pixels (much slower: ghosts and stopped objects are absorbed
+    /// eventually), and of the deviation.
+    package var backgroundStep: UInt16
+    package var foregroundStep: UInt16
+    package var deviationStep: UInt16
+    /// After this many consecutive foreground frames a pixel learns at the background rate
+    /// (ghost removal: a pixel that stays "foreground" that long is background that changed).
+    package var absorbAfterFrames: UInt16
+
+    package init(deviationScale16: UInt16, minimumThreshold: UInt16, maximumThreshold: UInt16,
+                 chromaThreshold: UInt16, shadowLow: UInt16, shadowHigh: UInt16, shadowChroma: UInt16,
+                 backgroundStep: UInt16, foregroundStep: UInt16, deviationStep: UInt16,
+                 absorbAfterFrames: UInt16) {
+        self.deviationScale16 = deviationScale16
+        self.minimumThreshold = minimumThreshold
+        self.maximumThreshold = maximumThreshold
+        self.chromaThreshold = chromaThreshold
+        self.shadowLow = shadowLow
+        self.shadowHigh = shadowHigh
+        self.shadowChroma = shadowChroma
+        self.backgroundStep = backgroundStep
+        self.foregroundStep = foregroundStep
+        self.deviationStep = deviationStep
+        self.absorbAfterFrames = absorbAfterFrames
+    }
+}
+
+/// One pixel, readable: returns the new (background, deviation) and whether it is foreground.
+@inline(__always)
+package func adaptivePixel(y: UInt8, chromaDistance cd: UInt16, background bg: UInt16, deviation dev: UInt16,
+                           envelopeMin: UInt8, envelopeMax: UInt8, foregroundFrames count: UInt16,
+                           _ p: AdaptiveParameters)
+    -> (background: UInt16, deviation: UInt16, foregroundFrames: UInt16, foreground: Bool) {
+    let b = Int(bg >> 8)
+    let v = Int(y)
+    let d = abs(v - b)
+    // Distance to the 3x3 neighbourhood's background envelope: a pixel that matches a
+    // neighbour's background (camera jitter, swaying leaves) is not foreground.
+    let e = max(0, v - Int(envelopeMax), Int(envelopeMin) - v)
+    let t = min(max(Int(dev) * Int(p.deviationScale16) >> 12, Int(p.minimumThreshold)), Int(p.maximumThreshold))
+    let shadow = v < b && v * 256 >= b * Int(p.shadowLow) && v * 256 <= b * Int(p.shadowHigh)
+        && Int(cd) <= Int(p.shadowChroma)
+    let foreground = (e > t && !shadow) || Int(cd) > Int(p.chromaThreshold)
+    let target = v << 8
+    let newCount = foreground ? min(Int(count) + 1, 65535) : 0
+    let absorbing = newCount > Int(p.absorbAfterFrames)
+    // Shadows are not the background's appearance: they learn as slowly as foreground.
+    let slow = (foreground && !absorbing) || (shadow && !foreground)
+    let step = Int(slow ? p.foregroundStep : p.backgroundStep)
+    let newBackground = Int(bg) + min(max(target - Int(bg), -step), step)
+    var newDeviation = Int(dev)
+    if !foreground && !shadow {
+        newDeviation += min(max((min(d, 255) << 8) - newDeviation, -Int(p.deviationStep)), Int(p.deviationStep))
+    }
+    return (UInt16(newBackground), UInt16(newDeviation), UInt16(newCount), foreground)
+}
+
+/// Reference: one row through `adaptivePixel`, chroma distance looked up at x/2.
+package func adaptiveRowReference(luma: UnsafePointer<UInt8>, chromaDistance: UnsafePointer<UInt8>,
+                                  envelopeMin: UnsafePointer<UInt8>, envelopeMax: UnsafePointer<UInt8>,
+                                  background: UnsafeMutablePointer<UInt16>, deviation: UnsafeMutablePointer<UInt16>,
+                                  foregroundFrames: UnsafeMutablePointer<UInt16>,
+                                  mask: UnsafeMutablePointer<UInt8>, width: Int, _ p: AdaptiveParameters) {
+    for x in 0..<width {
+        let r = adaptivePixel(y: luma[x], chromaDistance: UInt16(chromaDistance[x >> 1]), background: background[x],
+                              deviation: deviation[x], envelopeMin: envelopeMin[x], envelopeMax: envelopeMax[x],
+                              foregroundFrames: foregroundFrames[x], p)
+        background[x] = r.background
+        deviation[x] = r.deviation
+        foregroundFrames[x] = r.foregroundFrames
+        mask[x] = r.foreground ? 255 : 0
+    }
+}
+
+/// Fast: the same maths, branch-free on 16/32-bit lanes so the loop vectorises; the chroma
+/// distance must first be widened to luma resolution (`chromaWide`, one byte per luma pixel).
+/// Release build: packed `vpsubw`/`vpabsw`/`vpmullw`/`vpcmpgtw`/`vpblendvb` (AVX2 when host-tuned,
+/// SSE2 `psubw`/`pcmpgtw`/`pand`/`por` by default).
+package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<UInt8>,
+                         envelopeMin: UnsafePointer<UInt8>, envelopeMax: UnsafePointer<UInt8>,
+                         background: UnsafeMutablePointer<UInt16>, deviation: UnsafeMutablePointer<UInt16>,
+                         foregroundFrames: UnsafeMutablePointer<UInt16>,
+                         mask: UnsafeMutablePointer<UInt8>, width: Int, _ p: AdaptiveParameters) {
+    let scale = Int32(p.deviationScale16), tMin = Int32(p.minimumThreshold), tMax = Int32(p.maximumThreshold)
+    let cThreshold = Int32(p.chromaThreshold), sLow = Int32(p.shadowLow), sHigh = Int32(p.shadowHigh)
+    let sChroma = Int32(p.shadowChroma)
+    let bStep = Int32(p.backgroundStep), fStep = Int32(p.foregroundStep), dStep = Int32(p.deviationStep)
+    let absorbAfter = Int32(p.absorbAfterFrames)
+    for x in 0..<width {
+        let bg = Int32(background[x]), dev = Int32(deviation[x])
+        let v = Int32(luma[x]), cd = Int32(chromaWide[x])
+        let b = bg >> 8
+        let diff = v &- b
+        let d = diff < 0 ? 0 &- diff : diff
+        let above = v &- Int32(envelopeMax[x]), below = Int32(envelopeMin[x]) &- v
+        var e = above > below ? above : below
+        e = e < 0 ? 0 : e
+        var t = (dev &* scale) >> 12
+        t = t < tMin ? tMin : t
+        t = t > tMax ? tMax : t
+        let vs = v << 8
+        // Decisions as 0/1 integers combined with & and |, so the loop stays branch-free.
+        let shadow: Int32 = (diff < 0 ? 1 : 0) & (vs >= b &* sLow ? 1 : 0) & (vs <= b &* sHigh ? 1 : 0)
+            & (cd <= sChroma ? 1 : 0)
+        let fg: Int32 = ((e > t ? 1 : 0) & (shadow ^ 1)) | (cd > cThreshold ? 1 : 0)
+        let foreground = fg != 0
+        let count = Int32(foregroundFrames[x])
+        let newCount = foreground ? (count == 65535 ? count : count &+ 1) : 0
+        foregroundFrames[x] = UInt16(truncatingIfNeeded: newCount)
+        // Shadows are not the background's appearance: they learn as slowly as foreground.
+        let slow = (fg & (newCount <= absorbAfter ? 1 : 0)) | (shadow & (fg ^ 1))
+        let step = slow != 0 ? fStep : bStep
+        var delta = vs &- bg
+        delta = delta > step ? step : delta
+        delta = delta < 0 &- step ? 0 &- step : delta
+        background[x] = UInt16(truncatingIfNeeded: bg &+ delta)
+        let dd = (d > 255 ? 255 : d) << 8
+        var ddelta = dd &- dev
+        ddelta = ddelta > dStep ? dStep : ddelta
+        ddelta = ddelta < 0 &- dStep ? 0 &- dStep : ddelta
+        let newDev = dev &+ ddelta
+        deviation[x] = UInt16(truncatingIfNeeded: (fg | shadow) != 0 ? dev : newDev)
+        mask[x] = foreground ? 255 : 0
+    }
+}
+
+/// Chroma distance |Cb - bgCb| + |Cr - bgCr| (saturated to 255) for one chroma row, written
+/// twice per chroma pixel so it lines up with the luma row (`out` has `2 * width` bytes), and
+/// the chroma background update for pixels whose luma decision (from the previous frame's
+/// mask, `mask` at luma resolution, every other byte) was background.
+package func chromaRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
+                       backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>,
+                       out: UnsafeMutablePointer<UInt8>, width: Int) {
+    for x in 0..<width {
+        let bcb = Int32(backgroundCb[x] >> 8), bcr = Int32(backgroundCr[x] >> 8)
+        let a = Int32(cb[x]) &- bcb, c = Int32(cr[x]) &- bcr
+        var s = (a < 0 ? 0 &- a : a) &+ (c < 0 ? 0 &- c : c)
+        s = s > 255 ? 255 : s
+        out[2 * x] = UInt8(truncatingIfNeeded: s)
+        out[2 * x + 1] = UInt8(truncatingIfNeeded: s)
+    }
+}
+
+/// Moves chroma backgrounds toward the frame by at most `backgroundStep` (8.8) where the luma
+/// mask (sampled at the chroma pixel's top-left luma pixel) is background, `foregroundStep` elsewhere.
+package func chromaUpdateRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
+                             backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>,
+                             lumaMask: UnsafePointer<UInt8>, width: Int, backgroundStep: Int32, foregroundStep: Int32) {
+    for x in 0..<width {
+        let step = lumaMask[2 * x] != 0 ? foregroundStep : backgroundStep
+        let bcb = Int32(backgroundCb[x]), bcr = Int32(backgroundCr[x])
+        var a = (Int32(cb[x]) << 8) &- bcb, c = (Int32(cr[x]) << 8) &- bcr
+        a = a > step ? step : (a < 0 &- step ? 0 &- step : a)
+        c = c > step ? step : (c < 0 &- step ? 0 &- step : c)
+        backgroundCb[x] = UInt16(truncatingIfNeeded: bcb &+ a)
+        backgroundCr[x] = UInt16(truncatingIfNeeded: bcr &+ c)
+    }
+}
+
+/// The 3x3 minimum and maximum of the background (integer levels, from 8.8) around each pixel,
+/// edges replicated. Reference: direct nine-sample loops.
+package func backgroundEnvelopeReference(_ background: UnsafePointer<UInt16>, width: Int, height: Int,
+                                         minimum: MutableImageView, maximum: MutableImageView) {
+    for y in 0..<height {
+        for x in 0..<width {
+            var lo: UInt16 = 255, hi: UInt16 = 0
+            for dy in -1...1 {
+                for dx in -1...1 {
+                    let yy = min(max(y + dy, 0), height - 1), xx = min(max(x + dx, 0), width - 1)
+                    let b = background[yy * width + xx] >> 8
+                    lo = min(lo, b)
+                    hi = max(hi, b)
+                }
+            }
+            minimum[x, y] = UInt8(lo)
+            maximum[x, y] = UInt8(hi)
+        }
+    }
+}
+
+/// Fast envelope: a horizontal 3-wide min/max pass into the outputs' rows, then a vertical pass
+/// through a rolling pair of row buffers (`scratch`: 4 x width bytes). The inner loops compile
+/// to packed `pminub`/`pmaxub`.
+package func backgroundEnvelope(_ background: UnsafePointer<UInt16>, width: Int, height: Int,
+                                minimum: MutableImageView, maximum: MutableImageView,
+                                scratch: UnsafeMutablePointer<UInt8>) {
+    precondition(minimum.width == width && maximum.width == width && minimum.height == height, "envelope sizes")
+    // Horizontal pass: row y of the outputs holds the 3-wide min/max of background row y.
+    for y in 0..<height {
+        let b = background + y * width
+        let row = scratch  // integer levels of this row
+        for x in 0..<width { row[x] = UInt8(truncatingIfNeeded: b[x] >> 8) }
+        let lo = minimum.row(y), hi = maximum.row(y)
+        if width == 1 {
+            lo[0] = row[0]
+            hi[0] = row[0]
+            continue
+        }
+        lo[0] = min(row[0], row[1])
+        hi[0] = max(row[0], row[1])
+        for x in 1..<(width - 1) {
+            let a = row[x - 1], c = row[x], d = row[x + 1]
+            lo[x] = min(min(a, c), d)
+            hi[x] = max(max(a, c), d)
+        }
+        lo[width - 1] = min(row[width - 2], row[width - 1])
+        hi[width - 1] = max(row[width - 2], row[width - 1])
+    }
+    // Vertical pass, in place, keeping the previous row's horizontal result.
+    let previousLo = scratch + width, previousHi = scratch + 2 * width
+    let currentLo = scratch + 3 * width
+    let currentHi = scratch
+    for y in 0..<height {
+        let lo = minimum.row(y), hi = maximum.row(y)
+        let nextLo = minimum.row(min(y + 1, height - 1)), nextHi = maximum.row(min(y + 1, height - 1))
+        if y == 0 {
+            previousLo.update(from: lo, count: width)
+            previousHi.update(from: hi, count: width)
+        }
+        currentLo.update(from: lo, count: width)
+        currentHi.update(from: hi, count: width)
+        for x in 0..<width {
+            lo[x] = min(min(previousLo[x], currentLo[x]), nextLo[x])
+            hi[x] = max(max(previousHi[x], currentHi[x]), nextHi[x])
+        }
+        previousLo.update(from: currentLo, count: width)
+        previousHi.update(from: currentHi, count: width)
+    }
+}
