@@ -90,7 +90,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieIOTests", dependencies: ["VigieIO", "VigieCore"]),
     .testTarget(name: "VigieBackgroundTests", dependencies: ["VigieBackground", "VigieIO", "VigieEvaluation"]),
     .testTarget(name: "VigieBlobsTests", dependencies: ["VigieBlobs"]),
-    .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation"]),
+    .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation", "VigieIO"]),
     .testTarget(name: "VigieCLITests", dependencies: ["Vigie"]),
 ]
 

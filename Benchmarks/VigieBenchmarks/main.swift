@@ -63,6 +63,60 @@ func benchJPEG(_ arguments: [String], json: Bool, seconds: Double) throws {
     }
 }
 
+/// Background models on in-memory frames: speed (process() only, cleanup included) and, for a
+/// CDnet sequence, the CDnet scores.
+func benchBackground(_ arguments: [String], json: Bool) throws {
+    let framesOnly = arguments.contains("--frames-dir")
+    let pathIndex = framesOnly ? arguments.firstIndex(of: "--frames-dir")! + 1 : 0
+    guard pathIndex < arguments.count else { throw CocoaError(.fileNoSuchFile) }
+    let path = arguments[pathIndex]
+    var maxFrames = Int.max
+    if let i = arguments.firstIndex(of: "--max-frames"), i + 1 < arguments.count { maxFrames = Int(arguments[i + 1]) ?? maxFrames }
+    let sequence: CDnetSequence? = framesOnly ? nil : try CDnetSequence(path: path)
+    var source = try JPEGFolderSource(path: sequence?.inputFolder ?? path)
+    var frames: [Frame] = []
+    while frames.count < maxFrames, let f = try source.next() { frames.append(f) }
+    // Each frame in its own storage (the source reuses its buffer).
+    frames = frames.map { f in
+        var g = Frame(width: f.width, height: f.height, format: f.format, timestamp: f.timestamp, number: f.number)
+        g.luma.withMutableView { d in f.luma.withView { s in copyPixels(s, into: d) } }
+        g.cb!.withMutableView { d in f.cb!.withView { s in copyPixels(s, into: d) } }
+        g.cr!.withMutableView { d in f.cr!.withView { s in copyPixels(s, into: d) } }
+        return g
+    }
+    let (w, h) = (frames[0].width, frames[0].height)
+    for kind in BackgroundModelKind.allCases {
+        var pipeline = MotionPipeline(model: kind.makeModel())
+        var masks: [Mask] = []
+        masks.reserveCapacity(sequence == nil ? 0 : frames.count)
+        let start = now()
+        for frame in frames {
+            let mask = try pipeline.process(frame)
+            if sequence != nil, sequence!.temporalROI.contains(frame.number) { masks.append(mask.copied()) }
+        }
+        let elapsed = now() - start
+        var scores = CDnetScores()
+        if let sequence {
+            var i = 0
+            for frame in frames where sequence.temporalROI.contains(frame.number) {
+                try scores.accumulate(mask: masks[i], groundTruth: try sequence.groundTruth(frame: frame.number), roi: sequence.roi)
+                i += 1
+            }
+        }
+        let mpix = Double(frames.count * w * h) / 1e6 / elapsed
+        let ms = elapsed / Double(frames.count) * 1000
+        if json {
+            var line = #"{"tool":"vigie","model":"\#(kind.rawValue)","width":\#(w),"height":\#(h),"frames":\#(frames.count),"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_frame":\#(round(ms * 1000) / 1000)"#
+            if sequence != nil { line += "," + scores.jsonLine.dropFirst() } else { line += "}" }
+            print(line)
+        } else {
+            let label = kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+            let f = sequence == nil ? "     -" : String(format: "%.4f", scores.fMeasure)
+            print(label + String(format: " %5dx%-5d F %@ %8.1f MP/s %8.3f ms/frame", w, h, f, mpix, ms))
+        }
+    }
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 let json = arguments.contains("--json")
 arguments.removeAll { $0 == "--json" }
@@ -72,12 +126,13 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n".utf8))
     exit(64)
 }
 do {
     switch command {
     case "jpeg": try benchJPEG(Array(arguments.dropFirst()), json: json, seconds: seconds)
+    case "bgs": try benchBackground(Array(arguments.dropFirst()), json: json)
     default:
         FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
         exit(64)

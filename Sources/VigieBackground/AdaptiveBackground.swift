@@ -25,11 +25,11 @@ public struct AdaptiveBackground: BackgroundModel {
     public struct Configuration: Sendable, Hashable, Codable {
         /// Threshold as a multiple of a pixel's mean absolute deviation. Default 3.5.
         public var deviationScale: Double = 3.5
-        /// Lowest and highest luma threshold, in levels (0…255). Default 12…48: below 12 JPEG and
+        /// Lowest and highest luma threshold, in levels (0…255). Default 10…48: below 10 JPEG and
         /// sensor noise show through; above 48 a dark coat on grey concrete would be missed.
-        public var thresholdRange: ClosedRange<Int> = 12...48
+        public var thresholdRange: ClosedRange<Int> = 10...48
         /// Chroma distance |ΔCb| + |ΔCr| above which a pixel is foreground, levels. Default 14.
-        public var chromaThreshold: Int = 14
+        public var chromaThreshold: Int = 12
         /// Luma / background ratio range of a shadow. Default 0.45…0.93.
         public var shadowRatio: ClosedRange<Double> = 0.45...0.93
         /// Largest chroma distance of a shadow, levels. Default 8.

@@ -62,3 +62,12 @@ extension Mask {
         return out
     }
 }
+
+extension Mask {
+    /// A copy with its own storage (the model's output buffer is reused on the next frame).
+    public func copied() -> Mask {
+        var out = Mask(width: width, height: height)
+        plane.withView { s in out.plane.withMutableView { copyPixels(s, into: $0) } }
+        return out
+    }
+}

@@ -61,7 +61,7 @@ package func adaptivePixel(y: UInt8, chromaDistance cd: UInt16, background bg: U
     // Distance to the 3x3 neighbourhood's background envelope: a pixel that matches a
     // neighbour's background (camera jitter, swaying leaves) is not foreground.
     let e = max(0, v - Int(envelopeMax), Int(envelopeMin) - v)
-    let t = min(max(Int(dev) * Int(p.deviationScale16) >> 12, Int(p.minimumThreshold)), Int(p.maximumThreshold))
+    let t = min(max((Int(dev) * Int(p.deviationScale16)) >> 12, Int(p.minimumThreshold)), Int(p.maximumThreshold))
     let shadow = v < b && v * 256 >= b * Int(p.shadowLow) && v * 256 <= b * Int(p.shadowHigh)
         && Int(cd) <= Int(p.shadowChroma)
     let foreground = (e > t && !shadow) || Int(cd) > Int(p.chromaThreshold)
