@@ -50,25 +50,6 @@ struct Motion: ParsableCommand {
             throw fail(error)
         }
         var pipeline = MotionPipeline(model: model.makeModel())
-        if let e = ProcessInfo.processInfo.environment["VIGIE_EXPERIMENT"] {  // EXPERIMENT-ONLY
-            var c = AdaptiveBackground.Configuration()
-            for kv in e.split(separator: ",") {
-                let p = kv.split(separator: "="); let v = Double(p[1])!
-                switch p[0] {
-                case "k": c.deviationScale = v
-                case "tmin": c.thresholdRange = Int(v)...c.thresholdRange.upperBound
-                case "tmax": c.thresholdRange = c.thresholdRange.lowerBound...Int(v)
-                case "chroma": c.chromaThreshold = Int(v)
-                case "slow": c.shadowRatio = v...c.shadowRatio.upperBound
-                case "shigh": c.shadowRatio = c.shadowRatio.lowerBound...v
-                case "schroma": c.shadowChromaTolerance = Int(v)
-                case "bs": c.backgroundSpeed = v
-                case "ds": c.deviationSpeed = v
-                default: fatalError("unknown \(p[0])")
-                }
-            }
-            pipeline = MotionPipeline(model: AdaptiveBackground(c))
-        }
         var count = 0, skipped = 0
         let start = Date()
         do {
