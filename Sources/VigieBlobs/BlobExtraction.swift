@@ -1,0 +1,39 @@
+import VigieCore
+import VigieKernels
+
+/// Finds the 8-connected regions of set pixels of a mask and describes each as a `Blob`.
+///
+/// Blobs come in raster order of their first pixel (top-most row, then left-most column).
+/// The labelling buffers grow to the busiest mask seen and are reused: in steady state the
+/// only allocation per mask is the returned array.
+public struct BlobExtraction: Stage, Sendable {
+    /// Regions with fewer pixels than this are left out.
+    public var minimumArea: Int
+    private var labeller = ComponentLabeller()
+
+    /// A stage keeping regions of at least `minimumArea` pixels.
+    public init(minimumArea: Int = 1) {
+        self.minimumArea = minimumArea
+    }
+
+    /// The blobs of `mask`; any mask size, which may change between calls.
+    public mutating func process(_ mask: Mask) -> [Blob] {
+        mask.plane.withView { labeller.label($0, set: true, connectivity: .eight) }
+        var blobs: [Blob] = []
+        blobs.reserveCapacity(labeller.components.count)
+        for c in labeller.components where c.area >= minimumArea { blobs.append(Blob(c)) }
+        return blobs
+    }
+}
+
+extension Blob {
+    /// The blob of a labelled component; kernel pixel indices become continuous pixel coordinates.
+    init(_ c: ComponentStatistics) {
+        let box = PixelRect(x: c.minX, y: c.minY, width: c.maxX - c.minX + 1, height: c.maxY - c.minY + 1)
+        let area = Double(c.area)
+        self.init(
+            area: c.area, boundingBox: box,
+            centroid: PixelPoint(x: Double(c.sumX) / area + 0.5, y: Double(c.sumY) / area + 0.5),
+            footPoint: PixelPoint(x: Double(c.minX + c.maxX + 1) / 2, y: Double(c.maxY + 1)))
+    }
+}
