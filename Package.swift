@@ -43,7 +43,7 @@ let libraryTargets: [Target] = [
         dependencies: ["VigieCore", "VigieKernels", "CVigieJPEG", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict
     ),
-    .target(name: "VigieBackground", dependencies: ["VigieCore", "VigieKernels"], swiftSettings: strict),
+    .target(name: "VigieBackground", dependencies: ["VigieCore", "VigieKernels", "VigieBlobs"], swiftSettings: strict),
     .target(name: "VigieBlobs", dependencies: ["VigieCore", "VigieKernels"], swiftSettings: strict),
     .target(
         name: "VigieEvaluation",
@@ -61,8 +61,10 @@ let libraryTargets: [Target] = [
 let exampleTargets: [Target] = [
     .executableTarget(
         name: "vigie",
+        // The library modules are listed beside the umbrella: SwiftPM's incremental build does not
+        // always see an interface change through `@_exported import` (a stale binary crashed).
         dependencies: [
-            "Vigie",
+            "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -77,7 +79,7 @@ let exampleTargets: [Target] = [
 let benchmarkTargets: [Target] = [
     .executableTarget(
         name: "vigie-bench",
-        dependencies: ["Vigie"],
+        dependencies: ["Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation"],
         path: "Benchmarks/VigieBenchmarks",
         swiftSettings: strict
     )

@@ -2,7 +2,9 @@
 """Side-by-side speed of Vigie and OpenCV on the same frames, in the same run.
 
     python3 Benchmarks/compare.py jpeg DIR [DIR ...]      # JPEG decode
-    python3 Benchmarks/compare.py bgs SEQUENCE_DIR        # background models (CDnet layout)
+    python3 Benchmarks/compare.py bgs DIR                 # background models: CDnet sequence
+                                                          # (scored) or a folder of JPEGs (timed)
+    MAX_FRAMES=50 python3 Benchmarks/compare.py bgs DIR   # first 50 frames only
 
 Runs `.build/release/vigie-bench` (build it with `swift build -c release`) and the OpenCV scripts
 in Benchmarks/opencv with the virtual environment's Python (VIGIE_BENCH_PYTHON, default
@@ -49,11 +51,16 @@ def jpeg(dirs):
 
 
 def bgs(dirs):
+    max_frames = os.environ.get("MAX_FRAMES")
     for d in dirs:
+        # A CDnet sequence is scored; any other folder of JPEG frames is timed only.
+        target = [d] if os.path.exists(os.path.join(d, "temporalROI.txt")) else ["--frames-dir", d]
+        if max_frames:
+            target += ["--max-frames", max_frames]
         vigie_runs, cv_runs = [], []
         for _ in range(ROUNDS):
-            vigie_runs.append(lines([BENCH, "bgs", d, "--json"]))
-            cv_runs.append(lines([PY, os.path.join(HERE, "opencv", "bgs.py"), d, "--json"]))
+            vigie_runs.append(lines([BENCH, "bgs", *target, "--json"]))
+            cv_runs.append(lines([PY, os.path.join(HERE, "opencv", "bgs.py"), *target, "--json"]))
         v, c = medians(vigie_runs, "model"), medians(cv_runs, "model")
         print(f"\nBackground models on {d} (median of {ROUNDS}, single thread)")
         print(f"{'model':24s} {'F':>7s} {'MP/s':>8s}  " + "  ".join(f"x{k:>5s}" for k in c))

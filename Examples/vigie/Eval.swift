@@ -24,10 +24,13 @@ struct Eval: ParsableCommand {
         @Option(help: "Background model: \(BackgroundModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         var model: BackgroundModelKind = .adaptive
 
+        @Option(help: "Mask cleanup: \(MotionPipeline.CleanupPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var cleanup: MotionPipeline.CleanupPreset = .standard
+
         func run() throws {
             do {
                 let sequence = try CDnetSequence(path: sequenceDir)
-                var pipeline = MotionPipeline(model: model.makeModel())
+                var pipeline = MotionPipeline(model: model.makeModel(), cleanup: cleanup.cleanup)
                 let start = Date()
                 let scores = try CDnetEvaluator.evaluate(sequence: sequence, progress: { done, total in
                     if done % 200 == 0 { note("vigie: \(done)/\(total) frames") }

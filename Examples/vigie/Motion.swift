@@ -3,6 +3,7 @@ import Foundation
 import Vigie
 
 extension BackgroundModelKind: ExpressibleByArgument {}
+extension MotionPipeline.CleanupPreset: ExpressibleByArgument {}
 
 struct Motion: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,9 @@ struct Motion: ParsableCommand {
 
     @Option(help: "Background model: \(BackgroundModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: BackgroundModelKind = .adaptive
+
+    @Option(help: "Mask cleanup: \(MotionPipeline.CleanupPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var cleanup: MotionPipeline.CleanupPreset = .standard
 
     @Option(help: "Analyse at 1/SCALE of the input size (1, 2, 4 or 8); masks are written at full size.")
     var scale: Int = 1
@@ -49,7 +53,7 @@ struct Motion: ParsableCommand {
         } catch {
             throw fail(error)
         }
-        var pipeline = MotionPipeline(model: model.makeModel())
+        var pipeline = MotionPipeline(model: model.makeModel(), cleanup: cleanup.cleanup)
         var count = 0, skipped = 0
         let start = Date()
         do {

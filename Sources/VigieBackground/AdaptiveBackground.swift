@@ -121,7 +121,9 @@ public struct AdaptiveBackground: BackgroundModel {
         let cw = (width + 1) / 2
         var set = 0
         let (width, height) = (self.width, self.height)
-        updateEnvelope()
+        // The background moves by a few levels a second, so its envelope is refreshed every
+        // fourth frame (every frame while learning fast).
+        if learning || clock.frames % 4 == 0 { updateEnvelope() }
         let envelopeMin = self.envelopeMin, envelopeMax = self.envelopeMax
         // Move the state out of self for the loop (no copy: each buffer stays uniquely owned).
         var mask = self.mask, backgroundY = self.backgroundY, deviationY = self.deviationY
@@ -133,7 +135,7 @@ public struct AdaptiveBackground: BackgroundModel {
         self.backgroundCb = []
         self.backgroundCr = []
         self.chromaWide = []
-        self.mask = Mask(width: 1, height: 1)
+        self.mask = .placeholder
         defer {
             self.mask = mask
             self.backgroundY = backgroundY
@@ -209,8 +211,8 @@ public struct AdaptiveBackground: BackgroundModel {
     private mutating func updateEnvelope() {
         let (width, height) = (self.width, self.height)
         var lo = envelopeMin, hi = envelopeMax, scratch = envelopeScratch
-        envelopeMin = Plane(width: 1, height: 1)
-        envelopeMax = Plane(width: 1, height: 1)
+        envelopeMin = .placeholder
+        envelopeMax = .placeholder
         envelopeScratch = []
         backgroundY.withUnsafeBufferPointer { bg in
             lo.withMutableView { lo in

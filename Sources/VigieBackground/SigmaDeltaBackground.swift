@@ -72,10 +72,10 @@ public struct SigmaDeltaBackground: BackgroundModel {
         let (width, height) = (self.width, self.height)
         var mask = self.mask, background = self.background, variance = self.variance
         var backgroundCb = self.backgroundCb, backgroundCr = self.backgroundCr, chromaWide = self.chromaWide
-        let placeholder = Plane(width: 1, height: 1)
+        let placeholder = Plane.placeholder
         (self.background, self.variance, self.backgroundCb, self.backgroundCr) = (placeholder, placeholder, placeholder, placeholder)
         self.chromaWide = []
-        self.mask = Mask(width: 1, height: 1)
+        self.mask = .placeholder
         defer {
             (self.background, self.variance, self.backgroundCb, self.backgroundCr) = (background, variance, backgroundCb, backgroundCr)
             self.chromaWide = chromaWide

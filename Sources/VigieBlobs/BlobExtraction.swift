@@ -4,12 +4,14 @@ import VigieKernels
 /// Finds the 8-connected regions of set pixels of a mask and describes each as a `Blob`.
 ///
 /// Blobs come in raster order of their first pixel (top-most row, then left-most column).
-/// The labelling buffers grow to the busiest mask seen and are reused: in steady state the
-/// only allocation per mask is the returned array.
+/// The labelling buffers and the output array grow to the busiest mask seen and are reused: the
+/// returned array shares the stage's buffer, so a caller that lets go of it before the next call
+/// gets no allocation per mask in steady state.
 public struct BlobExtraction: Stage, Sendable {
     /// Regions with fewer pixels than this are left out.
     public var minimumArea: Int
     private var labeller = ComponentLabeller()
+    private var blobs: [Blob] = []
 
     /// A stage keeping regions of at least `minimumArea` pixels.
     public init(minimumArea: Int = 1) {
@@ -19,8 +21,7 @@ public struct BlobExtraction: Stage, Sendable {
     /// The blobs of `mask`; any mask size, which may change between calls.
     public mutating func process(_ mask: Mask) -> [Blob] {
         mask.plane.withView { labeller.label($0, set: true, connectivity: .eight) }
-        var blobs: [Blob] = []
-        blobs.reserveCapacity(labeller.components.count)
+        blobs.removeAll(keepingCapacity: true)  // reuses the buffer when the caller let go of it
         for c in labeller.components where c.area >= minimumArea { blobs.append(Blob(c)) }
         return blobs
     }

@@ -71,3 +71,8 @@ extension Mask {
         return out
     }
 }
+
+extension Mask {
+    /// A shared 1x1 mask used as a stand-in (see `Plane.placeholder`); never written to.
+    package static let placeholder = Mask(plane: .placeholder)
+}

@@ -170,3 +170,9 @@ extension Plane: CustomStringConvertible, CustomReflectable {
     /// Geometry only, never pixels.
     public var customMirror: Mirror { Mirror(self, children: ["width": width, "height": height]) }
 }
+
+extension Plane {
+    /// A shared 1x1 plane that stands in while a stage has moved its real buffer out of `self`
+    /// for a loop; assigning it costs a reference count, not an allocation.
+    package static let placeholder = Plane(width: 1, height: 1)
+}

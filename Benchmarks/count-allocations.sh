@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Counts heap allocations per frame of each background model + cleanup in steady state.
+#   Benchmarks/count-allocations.sh [FRAMES_DIR]     (default: CDnet highway input)
+# Needs `swift build -c release` first. Builds the LD_PRELOAD counter with the C compiler.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+frames=${1:-$root/../shared/data/cdnet/baseline/highway/input}
+out=$(mktemp -d)
+cc -O2 -shared -fPIC -o "$out/libmalloc_counter.so" "$here/alloc-counter/malloc_counter.c" -ldl
+LD_PRELOAD="$out/libmalloc_counter.so" "$root/.build/release/vigie-bench" allocs "$frames"
