@@ -45,6 +45,9 @@ let libraryTargets: [Target] = [
     ),
     .target(name: "VigieBackground", dependencies: ["VigieCore", "VigieKernels", "VigieBlobs"], swiftSettings: strict),
     .target(name: "VigieBlobs", dependencies: ["VigieCore", "VigieKernels"], swiftSettings: strict),
+    .target(name: "VigieEvents", dependencies: ["VigieCore"], swiftSettings: strict),
+    .target(name: "VigieTracking", dependencies: ["VigieCore", "VigieBlobs"], swiftSettings: strict),
+    .target(name: "VigieRules", dependencies: ["VigieCore", "VigieEvents", "VigieTracking"], swiftSettings: strict),
     .target(
         name: "VigieEvaluation",
         dependencies: ["VigieCore", "VigieIO", "CZlib"],
@@ -52,7 +55,10 @@ let libraryTargets: [Target] = [
     ),
     .target(
         name: "Vigie",
-        dependencies: ["VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation"],
+        dependencies: [
+            "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
+            "VigieTracking", "VigieRules",
+        ],
         swiftSettings: strict
     ),
 ]
@@ -64,7 +70,8 @@ let exampleTargets: [Target] = [
         // The library modules are listed beside the umbrella: SwiftPM's incremental build does not
         // always see an interface change through `@_exported import` (a stale binary crashed).
         dependencies: [
-            "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation",
+            "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
+            "VigieTracking", "VigieRules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -93,6 +100,9 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieBackgroundTests", dependencies: ["VigieBackground", "VigieIO", "VigieEvaluation"]),
     .testTarget(name: "VigieBlobsTests", dependencies: ["VigieBlobs"]),
     .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation", "VigieIO"]),
+    .testTarget(name: "VigieEventsTests", dependencies: ["VigieEvents"]),
+    .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs"]),
+    .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking"]),
     .testTarget(name: "VigieCLITests", dependencies: ["Vigie"]),
 ]
 

@@ -3,4 +3,7 @@
 @_exported import VigieBlobs
 @_exported import VigieCore
 @_exported import VigieEvaluation
+@_exported import VigieEvents
 @_exported import VigieIO
+@_exported import VigieRules
+@_exported import VigieTracking

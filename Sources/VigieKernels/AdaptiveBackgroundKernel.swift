@@ -98,8 +98,9 @@ package func adaptiveRowReference(luma: UnsafePointer<UInt8>, chromaDistance: Un
 
 /// Fast: the same maths, branch-free on 16/32-bit lanes so the loop vectorises; the chroma
 /// distance must first be widened to luma resolution (`chromaWide`, one byte per luma pixel).
-/// Release build: packed `vpsubw`/`vpabsw`/`vpmullw`/`vpcmpgtw`/`vpblendvb` (AVX2 when host-tuned,
-/// SSE2 `psubw`/`pcmpgtw`/`pand`/`por` by default).
+/// Release build (checked with objdump): four 32-bit lanes per SSE2 vector, `psubd`/`pcmpgtd`/
+/// `psrad`/`pslld`/`pand`/`pandn`/`por`, widened with `punpcklwd` and narrowed with `packssdw`
+/// (eight lanes with `vp…` forms in a host-tuned AVX2 build).
 package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<UInt8>,
                          envelopeMin: UnsafePointer<UInt8>, envelopeMax: UnsafePointer<UInt8>,
                          background: UnsafeMutablePointer<UInt16>, deviation: UnsafeMutablePointer<UInt16>,
@@ -148,7 +149,8 @@ package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<U
     }
 }
 
-/// Chroma distance |Cb - bgCb| + |Cr - bgCr| (saturated to 255) for one chroma row, written
+/// Chroma distance |Cb - bgCb| + |Cr - bgCr| (saturated to 255) for one chroma row (vectorised:
+/// `psubusw`, `pcmpgtd`, `paddd`, `punpck…`), written
 /// twice per chroma pixel so it lines up with the luma row (`out` has `2 * width` bytes), and
 /// the chroma background update for pixels whose luma decision (from the previous frame's
 /// mask, `mask` at luma resolution, every other byte) was background.
@@ -165,7 +167,8 @@ package func chromaRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
     }
 }
 
-/// Moves chroma backgrounds toward the frame by at most `backgroundStep` (8.8) where the luma
+/// Vectorised (`psubd`, `pcmpgtd`, `pand`/`pandn`/`por`). Moves chroma backgrounds toward the
+/// frame by at most `backgroundStep` (8.8) where the luma
 /// mask (sampled at the chroma pixel's top-left luma pixel) is background, `foregroundStep` elsewhere.
 package func chromaUpdateRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
                              backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>,
@@ -204,7 +207,7 @@ package func backgroundEnvelopeReference(_ background: UnsafePointer<UInt16>, wi
 
 /// Fast envelope: a horizontal 3-wide min/max pass into the outputs' rows, then a vertical pass
 /// through a rolling pair of row buffers (`scratch`: 4 x width bytes). The inner loops compile
-/// to packed `pminub`/`pmaxub`.
+/// to packed `pminub`/`pmaxub` (and `psrlw`/`packuswb` for the 8.8 to level conversion).
 package func backgroundEnvelope(_ background: UnsafePointer<UInt16>, width: Int, height: Int,
                                 minimum: MutableImageView, maximum: MutableImageView,
                                 scratch: UnsafeMutablePointer<UInt8>) {

@@ -15,25 +15,26 @@ package func downscale2xReference(_ source: ImageView, into destination: Mutable
     }
 }
 
-/// Fast: the full pairs of each row pair in a branch-free loop over UInt16 sums that the
-/// compiler vectorises (packed `pmaddubsw`/`paddw`/`psrlw`/`packuswb` in the release build),
-/// then the odd edge column with the reference rule.
+/// Fast: per output row, the vertical sums of the two source rows go into a UInt16 row on the
+/// stack (contiguous, vectorised: `punpcklbw`/`paddw`), then adjacent pairs are added, rounded
+/// and narrowed (`pshuflw`/`paddw`/`psrlw`/`packuswb`); the odd edge column follows the reference rule.
 package func downscale2x(_ source: ImageView, into destination: MutableImageView) {
     precondition(destination.width == (source.width + 1) / 2 && destination.height == (source.height + 1) / 2,
                  "downscale2x: \(source.width)x\(source.height) -> \(destination.width)x\(destination.height)")
     let pairs = source.width / 2
-    for y in 0..<destination.height {
-        let a = source.row(2 * y)
-        let b = source.row(min(2 * y + 1, source.height - 1))
-        let out = destination.row(y)
-        for x in 0..<pairs {
-            let s = UInt16(a[2 * x]) &+ UInt16(a[2 * x + 1]) &+ UInt16(b[2 * x]) &+ UInt16(b[2 * x + 1]) &+ 2
-            out[x] = UInt8(truncatingIfNeeded: s >> 2)
-        }
-        if source.width & 1 == 1 {
-            let x0 = source.width - 1
-            let s = 2 &* (UInt16(a[x0]) &+ UInt16(b[x0])) &+ 2
-            out[pairs] = UInt8(truncatingIfNeeded: s >> 2)
+    withUnsafeTemporaryAllocation(of: UInt16.self, capacity: source.width + 1) { sums in
+        let s = sums.baseAddress!
+        for y in 0..<destination.height {
+            let a = source.row(2 * y)
+            let b = source.row(min(2 * y + 1, source.height - 1))
+            let out = destination.row(y)
+            for x in 0..<source.width { s[x] = UInt16(a[x]) &+ UInt16(b[x]) }
+            for x in 0..<pairs {
+                out[x] = UInt8(truncatingIfNeeded: (s[2 * x] &+ s[2 * x + 1] &+ 2) >> 2)
+            }
+            if source.width & 1 == 1 {
+                out[pairs] = UInt8(truncatingIfNeeded: (2 &* s[source.width - 1] &+ 2) >> 2)
+            }
         }
     }
 }
