@@ -48,6 +48,7 @@ let libraryTargets: [Target] = [
     .target(name: "VigieEvents", dependencies: ["VigieCore"], swiftSettings: strict),
     .target(name: "VigieTracking", dependencies: ["VigieCore", "VigieBlobs"], swiftSettings: strict),
     .target(name: "VigieRules", dependencies: ["VigieCore", "VigieEvents", "VigieTracking"], swiftSettings: strict),
+    .target(name: "VigieSimulator", dependencies: ["VigieCore", "VigieIO", "VigieKernels"], swiftSettings: strict),
     .target(
         name: "VigieEvaluation",
         dependencies: ["VigieCore", "VigieIO", "CZlib"],
@@ -57,7 +58,7 @@ let libraryTargets: [Target] = [
         name: "Vigie",
         dependencies: [
             "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
-            "VigieTracking", "VigieRules",
+            "VigieTracking", "VigieRules", "VigieSimulator",
         ],
         swiftSettings: strict
     ),
@@ -103,6 +104,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieEventsTests", dependencies: ["VigieEvents"]),
     .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs"]),
     .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking"]),
+    .testTarget(name: "VigieSimulatorTests", dependencies: ["VigieSimulator", "VigieBackground", "VigieBlobs"]),
     .testTarget(name: "VigieCLITests", dependencies: ["Vigie"]),
 ]
 

@@ -6,4 +6,5 @@
 @_exported import VigieEvents
 @_exported import VigieIO
 @_exported import VigieRules
+@_exported import VigieSimulator
 @_exported import VigieTracking

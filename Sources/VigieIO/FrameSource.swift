@@ -11,6 +11,8 @@ public enum InputKind: String, Sendable, Codable {
     case y4m
     /// Concatenated JPEG images (motion JPEG).
     case mjpeg
+    /// Frames rendered by the scene simulator.
+    case simulated
 }
 
 /// A source of frames: a plain iterator that throws typed errors.
