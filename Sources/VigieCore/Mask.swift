@@ -76,3 +76,15 @@ extension Mask {
     /// A shared 1x1 mask used as a stand-in (see `Plane.placeholder`); never written to.
     package static let placeholder = Mask(plane: .placeholder)
 }
+
+extension Mask {
+    /// How many of the given pixels (indices `y * width + x`) are set. Package-only: rules
+    /// measure the occupancy of a zone with it.
+    package func countSet(atPixelIndices indices: [Int]) -> Int {
+        plane.withView { view in
+            var n = 0
+            for i in indices { n &+= Int(view[i % width, i / width] >> 7) }
+            return n
+        }
+    }
+}
