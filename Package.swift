@@ -48,6 +48,14 @@ let libraryTargets: [Target] = [
     .target(name: "VigieEvents", dependencies: ["VigieCore"], swiftSettings: strict),
     .target(name: "VigieTracking", dependencies: ["VigieCore", "VigieBlobs"], swiftSettings: strict),
     .target(name: "VigieRules", dependencies: ["VigieCore", "VigieEvents", "VigieTracking"], swiftSettings: strict),
+    .target(
+        name: "VigiePipeline",
+        dependencies: [
+            "VigieCore", "VigieBackground", "VigieBlobs", "VigieTracking", "VigieEvents", "VigieRules",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: strict
+    ),
     .target(name: "VigieSimulator", dependencies: ["VigieCore", "VigieIO", "VigieKernels"], swiftSettings: strict),
     .target(
         name: "VigieEvaluation",
@@ -58,7 +66,7 @@ let libraryTargets: [Target] = [
         name: "Vigie",
         dependencies: [
             "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
-            "VigieTracking", "VigieRules", "VigieSimulator",
+            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline",
         ],
         swiftSettings: strict
     ),
@@ -72,7 +80,7 @@ let exampleTargets: [Target] = [
         // always see an interface change through `@_exported import` (a stale binary crashed).
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
-            "VigieTracking", "VigieRules",
+            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -105,6 +113,10 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs"]),
     .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking"]),
     .testTarget(name: "VigieSimulatorTests", dependencies: ["VigieSimulator", "VigieBackground", "VigieBlobs"]),
+    .testTarget(
+        name: "VigiePipelineTests",
+        dependencies: ["VigiePipeline", "VigieSimulator", "VigieRules", "VigieEvents", "VigieCore"]
+    ),
     .testTarget(name: "VigieCLITests", dependencies: ["Vigie"]),
 ]
 

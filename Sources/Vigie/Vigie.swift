@@ -5,6 +5,7 @@
 @_exported import VigieEvaluation
 @_exported import VigieEvents
 @_exported import VigieIO
+@_exported import VigiePipeline
 @_exported import VigieRules
 @_exported import VigieSimulator
 @_exported import VigieTracking

@@ -1,21 +1,5 @@
 import VigieCore
 
-/// A position in pixel units on the continuous image plane: origin at the top-left corner of
-/// the image, x to the right, y down. Pixel (i, j) covers i…i+1 by j…j+1, so its centre is
-/// (i + 0.5, j + 0.5), and dividing by the image size gives normalised coordinates.
-public struct PixelPoint: Hashable, Sendable, Codable {
-    /// Horizontal position in pixels from the left edge of the image.
-    public var x: Double
-    /// Vertical position in pixels from the top edge of the image.
-    public var y: Double
-
-    /// A point from pixel coordinates (see the type's notes).
-    public init(x: Double, y: Double) {
-        self.x = x
-        self.y = y
-    }
-}
-
 /// One connected region (8-connectivity) of a mask: geometry only, never appearance.
 ///
 /// Coordinates are pixels, origin at the top-left corner of the image (see `PixelPoint`).

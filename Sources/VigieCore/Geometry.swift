@@ -25,6 +25,22 @@ public struct PixelRect: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { "\(x),\(y) \(width)x\(height)" }
 }
 
+/// A position in pixel units on the continuous image plane: origin at the top-left corner of
+/// the image, x to the right, y down. Pixel (i, j) covers i…i+1 by j…j+1, so its centre is
+/// (i + 0.5, j + 0.5), and dividing by the image size gives normalised coordinates.
+public struct PixelPoint: Hashable, Sendable, Codable {
+    /// Horizontal position in pixels from the left edge of the image.
+    public var x: Double
+    /// Vertical position in pixels from the top edge of the image.
+    public var y: Double
+
+    /// A point from pixel coordinates (see the type's notes).
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+}
+
 /// A point in normalised image coordinates: (0, 0) is the top-left corner of the image,
 /// (1, 1) the bottom-right, whatever the resolution.
 public struct NormalisedPoint: Hashable, Sendable, Codable {

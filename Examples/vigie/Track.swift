@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Vigie
+
+struct Track: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Track moving objects and write confirmed tracks in the MOT Challenge text format.",
+        discussion: """
+            Pipeline: background model ─▶ standard mask cleanup ─▶ blobs (at least 1/2000 of the frame) ─▶ tracker; \
+            frames before the model is warm (2 s) are not tracked. \
+            Each line of TRACKS.txt is `frame,id,left,top,width,height,score,-1,-1,-1`: frames numbered as the \
+            input numbers them (from 1), boxes in pixels of the input resolution, confirmed tracks only. \
+            Any MOT Challenge tool can score it; --ground-truth scores it here (CLEAR MOT and IDF1).
+            """)
+
+    @Option(help: "A folder of JPEG frames, a .jpg, a .y4m, an .mjpeg, or - for stdin.")
+    var input: String
+
+    @Option(help: "The MOT Challenge text file to write.")
+    var output: String
+
+    @Option(help: "Scene file (accepted, not used yet).")
+    var scene: String?
+
+    @Option(help: "Background model: \(BackgroundModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: BackgroundModelKind = .adaptive
+
+    @Option(help: "Analyse at 1/SCALE of the input size (1, 2, 4 or 8); boxes are written at full size.")
+    var scale: Int = 1
+
+    @Option(help: "Frame rate for inputs that carry no timing (JPEG folders, MJPEG).")
+    var fps: Double = 25
+
+    @Option(help: "A MOT Challenge ground-truth file: print MOTA, IDF1 and the other scores of the output.")
+    var groundTruth: String?
+
+    func validate() throws {
+        guard DCTScale(rawValue: scale) != nil else { throw ValidationError("--scale must be 1, 2, 4 or 8, got \(scale)") }
+        guard fps > 0 else { throw ValidationError("--fps must be positive") }
+    }
+
+    func run() throws {
+        if let scene { note("vigie: --scene \(scene) is accepted but not used by `vigie track` yet") }
+        let dctScale = DCTScale(rawValue: scale)!
+        var source: any FrameSource
+        var fullSize: (width: Int, height: Int)? = nil
+        do {
+            if dctScale != .full {
+                guard input != "-" else { throw ValidationError("--scale needs a file input") }
+                let description = try InputDescription.inspect(input)
+                fullSize = (description.width, description.height)
+            }
+            source = try FrameInput.open(input, format: .ycbcr420, scale: dctScale, framesPerSecond: fps)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw fail(error)
+        }
+        guard let handle = FileHandle(forWritingAtPath: output) ?? {
+            FileManager.default.createFile(atPath: output, contents: nil) ? FileHandle(forWritingAtPath: output) : nil
+        }() else {
+            throw fail(WriteError(path: output, reason: "cannot create file"))
+        }
+        defer { try? handle.close() }
+        try? handle.truncate(atOffset: 0)
+
+        var pipeline = MotionPipeline(model: model.makeModel())
+        var blobs = BlobExtraction()
+        var tracker = Tracker()
+        var written: [MOTBox] = []
+        var count = 0, skipped = 0, boxes = 0
+        var ids = Set<Int>()
+        let start = Date()
+        do {
+            while let frame = try source.nextSkippingCorruptFrames(report: { error in
+                skipped += 1
+                note("vigie: skipped: \(error)")
+            }) {
+                let mask = try pipeline.process(frame)
+                count += 1
+                // Masks are not reliable while the model learns (start-up, a global change).
+                guard pipeline.model.isWarm, !pipeline.model.sawGlobalChange else { continue }
+                blobs.minimumArea = max(frame.width * frame.height / 2000, 4)
+                let tracks = try tracker.process(Tracker.Input(
+                    timestamp: frame.timestamp, frameWidth: frame.width, frameHeight: frame.height,
+                    blobs: blobs.process(mask)))
+                let sx = Double(fullSize?.width ?? frame.width) / Double(frame.width)
+                let sy = Double(fullSize?.height ?? frame.height) / Double(frame.height)
+                var text = ""
+                for t in tracks where t.state == .confirmed {
+                    let box = MOTBox(frame: frame.number, id: t.id, left: Double(t.box.x) * sx, top: Double(t.box.y) * sy,
+                                     width: Double(t.box.width) * sx, height: Double(t.box.height) * sy, confidence: 1)
+                    text += MOTChallengeFile.line(box) + "\n"
+                    if groundTruth != nil { written.append(box) }
+                    ids.insert(t.id)
+                    boxes += 1
+                }
+                if !text.isEmpty { try handle.write(contentsOf: Data(text.utf8)) }
+                if count % 200 == 0 { note("vigie: \(count) frames") }
+            }
+        } catch {
+            throw fail(error)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        note("vigie: \(count) frames, \(ids.count) confirmed tracks, \(boxes) boxes written to \(output) in "
+             + String(format: "%.1f s", seconds) + (skipped > 0 ? ", \(skipped) frames skipped" : ""))
+        if let groundTruth {
+            do {
+                let scores = MOTMetrics.evaluate(groundTruth: try MOTChallengeFile.read(groundTruth), hypotheses: written)
+                print(scores.table)
+                print(scores.jsonLine)
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import VigieBackground
+import VigieBlobs
+import VigieCore
+import VigieEvents
+import VigieRules
+import VigieTracking
+
+/// The standard chain for one camera, built from its scene file:
+///
+/// ```
+/// frame ─▶ background model ─▶ cleanup ─▶ blobs ─▶ tracker ─▶ rules ─▶ [Event]
+/// ```
+///
+/// `process(_:)` is synchronous, for integrators with their own threads.
+public struct ScenePipeline {
+    /// The scene.
+    public let scene: Scene
+    /// Background model and mask cleanup.
+    public var motion: MotionPipeline
+    /// Connected components of the cleaned mask.
+    public var blobs: BlobExtraction
+    /// The identity-free tracker.
+    public var tracker: Tracker
+    /// The scene's rules.
+    public var rules: RuleEngine
+    /// Live tracks after the last frame.
+    public private(set) var tracks: [Track] = []
+    private var lastTime: Timestamp?
+    private let logger: Logger
+
+    /// The standard chain for `scene`.
+    /// - Parameters:
+    ///   - model: the background model (the adaptive default).
+    ///   - streamStart: wall-clock time of timestamp zero, for rule schedules.
+    public init(scene: Scene, model: any BackgroundModel = AdaptiveBackground(), streamStart: Date = Date(),
+                logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.scene = scene
+        motion = MotionPipeline(model: model)
+        blobs = BlobExtraction(minimumArea: 15)
+        tracker = Tracker()
+        rules = RuleEngine(scene: scene, streamStart: streamStart)
+        self.logger = logger
+        for (id, reason) in rules.unsupported {
+            logger.warning("rule not evaluated", metadata: ["vigie.rule": "\(id)", "vigie.reason": "\(reason)"])
+        }
+    }
+
+    /// Runs one frame through the chain; returns the events it raises, updates or ends.
+    /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`, `RuleError`.
+    public mutating func process(_ frame: Frame) throws -> [Event] {
+        let mask = try motion.process(frame)
+        let found = blobs.process(mask)
+        tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
+                                                  frameHeight: frame.height, blobs: found))
+        lastTime = frame.timestamp
+        return try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width,
+                                           frameHeight: frame.height, tracks: tracks, foreground: mask))
+    }
+
+    /// Ends every open event (end of stream): call once after the last frame.
+    public mutating func finish() throws -> [Event] {
+        guard let lastTime else { return [] }
+        return try rules.finish(at: lastTime)
+    }
+}

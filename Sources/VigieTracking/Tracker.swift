@@ -1,0 +1,447 @@
+import VigieBlobs
+import VigieCore
+
+/// The identity-free multi-object tracker: turns each frame's blobs (and optional external
+/// detections) into tracks with stable, ephemeral ids.
+///
+/// ```
+/// observations ─▶ predict (Kalman) ─▶ join fragments ─▶ find merged blobs ─▶ Hungarian on
+/// (blobs,           every track       (parts of one       (one blob holding     1 − IoU and
+///  detections)                          predicted box)      2+ tracks)            gated distance
+///                ─▶ update matched / coast the rest ─▶ new tentative tracks ─▶ states ─▶ [Track]
+/// ```
+///
+/// **Motion model.** Each track has a constant-velocity Kalman filter on its foot point and
+/// box size (`[x, y, w, h]` and their rates, pixels and pixels per second). Process and
+/// measurement noise scale with the box height, so near and far objects behave alike.
+///
+/// **Assignment.** Tracks and observations are matched by the Hungarian algorithm on
+/// `overlapWeight · (1 − IoU) + (1 − overlapWeight) · min(1, d / √gate)` where `d²` is the squared
+/// centre distance normalised by the filter's innovation variance. A pair is forbidden when
+/// `d² > gate` and the boxes barely overlap (IoU < 0.1). Tentative and lost tracks pay a small
+/// extra cost, so confirmed tracks get the clearest observations.
+///
+/// **States** (with hysteresis): `tentative` → `confirmed` after `confirmHits` hits in
+/// `confirmWindow` frames (else ended); `confirmed` → `lost` after `missesBeforeLost`
+/// consecutive misses; `lost` → `confirmed` when seen again; `lost` → `ended` after
+/// `lostTimeout` seconds unseen, or `stillTimeout` seconds if the track was still (slower than
+/// `stillSpeed`) when it was last seen, or as soon as its predicted box has left the frame.
+///
+/// **Merges.** When one observation covers the predicted boxes of two or more confirmed
+/// tracks (each at least `mergeCoverage` inside it), it is a merged blob (two people meeting, a group): the blob is assigned to none of them; every track in it
+/// coasts on its prediction, kept inside the blob's box, and counts as seen. When the blob
+/// splits again, the ordinary assignment gives each part back to the nearest prediction.
+///
+/// **Fragments and splits.** Several observations that each lie mostly (`fragmentCoverage`)
+/// inside one confirmed track's predicted box are joined into one (a person cut in two by a
+/// low-contrast coat). An observation that leaves a track's box (a person walking away from a
+/// bag, two people parting) is a split: the track continues with the part its prediction
+/// matches, the other part starts a new tentative track, which a still part (the bag) confirms
+/// like any other.
+///
+/// **Still objects.** A person standing still is slowly absorbed by the background model and
+/// their blob fades. A track that was still when last seen stops moving and coasts for
+/// `stillTimeout` seconds (default 30 s) instead of `lostTimeout`: someone who stands longer
+/// than that after the model has absorbed them is ended, and gets a new id when they move again.
+///
+/// **External detections.** `Input.detections` (from a `Detector`) are observations like blobs
+/// and carry a class. Blobs lying mostly (`detectionOverlap`) inside a detection are dropped, so a
+/// detection and the blob of the same person do not make two tracks.
+///
+/// **Time** comes from the inputs' timestamps only (the frame rate may vary); a timestamp not
+/// after the previous one is a `TrackerError`.
+///
+/// **Output.** Every live track (tentative, confirmed, lost), then the tracks that ended in
+/// this frame with state `ended`, once. The returned array shares the tracker's buffer:
+/// a caller that lets go of it before the next call causes no allocation in steady state.
+public struct Tracker: Stage, Sendable {
+    /// Settings; defaults suit people and vehicles seen by a fixed camera at 5–30 frames per second.
+    public struct Configuration: Sendable, Hashable, Codable {
+        /// Hits needed to confirm a tentative track… Default 3.
+        public var confirmHits = 3
+        /// …within this many frames from its birth (at most 64). Default 5.
+        public var confirmWindow = 5
+        /// Consecutive missed frames before a confirmed track is lost. Default 2.
+        public var missesBeforeLost = 2
+        /// Seconds a lost track that was moving coasts before it ends. Default 1.5 s.
+        public var lostTimeout = 1.5
+        /// Seconds a lost track that was still coasts before it ends. Default 30 s.
+        public var stillTimeout = 30.0
+        /// Speed under which a track counts as still, in box heights per second. Default 0.15.
+        public var stillSpeed = 0.15
+        /// Weight of `1 − IoU` in the cost (the rest goes to the normalised distance). Default 0.5.
+        public var overlapWeight = 0.5
+        /// Gate on the squared normalised centre distance (χ² with 2 degrees of freedom;
+        /// 9.21 keeps 99 % of true matches). Default 9.21.
+        public var gate = 9.21
+        /// Position measurement noise, standard deviation as a fraction of the box height. Default 0.08.
+        public var measurementNoise = 0.08
+        /// Acceleration noise, standard deviation in box heights per second squared. Default 1.5.
+        public var acceleration = 1.5
+        /// Size-change noise, standard deviation in box heights per second squared. Default 0.3.
+        public var sizeChange = 0.3
+        /// Fraction of a track's predicted box inside an observation for the track to be in it
+        /// (merged blobs). Default 0.6.
+        public var mergeCoverage = 0.6
+        /// Fraction of an observation inside a track's predicted box for it to be a fragment of
+        /// that track. Default 0.7.
+        public var fragmentCoverage = 0.7
+        /// Fraction of a blob inside an external detection for the blob to be dropped. Default 0.5.
+        public var detectionOverlap = 0.5
+        /// Boxes of two confirmed tracks overlapping more than this (IoU) while they move together
+        /// (velocities within `2 · stillSpeed`) are one object tracked twice: the younger track
+        /// ends. Default 0.7.
+        public var duplicateOverlap = 0.7
+        /// Foot points kept per track. Default 64.
+        public var trajectoryLength = 64
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// What the tracker consumes for one frame.
+    public struct Input: Sendable {
+        /// The frame's timestamp: all durations and velocities come from these.
+        public var timestamp: Timestamp
+        /// Width of the analysed frame, pixels.
+        public var frameWidth: Int
+        /// Height of the analysed frame, pixels.
+        public var frameHeight: Int
+        /// Blobs of the frame's foreground mask (pixels of the analysed frame).
+        public var blobs: [Blob]
+        /// External detections, if a `Detector` runs (pixels of the analysed frame).
+        public var detections: [Detection]?
+
+        /// One frame's observations. Pass `blobs: []` to track detections only.
+        public init(timestamp: Timestamp, frameWidth: Int, frameHeight: Int, blobs: [Blob],
+                    detections: [Detection]? = nil) {
+            self.timestamp = timestamp
+            self.frameWidth = frameWidth
+            self.frameHeight = frameHeight
+            self.blobs = blobs
+            self.detections = detections
+        }
+    }
+
+    /// The settings in use.
+    public let configuration: Configuration
+
+    private struct Record: Sendable {
+        var id: Int
+        var state: TrackState
+        var filter: BoxFilter
+        var born: Timestamp
+        var lastSeen: Timestamp
+        var hits: UInt64 = 1  // bit 0: the latest frame
+        var frames = 1
+        var misses = 0
+        var wasStill = false
+        var objectClass: String?
+        var trajectory: Trajectory
+        var predicted = Box(x0: 0, y0: 0, x1: 0, y1: 0)
+        var grouped = -1  // observation index of the merged blob this frame, or -1
+        var matched = -1  // observation index assigned this frame, or -1
+    }
+
+    private struct Observation: Sendable {
+        var box: Box
+        var objectClass: String?
+        var alive = true     // false once joined into another observation
+        var group = false    // a merged blob holding 2+ tracks
+        var claimed = false  // assigned to a track
+    }
+
+    private var records: [Record] = []
+    private var observations: [Observation] = []
+    private var rows: [Int] = [], columns: [Int] = []
+    private var costs: [Double] = []
+    private var solver = HungarianSolver()
+    private var output: [Track] = []
+    private var lastTimestamp: Timestamp?
+    private var nextId = 1
+
+    /// A tracker with the given settings.
+    public init(_ configuration: Configuration = Configuration()) {
+        precondition(configuration.confirmWindow >= 1 && configuration.confirmWindow <= 64,
+                     "confirmWindow must be 1…64, got \(configuration.confirmWindow)")
+        precondition(configuration.confirmHits >= 1 && configuration.confirmHits <= configuration.confirmWindow,
+                     "confirmHits must be 1…confirmWindow, got \(configuration.confirmHits)")
+        self.configuration = configuration
+    }
+
+    /// The id the next new track will get.
+    public var nextTrackId: Int { nextId }
+
+    private static let forbidden = 1e6
+
+    /// Tracks one frame.
+    /// - Returns: live tracks (tentative, confirmed, lost) in id order, then the tracks that
+    ///   ended in this frame, with state `ended`.
+    /// - Throws: `TrackerError.nonMonotonicTimestamp` for a timestamp not after the previous one,
+    ///   `invalidFrameSize` for a size that is not positive.
+    public mutating func process(_ input: Input) throws(TrackerError) -> [Track] {
+        guard input.frameWidth > 0, input.frameHeight > 0 else {
+            throw .invalidFrameSize(width: input.frameWidth, height: input.frameHeight)
+        }
+        if let lastTimestamp, input.timestamp <= lastTimestamp {
+            throw .nonMonotonicTimestamp(previous: lastTimestamp, current: input.timestamp)
+        }
+        let t = input.timestamp
+        let dt = lastTimestamp.map { Double(t.nanoseconds - $0.nanoseconds) / 1e9 } ?? 0
+        lastTimestamp = t
+
+        // Let go of the last output first: its tracks share the records' trajectory storage, which
+        // would otherwise be copied on the next append.
+        output.removeAll(keepingCapacity: true)
+        predict(dt: dt)
+        collectObservations(input)
+        joinFragments()
+        findMergedBlobs()
+        assign()
+        updateTracks(t: t, frameWidth: Double(input.frameWidth), frameHeight: Double(input.frameHeight))
+        suppressDuplicates()
+        startTracks(t: t)
+
+        for r in records where r.state != .ended { output.append(track(r, t: t)) }
+        for r in records where r.state == .ended { output.append(track(r, t: t)) }
+        records.removeAll { $0.state == .ended }
+        return output
+    }
+
+    // MARK: - Steps
+
+    private mutating func predict(dt: Double) {
+        let c = configuration
+        for i in records.indices {
+            if dt > 0 { records[i].filter.predict(dt: dt, acceleration: c.acceleration, sizeChange: c.sizeChange) }
+            records[i].predicted = records[i].filter.box
+            records[i].grouped = -1
+            records[i].matched = -1
+        }
+    }
+
+    private mutating func collectObservations(_ input: Input) {
+        observations.removeAll(keepingCapacity: true)
+        let detections = input.detections ?? []
+        for d in detections where d.box.width > 0 && d.box.height > 0 {
+            observations.append(Observation(box: Box(d.box), objectClass: d.objectClass))
+        }
+        let detectionCount = observations.count
+        for b in input.blobs {
+            let box = Box(b.boundingBox)
+            var covered = false
+            for k in 0..<detectionCount where box.fractionInside(observations[k].box) >= configuration.detectionOverlap {
+                covered = true
+                break
+            }
+            if !covered { observations.append(Observation(box: box, objectClass: nil)) }
+        }
+    }
+
+    /// Joins observations lying mostly inside one confirmed track's predicted box (and in no
+    /// other's) into one.
+    private mutating func joinFragments() {
+        let c = configuration
+        for i in records.indices where records[i].state != .tentative {
+            let region = records[i].predicted
+            var first = -1
+            for k in observations.indices where observations[k].alive {
+                let box = observations[k].box
+                guard box.fractionInside(region) >= c.fragmentCoverage else { continue }
+                // A fragment is smaller than the track, and belongs to no other track.
+                guard box.area < 0.8 * region.area else { continue }
+                var shared = false
+                for j in records.indices where j != i && records[j].state != .tentative
+                    && box.fractionInside(records[j].predicted) >= c.fragmentCoverage {
+                    shared = true
+                    break
+                }
+                if shared { continue }
+                if first < 0 {
+                    first = k
+                } else {
+                    observations[first].box = observations[first].box.union(box)
+                    observations[k].alive = false
+                }
+            }
+        }
+    }
+
+    /// Marks observations covering two or more confirmed or lost tracks as merged blobs.
+    private mutating func findMergedBlobs() {
+        let c = configuration
+        for k in observations.indices where observations[k].alive {
+            let box = observations[k].box
+            var count = 0
+            for i in records.indices where records[i].state == .confirmed
+                && records[i].predicted.fractionInside(box) >= c.mergeCoverage {
+                count += 1
+            }
+            guard count >= 2 else { continue }
+            observations[k].group = true
+            for i in records.indices where records[i].state == .confirmed
+                && records[i].predicted.fractionInside(box) >= c.mergeCoverage {
+                // A track in two merged blobs keeps the one holding more of it.
+                if records[i].grouped >= 0 {
+                    let old = observations[records[i].grouped].box
+                    if records[i].predicted.fractionInside(old) >= records[i].predicted.fractionInside(box) { continue }
+                }
+                records[i].grouped = k
+            }
+        }
+    }
+
+    private mutating func assign() {
+        let c = configuration
+        rows.removeAll(keepingCapacity: true)
+        columns.removeAll(keepingCapacity: true)
+        for i in records.indices where records[i].grouped < 0 { rows.append(i) }
+        for k in observations.indices where observations[k].alive && !observations[k].group { columns.append(k) }
+        guard !rows.isEmpty, !columns.isEmpty else { return }
+        costs.removeAll(keepingCapacity: true)
+        for i in rows {
+            let r = records[i]
+            let p = r.predicted
+            let f = r.filter
+            let noise = c.measurementNoise * max(p.height, 4)
+            let rNoise = noise * noise
+            let floor = (0.1 * p.height) * (0.1 * p.height)
+            let sx = max(f.x.innovationVariance(measurementNoise: rNoise) + f.w.p00 / 4, floor)
+            let sy = max(f.y.innovationVariance(measurementNoise: rNoise) + f.h.p00 / 4, floor)
+            let penalty = r.state == .confirmed ? 0 : 0.05
+            for k in columns {
+                let o = observations[k].box
+                let dx = o.centreX - p.centreX, dy = o.centreY - p.centreY
+                let d2 = dx * dx / sx + dy * dy / sy
+                let iou = p.iou(o)
+                if d2 > c.gate && iou < 0.1 {
+                    costs.append(Self.forbidden)
+                } else {
+                    let distance = min(1, (d2 / c.gate).squareRoot())
+                    costs.append(c.overlapWeight * (1 - iou) + (1 - c.overlapWeight) * distance + penalty)
+                }
+            }
+        }
+        let result = solver.solve(costs, rows: rows.count, columns: columns.count)
+        for (row, column) in result.enumerated() where column >= 0 {
+            guard costs[row * columns.count + column] < Self.forbidden else { continue }
+            records[rows[row]].matched = columns[column]
+            observations[columns[column]].claimed = true
+        }
+    }
+
+    private mutating func updateTracks(t: Timestamp, frameWidth: Double, frameHeight: Double) {
+        for i in records.indices {
+            // In place: a copy of the record would share, and then copy, its trajectory storage.
+            Self.update(&records[i], observations: observations, configuration: configuration, t: t,
+                        frame: Box(x0: 0, y0: 0, x1: frameWidth, y1: frameHeight))
+        }
+    }
+
+    private static func update(_ r: inout Record, observations: [Observation], configuration c: Configuration,
+                               t: Timestamp, frame: Box) {
+        let window: UInt64 = c.confirmWindow == 64 ? .max : (1 << UInt64(c.confirmWindow)) - 1
+        r.frames += 1
+        r.hits <<= 1
+        if r.matched >= 0 || r.grouped >= 0 {
+            if r.matched >= 0 {
+                let o = observations[r.matched]
+                r.filter.update(footX: o.box.centreX, footY: o.box.y1, width: o.box.width, height: o.box.height,
+                                noise: c.measurementNoise)
+                if let cls = o.objectClass { r.objectClass = cls }
+            } else {
+                // In a merged blob: coast, kept inside the blob's box.
+                let g = observations[r.grouped].box
+                let half = r.filter.w.position / 2
+                let x = min(max(r.filter.x.position, g.x0 + half), max(g.x1 - half, g.x0 + half))
+                r.filter.x.position = x
+                r.filter.y.position = min(max(r.filter.y.position, g.y0 + r.filter.h.position), g.y1)
+            }
+            r.hits |= 1
+            r.misses = 0
+            r.lastSeen = t
+            let speed = (r.filter.x.velocity * r.filter.x.velocity + r.filter.y.velocity * r.filter.y.velocity).squareRoot()
+            r.wasStill = speed < c.stillSpeed * max(r.filter.h.position, 1)
+            switch r.state {
+            case .tentative:
+                if (r.hits & window).nonzeroBitCount >= c.confirmHits { r.state = .confirmed }
+            case .lost: r.state = .confirmed
+            case .confirmed, .ended: break
+            }
+        } else {
+            r.misses += 1
+            switch r.state {
+            case .tentative:
+                let possible = (r.hits & window).nonzeroBitCount + max(c.confirmWindow - r.frames, 0)
+                if possible < c.confirmHits || r.frames >= c.confirmWindow { r.state = .ended }
+            case .confirmed:
+                if r.misses >= c.missesBeforeLost {
+                    r.state = .lost
+                    if r.wasStill { r.filter.stop() }
+                }
+            case .lost, .ended: break
+            }
+            if r.state == .lost {
+                let unseen = Double(t.nanoseconds - r.lastSeen.nanoseconds) / 1e9
+                if unseen > (r.wasStill ? c.stillTimeout : c.lostTimeout) { r.state = .ended }
+            }
+            if r.state == .lost || r.state == .confirmed {
+                // Left the frame: less than a third of the predicted box inside.
+                if r.filter.box.fractionInside(frame) < 0.3 { r.state = .ended }
+            }
+        }
+        if r.state != .ended, r.state != .tentative || r.hits & 1 == 1 {
+            let box = r.filter.box
+            r.trajectory.append(TrajectoryPoint(footPoint: PixelPoint(x: box.centreX, y: box.y1), timestamp: t))
+        }
+    }
+
+    /// Ends the younger of two confirmed tracks whose boxes nearly coincide and that move
+    /// together (one object tracked twice); crossing tracks move apart and are kept.
+    private mutating func suppressDuplicates() {
+        let c = configuration
+        for i in records.indices where records[i].state == .confirmed {
+            for j in records.indices where j > i && records[j].state == .confirmed {
+                let a = records[i].filter, b = records[j].filter
+                let dvx = a.x.velocity - b.x.velocity, dvy = a.y.velocity - b.y.velocity
+                let together = (dvx * dvx + dvy * dvy).squareRoot() < 2 * c.stillSpeed * max(a.h.position, 1)
+                if together && a.box.iou(b.box) > c.duplicateOverlap {
+                    // ids increase with age: the larger id is the younger track.
+                    if records[i].id > records[j].id { records[i].state = .ended } else { records[j].state = .ended }
+                }
+            }
+        }
+    }
+
+    private mutating func startTracks(t: Timestamp) {
+        let c = configuration
+        for k in observations.indices where observations[k].alive && !observations[k].group && !observations[k].claimed {
+            let box = observations[k].box
+            // A leftover part of a tracked object (or of a merged blob) is not a new object.
+            var part = false
+            for r in records where r.state != .ended && r.state != .tentative && (r.matched >= 0 || r.grouped >= 0) {
+                if box.fractionInside(r.filter.box) >= c.fragmentCoverage { part = true; break }
+            }
+            if part { continue }
+            var record = Record(
+                id: nextId, state: c.confirmHits <= 1 ? .confirmed : .tentative,
+                filter: BoxFilter(footX: box.centreX, footY: box.y1, width: box.width, height: box.height,
+                                  measurementNoise: c.measurementNoise),
+                born: t, lastSeen: t, objectClass: observations[k].objectClass,
+                trajectory: Trajectory(capacity: c.trajectoryLength))
+            record.trajectory.append(TrajectoryPoint(footPoint: PixelPoint(x: box.centreX, y: box.y1), timestamp: t))
+            records.append(record)
+            nextId += 1
+        }
+    }
+
+    private func track(_ r: Record, t: Timestamp) -> Track {
+        let f = r.filter
+        return Track(
+            id: r.id, state: r.state, box: f.box.rounded,
+            footPoint: PixelPoint(x: f.x.position, y: f.y.position),
+            velocity: PixelVelocity(dx: f.x.velocity, dy: f.y.velocity),
+            age: Double(t.nanoseconds - r.born.nanoseconds) / 1e9, lastSeen: r.lastSeen,
+            objectClass: r.objectClass, trajectory: r.trajectory)
+    }
+}
