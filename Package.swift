@@ -95,7 +95,10 @@ let exampleTargets: [Target] = [
 let benchmarkTargets: [Target] = [
     .executableTarget(
         name: "vigie-bench",
-        dependencies: ["Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation"],
+        dependencies: [
+            "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieKernels",
+            "VigieTracking", "VigieSimulator",
+        ],
         path: "Benchmarks/VigieBenchmarks",
         swiftSettings: strict
     )
@@ -117,7 +120,7 @@ let testTargets: [Target] = [
         name: "VigiePipelineTests",
         dependencies: ["VigiePipeline", "VigieSimulator", "VigieRules", "VigieEvents", "VigieCore"]
     ),
-    .testTarget(name: "VigieCLITests", dependencies: ["Vigie"]),
+    .testTarget(name: "VigieCLITests", dependencies: ["Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 
 let package = Package(

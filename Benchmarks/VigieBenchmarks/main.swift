@@ -3,6 +3,7 @@
 // with --json (the OpenCV side prints the same keys, see Benchmarks/opencv).
 import Foundation
 import Vigie
+import VigieKernels
 
 func now() -> Double {
     var t = timespec()
@@ -167,6 +168,77 @@ func benchAllocations(_ arguments: [String]) throws {
     }
 }
 
+/// Tracking scored with MOT metrics on the simulator's ground truth: a 640x360 scene, 10 fps,
+/// people crossing, meeting and standing, the whole chain (background, cleanup, blobs, tracker).
+func benchTrackingOnSimulator(json: Bool) throws {
+    var actors: [Actor] = []
+    for i in 0..<8 {
+        let y = 0.55 + 0.05 * Double(i % 4)
+        let start = 2.5 + 1.5 * Double(i)
+        let leftToRight = i % 2 == 0
+        let (x0, x1) = leftToRight ? (0.03, 0.97) : (0.97, 0.03)
+        var path = [Waypoint(start, x0, y), Waypoint(start + 9, x1, y)]
+        if i == 3 { path = [Waypoint(start, x0, y), Waypoint(start + 4, 0.5, y), Waypoint(start + 10, 0.5, y), Waypoint(start + 14, x1, y)] }
+        actors.append(Actor(id: i + 1, kind: .person, path: path, luma: 45 + 12 * Double(i % 4),
+                            chroma: (UInt8(100 + 8 * i), UInt8(160 - 6 * i)), castsShadow: i % 3 == 0))
+    }
+    actors.append(Actor(id: 20, kind: .vehicle, path: [Waypoint(8, 1.1, 0.42), Waypoint(14, -0.1, 0.42)], height: 0.2))
+    let scene = SimulatedScene(width: 640, height: 360, framesPerSecond: 10, duration: 30, seed: 2026, actors: actors)
+    var simulator = SceneSimulator(scene)
+    var motion = MotionPipeline(model: AdaptiveBackground())
+    var blobs = BlobExtraction(minimumArea: 40)
+    var tracker = Tracker()
+    var truth: [MOTBox] = [], hypotheses: [MOTBox] = []
+    var trackerSeconds = 0.0, frames = 0
+    while let (frame, gt) = simulator.nextWithTruth() {
+        let found = blobs.process(try motion.process(frame))
+        let start = now()
+        let tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
+                                                       frameHeight: frame.height, blobs: found))
+        trackerSeconds += now() - start
+        frames += 1
+        guard frame.timestamp.seconds >= 2 else { continue }  // the background model's warm-up
+        for o in gt.objects where o.box.width >= 4 && o.box.height >= 8 {
+            truth.append(MOTBox(frame: frame.number, id: o.id, left: Double(o.box.x), top: Double(o.box.y),
+                                width: Double(o.box.width), height: Double(o.box.height)))
+        }
+        for t in tracks where t.state == .confirmed {
+            hypotheses.append(MOTBox(frame: frame.number, id: t.id, left: Double(t.box.x), top: Double(t.box.y),
+                                     width: Double(t.box.width), height: Double(t.box.height)))
+        }
+    }
+    let scores = MOTMetrics.evaluate(groundTruth: truth, hypotheses: hypotheses)
+    if json { print(scores.jsonLine) } else { print("simulated 640x360, 9 actors, 30 s at 10 fps\n" + scores.table) }
+    print(String(format: "tracker alone: %.1f µs per frame (mean over %d frames)", trackerSeconds / Double(frames) * 1e6, frames))
+}
+
+/// Tracker cost with 50 live tracks: 50 blobs moving on straight lines at 1280x720.
+func benchTracker50() throws {
+    var tracker = Tracker()
+    var rng = SplitMix64(seed: 50)
+    let starts = (0..<50).map { _ in (Double(rng.next() % 1200), Double(100 + rng.next() % 600),
+                                      Double(Int(rng.next() % 9) - 4), Double(Int(rng.next() % 5) - 2)) }
+    var elapsed = 0.0
+    var live = 0
+    let frames = 3000
+    for f in 0..<frames {
+        let blobs = starts.map { s -> Blob in
+            let x = (s.0 + s.2 * Double(f)).truncatingRemainder(dividingBy: 1200)
+            let y = min(650, max(60, s.1 + s.3 * Double(f % 100)))
+            let box = PixelRect(x: Int(abs(x)), y: Int(y) - 60, width: 24, height: 60)
+            return Blob(area: 24 * 60, boundingBox: box, centroid: PixelPoint(x: abs(x) + 12, y: y - 30),
+                        footPoint: PixelPoint(x: abs(x) + 12, y: y))
+        }
+        let start = now()
+        let tracks = try tracker.process(Tracker.Input(timestamp: Timestamp(frameIndex: f, framesPerSecond: 25),
+                                                       frameWidth: 1280, frameHeight: 720, blobs: blobs))
+        if f >= 100 { elapsed += now() - start }
+        live = tracks.filter { $0.state == .confirmed }.count
+    }
+    print(String(format: "tracker with 50 blobs (%d confirmed tracks at the end): %.1f µs per frame", live,
+                 elapsed / Double(frames - 100) * 1e6))
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 let json = arguments.contains("--json")
 arguments.removeAll { $0 == "--json" }
@@ -176,7 +248,7 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n".utf8))
     exit(64)
 }
 do {
@@ -184,6 +256,8 @@ do {
     case "jpeg": try benchJPEG(Array(arguments.dropFirst()), json: json, seconds: seconds)
     case "bgs": try benchBackground(Array(arguments.dropFirst()), json: json)
     case "allocs": try benchAllocations(Array(arguments.dropFirst()))
+    case "mot-sim": try benchTrackingOnSimulator(json: json)
+    case "tracker50": try benchTracker50()
     default:
         FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
         exit(64)

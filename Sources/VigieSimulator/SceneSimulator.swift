@@ -111,7 +111,7 @@ public struct SceneSimulator: FrameSource {
                 guard inside(actor.kind, u: u, v: v, phase: walked / max(hh * 0.35, 1), lying: actor.aspect(at: t) > 1.2 && actor.kind == .person) else { return }
                 // Texture fixed to the actor: high detail that moves with it.
                 let tx = Int((u * 64).rounded(.down)), ty = Int((v * 64).rounded(.down))
-                var hash = SplitMix64(seed: UInt64(actor.id) &* 1_000_003 &+ UInt64(tx &* 131 &+ ty))
+                var hash = SplitMix64(seed: UInt64(actor.id) &* 1_000_003 &+ UInt64(bitPattern: Int64(tx &* 131 &+ ty)))
                 let detail = Double(Int(hash.next() % 61) - 30)
                 let band = actor.kind == .vehicle && v > 0.15 && v < 0.45 ? -35.0 : 0
                 y[yy * w + x] = (actor.luma + detail + band) * gain

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+@testable import VigieCore
+import VigieIO
+import VigieSimulator
 
 /// Runs the built `vigie` binary, as a user would.
 enum CLI {
@@ -171,5 +174,91 @@ extension CLI {
         #else
         true
         #endif
+    }
+}
+
+@Suite("vigie run, validate-scene and track", .enabled(if: CLI.isBuilt, "needs the vigie executable built beside the tests (swift build)"))
+struct SceneCLITests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// A person walking across a 160x120 simulated scene, written as a Y4M file.
+    static func walkerClip() throws -> String {
+        let path = NSTemporaryDirectory() + "vigie-cli-walker-" + UUID().uuidString + ".y4m"
+        let scene = SimulatedScene(width: 160, height: 120, framesPerSecond: 8, duration: 11, seed: 5, actors: [
+            Actor(id: 1, kind: .person, path: [Waypoint(3, 0.1, 0.8), Waypoint(9, 0.9, 0.8)])
+        ])
+        var simulator = SceneSimulator(scene)
+        let writer = try Y4MWriter(path: path, framesPerSecond: (8, 1))
+        // Test footage of a synthetic scene (no person in it): wrapped only so the writer takes it.
+        while let frame = try simulator.next() { try writer.write(AnonymisedFrame(redacted: frame)) }
+        writer.close()
+        return path
+    }
+
+    static func sceneFile(_ json: String) throws -> String {
+        let path = NSTemporaryDirectory() + "vigie-cli-scene-" + UUID().uuidString + ".json"
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func validateSceneAcceptsTheExamples() throws {
+        for name in ["platform", "school-gate"] {
+            let r = try CLI.run(["validate-scene", Self.repository.appendingPathComponent("Examples/scenes/\(name).json").path])
+            #expect(r.status == 0 && r.stdout.hasPrefix("valid: camera "), "\(name): \(r.stderr)")
+        }
+    }
+
+    @Test func validateSceneNamesTheFieldAndReason() throws {
+        let path = try Self.sceneFile(#"{"cameraID": "c", "zones": [{"id": "z", "polygon": [{"x": 0.1, "y": 0.1}, {"x": 0.2, "y": 0.1}]}], "rules": [{"id": "r", "kind": "intrusion", "zone": "quai-2"}]}"#)
+        let r = try CLI.run(["validate-scene", path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("zones[0].polygon") && r.stderr.contains(#"rules[0].zone: no zone named "quai-2""#), "\(r.stderr)")
+        #expect(try CLI.run(["validate-scene"]).status == 64)
+    }
+
+    @Test func runPrintsOneCrossingAsJSONLines() throws {
+        let clip = try Self.walkerClip()
+        let scene = try Self.sceneFile(#"{"cameraID": "gate", "lines": [{"id": "fence", "from": {"x": 0.5, "y": 0.1}, "to": {"x": 0.5, "y": 0.99}}], "rules": [{"id": "cross", "kind": "lineCrossed", "line": "fence"}]}"#)
+        let r = try CLI.run(["run", "--scene", scene, "--input", clip])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 2, "\(r.stdout)")  // started and ended of one crossing
+        let events = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(events.allSatisfy { $0?["kind"] as? String == "lineCrossed" && $0?["cameraID"] as? String == "gate" })
+        #expect(events.first??["topic"] as? String == "tns1:RuleEngine/LineDetector/Crossed")
+        let time = try #require(events.first??["time"] as? Double)
+        #expect(abs(time - 6) <= 1)
+    }
+
+    @Test func runWritesEventsToAFile() throws {
+        let clip = try Self.walkerClip()
+        let scene = try Self.sceneFile(#"{"cameraID": "gate", "zones": [{"id": "yard", "polygon": [{"x": 0.6, "y": 0.3}, {"x": 0.98, "y": 0.3}, {"x": 0.98, "y": 0.98}, {"x": 0.6, "y": 0.98}]}], "rules": [{"id": "in", "kind": "intrusion", "zone": "yard", "minDuration": 1}]}"#)
+        let out = NSTemporaryDirectory() + "vigie-cli-events-" + UUID().uuidString + ".jsonl"
+        let r = try CLI.run(["run", "--scene", scene, "--input", clip, "--events", out])
+        #expect(r.status == 0 && r.stdout.isEmpty, "\(r.stderr)")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        let phases = text.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["phase"] as? String
+        }
+        #expect(phases.first == "started" && phases.last == "ended", "\(text)")
+    }
+
+    @Test func runRejectsAnInvalidScene() throws {
+        let scene = try Self.sceneFile(#"{"cameraID": ""}"#)
+        let r = try CLI.run(["run", "--scene", scene, "--input", "-"])
+        #expect(r.status == 1 && r.stderr.contains("cameraID"))
+    }
+
+    @Test func trackWritesMOTChallengeLines() throws {
+        let clip = try Self.walkerClip()
+        let out = NSTemporaryDirectory() + "vigie-cli-tracks-" + UUID().uuidString + ".txt"
+        let r = try CLI.run(["track", "--input", clip, "--output", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
+        #expect(rows.count >= 20 && rows.allSatisfy { $0.count == 10 && $0[7] == "-1" && $0[8] == "-1" && $0[9] == "-1" })
+        #expect(Set(rows.map { $0[1] }).count == 1, "one walker, one track id")
+        let frames = rows.compactMap { Int($0[0]) }
+        #expect(frames == frames.sorted() && frames.first! >= 1)
     }
 }
