@@ -48,9 +48,14 @@ public struct ScenePipeline {
     }
 
     /// Runs one frame through the chain; returns the events it raises, updates or ends.
+    ///
+    /// Until the background model is warm, and on a frame it flags as a sudden global change
+    /// (light switched, camera covered), its mask means nothing: the tracker and the rules skip
+    /// that frame rather than see a screenful of false objects.
     /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`, `RuleError`.
     public mutating func process(_ frame: Frame) throws -> [Event] {
         let mask = try motion.process(frame)
+        guard motion.model.isWarm, !motion.model.sawGlobalChange else { return [] }
         let found = blobs.process(mask)
         tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
                                                   frameHeight: frame.height, blobs: found))
