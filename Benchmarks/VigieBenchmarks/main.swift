@@ -124,6 +124,51 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
     }
 }
 
+/// Mask cleanup chains alone, on the raw masks of the sigma-delta model (computed first, not
+/// timed). Each mask is copied just before its cleanup, so it is in the cache as it is in the
+/// pipeline (the model has just written it); each cleanup call is timed alone, and the figure
+/// is the sum over the masks of each mask's best time over five passes, in ms per mask: a
+/// figure that other processes on a busy machine disturb little.
+func benchCleanup(_ arguments: [String], json: Bool) throws {
+    guard let path = arguments.first else { throw CocoaError(.fileNoSuchFile) }
+    var maxFrames = Int.max
+    if let i = arguments.firstIndex(of: "--max-frames"), i + 1 < arguments.count { maxFrames = Int(arguments[i + 1]) ?? maxFrames }
+    let folder = FileManager.default.fileExists(atPath: path + "/input") ? path + "/input" : path
+    var source = try JPEGFolderSource(path: folder)
+    var model = BackgroundModelKind.sigmaDelta.makeModel()
+    var masks: [Mask] = []
+    while masks.count < maxFrames, let f = try source.next() { masks.append(try model.process(f).copied()) }
+    let (w, h) = (masks[0].width, masks[0].height)
+    let chains: [(String, MaskCleanup)] = [
+        ("median", MaskCleanup(median: true)),
+        ("median+close3", MaskCleanup(median: true, closing: 3)),
+        ("median+close3+fill", MaskCleanup(median: true, closing: 3, fillHoles: true)),
+        ("standard", MotionPipeline.standardCleanup),
+        ("median+open1+close2+fill+area", MaskCleanup(median: true, opening: 1, closing: 2, fillHoles: true,
+                                                      minimumRegionArea: 15)),
+    ]
+    for (name, chain) in chains {
+        var best = [Double](repeating: .infinity, count: masks.count)
+        var cleanup = chain
+        for _ in 0..<5 {
+            for (i, mask) in masks.enumerated() {
+                let hot = mask.copied()
+                let start = now()
+                let width = try cleanup.process(hot).width
+                best[i] = min(best[i], now() - start)
+                precondition(width == w)
+            }
+        }
+        let elapsed = best.reduce(0, +)
+        let ms = elapsed / Double(masks.count) * 1000
+        if json {
+            print(#"{"tool":"vigie","cleanup":"\#(name)","width":\#(w),"height":\#(h),"frames":\#(masks.count),"ms_per_frame":\#(round(ms * 10000) / 10000)}"#)
+        } else {
+            print(name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: " %5dx%-5d %8.4f ms/mask", w, h, ms))
+        }
+    }
+}
+
 /// Heap allocations per frame in steady state, read from the LD_PRELOAD counter of
 /// Benchmarks/alloc-counter (see Benchmarks/count-allocations.sh).
 func benchAllocations(_ arguments: [String]) throws {
@@ -248,13 +293,14 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n".utf8))
     exit(64)
 }
 do {
     switch command {
     case "jpeg": try benchJPEG(Array(arguments.dropFirst()), json: json, seconds: seconds)
     case "bgs": try benchBackground(Array(arguments.dropFirst()), json: json)
+    case "cleanup": try benchCleanup(Array(arguments.dropFirst()), json: json)
     case "allocs": try benchAllocations(Array(arguments.dropFirst()))
     case "mot-sim": try benchTrackingOnSimulator(json: json)
     case "tracker50": try benchTracker50()

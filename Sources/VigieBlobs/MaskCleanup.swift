@@ -33,7 +33,7 @@ public struct MaskCleanup: Stage, Sendable {
     /// Mask size fixed by the first `process` call, in pixels.
     private var size: (width: Int, height: Int)?
     private var output = Plane(width: 1, height: 1)
-    private var scratch = Plane(width: 1, height: 1)
+    private var scratch = KernelScratch()
     private var labeller = ComponentLabeller()
 
     /// A cleanup chain; radii and areas in pixels.
@@ -60,7 +60,6 @@ public struct MaskCleanup: Stage, Sendable {
         } else {
             size = (mask.width, mask.height)
             output = Plane(width: mask.width, height: mask.height)
-            scratch = Plane(width: mask.width, height: mask.height)
         }
         if !output.isUniquelyReferenced() { output = Plane(width: mask.width, height: mask.height) }
         Self.run(mask.plane, median: median, opening: opening, closing: closing, fillHoles: fillHoles,
@@ -69,23 +68,22 @@ public struct MaskCleanup: Stage, Sendable {
     }
 
     private static func run(_ input: Plane, median: Bool, opening: Int, closing: Int, fillHoles: Bool,
-                            minimumRegionArea: Int, output: inout Plane, scratch: inout Plane,
+                            minimumRegionArea: Int, output: inout Plane, scratch: inout KernelScratch,
                             labeller: inout ComponentLabeller) {
         input.withView { source in
             output.withMutableView { destination in
-                if median { median3x3(source, into: destination) } else { copyPixels(source, into: destination) }
+                if median { median3x3(source, into: destination, scratch: &scratch) }
+                else { copyPixels(source, into: destination) }
             }
         }
         output.withMutableView { mask in
-            scratch.withMutableView { scratch in
-                if opening > 0 {
-                    erode(mask.readOnly, into: mask, radius: opening, scratch: scratch)
-                    dilate(mask.readOnly, into: mask, radius: opening, scratch: scratch)
-                }
-                if closing > 0 {
-                    dilate(mask.readOnly, into: mask, radius: closing, scratch: scratch)
-                    erode(mask.readOnly, into: mask, radius: closing, scratch: scratch)
-                }
+            if opening > 0 {
+                erode(mask.readOnly, into: mask, radius: opening, scratch: &scratch)
+                dilate(mask.readOnly, into: mask, radius: opening, scratch: &scratch)
+            }
+            if closing > 0 {
+                dilate(mask.readOnly, into: mask, radius: closing, scratch: &scratch)
+                erode(mask.readOnly, into: mask, radius: closing, scratch: &scratch)
             }
             if fillHoles { VigieKernels.fillHoles(mask, labeller: &labeller) }
             if minimumRegionArea > 1 { removeSmallRegions(mask, minimumArea: minimumRegionArea, labeller: &labeller) }

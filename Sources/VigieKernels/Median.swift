@@ -23,42 +23,36 @@ package func median3x3Reference(_ source: ImageView, into destination: MutableIm
     }
 }
 
-/// Fast: the interior columns of each row in one branch-free loop over three row pointers
-/// (nine loads of `p >> 7`, byte sums, one compare), then the two edge columns with the
-/// reference rule. The release build (baseline x86-64, SSE2) vectorises the interior loop
-/// 16 pixels at a time: each `p >> 7` becomes a signed `pcmpgtb` against zero subtracted
-/// with `psubb`, and `>= 5` becomes `pmaxub` + `pcmpeqb`. `destination` has the size of
-/// `source` and must not share memory with it.
-package func median3x3(_ source: ImageView, into destination: MutableImageView) {
+/// Fast: column sums, streamed. `v[x]`, the number of set pixels among column x of rows
+/// y - 1, y, y + 1 (clamped), is kept in `scratch` from one row to the next and updated with
+/// one subtraction and one addition per pixel (`v -= bit(row y - 2)`, `v += bit(row y + 1)`,
+/// rows clamped, which is exact for every height); the row is then `v[x - 1] + v[x] + v[x + 1]
+/// >= 5`, with `v` padded by one replicated column on each side so the edge columns need no
+/// special case. The release build (baseline x86-64, SSE2) turns both loops into 16-byte
+/// vector code (checked with `objdump -d` on Median.swift.o): `p >> 7` as `pcmpgtb` against
+/// zero, sums as `paddb`/`psubb`, `>= 5` as `pcmpgtb`/`pmaxub` + `pcmpeqb`. About 3x fewer
+/// instructions per pixel than nine loads per pixel. `destination` has the size of `source`
+/// and must not share memory with it.
+package func median3x3(_ source: ImageView, into destination: MutableImageView, scratch: inout KernelScratch) {
     precondition(destination.width == source.width && destination.height == source.height,
                  "median3x3: \(source.width)x\(source.height) -> \(destination.width)x\(destination.height)")
     precondition(UnsafeRawPointer(source.base) != UnsafeRawPointer(destination.base), "median3x3 cannot work in place")
     let w = source.width, h = source.height
-    guard w > 0 else { return }
-    for y in 0..<h {
-        let a = source.row(max(y - 1, 0)), b = source.row(y), c = source.row(min(y + 1, h - 1))
-        let out = destination.row(y)
-        if w >= 3 {
-            for x in 1..<(w - 1) {
-                let left = (a[x - 1] >> 7) &+ (b[x - 1] >> 7) &+ (c[x - 1] >> 7)
-                let centre = (a[x] >> 7) &+ (b[x] >> 7) &+ (c[x] >> 7)
-                let right = (a[x + 1] >> 7) &+ (b[x + 1] >> 7) &+ (c[x + 1] >> 7)
-                out[x] = left &+ centre &+ right >= 5 ? 255 : 0
+    guard w > 0 && h > 0 else { return }
+    scratch.withBytes(count: w + 2) { memory in
+        let v = memory + 1  // v[-1] and v[w] are the replicated edge columns
+        // Row 0: rows 0, 0, 1 (clamped).
+        let r0 = source.row(0), r1 = source.row(min(1, h - 1))
+        for x in 0..<w { v[x] = (r0[x] >> 7) &+ (r0[x] >> 7) &+ (r1[x] >> 7) }
+        for y in 0..<h {
+            if y > 0 {
+                let leaving = source.row(max(y - 2, 0)), entering = source.row(min(y + 1, h - 1))
+                for x in 0..<w { v[x] = v[x] &- (leaving[x] >> 7) &+ (entering[x] >> 7) }
             }
+            v[-1] = v[0]
+            v[w] = v[w - 1]
+            let out = destination.row(y), left = v - 1, right = v + 1
+            for x in 0..<w { out[x] = left[x] &+ v[x] &+ right[x] >= 5 ? 255 : 0 }
         }
-        out[0] = clampedMajority(a, b, c, x: 0, width: w)
-        if w >= 2 { out[w - 1] = clampedMajority(a, b, c, x: w - 1, width: w) }
     }
-}
-
-/// Majority of the 3x3 window at column `x` of three rows, with edge columns replicated.
-@inline(__always)
-private func clampedMajority(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ c: UnsafePointer<UInt8>,
-                             x: Int, width: Int) -> UInt8 {
-    var count: UInt8 = 0
-    for dx in -1...1 {
-        let sx = min(max(x + dx, 0), width - 1)
-        count &+= (a[sx] >> 7) &+ (b[sx] >> 7) &+ (c[sx] >> 7)
-    }
-    return count >= 5 ? 255 : 0
 }
