@@ -46,7 +46,7 @@ let libraryTargets: [Target] = [
     .target(name: "VigieBackground", dependencies: ["VigieCore", "VigieKernels", "VigieBlobs"], swiftSettings: strict),
     .target(name: "VigieBlobs", dependencies: ["VigieCore", "VigieKernels"], swiftSettings: strict),
     .target(name: "VigieEvents", dependencies: ["VigieCore"], swiftSettings: strict),
-    .target(name: "VigieTracking", dependencies: ["VigieCore", "VigieBlobs"], swiftSettings: strict),
+    .target(name: "VigieTracking", dependencies: ["VigieCore", "VigieKernels", "VigieBlobs"], swiftSettings: strict),
     .target(name: "VigieRules", dependencies: ["VigieCore", "VigieEvents", "VigieTracking"], swiftSettings: strict),
     .target(
         name: "VigiePipeline",
@@ -59,7 +59,7 @@ let libraryTargets: [Target] = [
     .target(name: "VigieSimulator", dependencies: ["VigieCore", "VigieIO", "VigieKernels"], swiftSettings: strict),
     .target(
         name: "VigieEvaluation",
-        dependencies: ["VigieCore", "VigieIO", "CZlib"],
+        dependencies: ["VigieCore", "VigieKernels", "VigieIO", "CZlib"],
         swiftSettings: strict
     ),
     .target(
@@ -113,7 +113,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieBlobsTests", dependencies: ["VigieBlobs"]),
     .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation", "VigieIO"]),
     .testTarget(name: "VigieEventsTests", dependencies: ["VigieEvents"]),
-    .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs"]),
+    .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs", "VigieKernels"]),
     .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking"]),
     .testTarget(name: "VigieSimulatorTests", dependencies: ["VigieSimulator", "VigieBackground", "VigieBlobs"]),
     .testTarget(

@@ -1,5 +1,6 @@
 import VigieBlobs
 import VigieCore
+import VigieKernels
 
 /// The identity-free multi-object tracker: turns each frame's blobs (and optional external
 /// detections) into tracks with stable, ephemeral ids.

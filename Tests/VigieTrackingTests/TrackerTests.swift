@@ -1,6 +1,7 @@
 import Testing
 import VigieBlobs
 import VigieCore
+import VigieKernels
 @testable import VigieTracking
 
 /// A blob whose box is `width` x `height` with its foot point at (`footX`, `footY`).

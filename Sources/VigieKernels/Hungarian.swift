@@ -6,7 +6,7 @@
 /// The work buffers are kept between calls: in steady state solving allocates nothing.
 /// Forbidden pairs take a large finite cost (`Tracker` uses 1e6), and callers drop the pairs
 /// that cost that much from the result.
-public struct HungarianSolver: Sendable {
+package struct HungarianSolver: Sendable {
     private var u: [Double] = [], v: [Double] = [], minimum: [Double] = []
     private var owner: [Int] = [], way: [Int] = []
     private var used: [Bool] = []
@@ -14,7 +14,7 @@ public struct HungarianSolver: Sendable {
     private var result: [Int] = []
 
     /// A solver with empty buffers; they grow to the largest matrix seen.
-    public init() {}
+    package init() {}
 
     /// The column assigned to each row (`-1` for a row left out when `rows > columns`).
     ///
@@ -24,7 +24,7 @@ public struct HungarianSolver: Sendable {
     ///   - columns: number of columns (observations, hypotheses…).
     /// - Returns: an array of `rows` column indices; it shares the solver's buffer, so a caller
     ///   that lets go of it before the next call causes no allocation.
-    public mutating func solve(_ costs: [Double], rows: Int, columns: Int) -> [Int] {
+    package mutating func solve(_ costs: [Double], rows: Int, columns: Int) -> [Int] {
         precondition(rows >= 0 && columns >= 0 && costs.count >= rows * columns,
                      "cost matrix holds \(costs.count) values, expected \(rows) x \(columns)")
         result.removeAll(keepingCapacity: true)
@@ -42,7 +42,7 @@ public struct HungarianSolver: Sendable {
     }
 
     /// Sum of `costs` over the pairs of `assignment` (rows left out count nothing).
-    public static func totalCost(_ costs: [Double], columns: Int, assignment: [Int]) -> Double {
+    package static func totalCost(_ costs: [Double], columns: Int, assignment: [Int]) -> Double {
         var total = 0.0
         for (r, c) in assignment.enumerated() where c >= 0 { total += costs[r * columns + c] }
         return total
