@@ -137,6 +137,9 @@ public struct Tracker: Stage, Sendable {
         var frames = 1
         var misses = 0
         var wasStill = false
+        /// Height of the object while it was fully seen (pixels); a blob much smaller than this
+        /// at the same place is the object fading into the background, not the object moving.
+        var fullHeight = 0.0
         var objectClass: String?
         var trajectory: Trajectory
         var predicted = Box(x0: 0, y0: 0, x1: 0, y1: 0)
@@ -347,8 +350,20 @@ public struct Tracker: Stage, Sendable {
         if r.matched >= 0 || r.grouped >= 0 {
             if r.matched >= 0 {
                 let o = observations[r.matched]
-                r.filter.update(footX: o.box.centreX, footY: o.box.y1, width: o.box.width, height: o.box.height,
-                                noise: c.measurementNoise)
+                // A slow track whose blob shrinks inside its box is being absorbed by the background
+                // model (someone standing still fades from the foreground): the shrinking blob is
+                // proof of presence, not of motion, so it keeps the track alive without moving it.
+                let speed = (r.filter.x.velocity * r.filter.x.velocity + r.filter.y.velocity * r.filter.y.velocity).squareRoot()
+                let slow = speed < 2 * c.stillSpeed * max(r.fullHeight, r.filter.h.position, 1)
+                let fading = slow && o.box.height < 0.8 * r.fullHeight && o.box.fractionInside(r.filter.box) >= c.fragmentCoverage
+                if fading {
+                    r.filter.stop()
+                } else {
+                    // A moving object's size may change for real (walking away); a still one's only grows back.
+                    r.fullHeight = slow ? max(r.fullHeight, o.box.height) : o.box.height
+                    r.filter.update(footX: o.box.centreX, footY: o.box.y1, width: o.box.width, height: o.box.height,
+                                    noise: c.measurementNoise)
+                }
                 if let cls = o.objectClass { r.objectClass = cls }
             } else {
                 // In a merged blob: coast, kept inside the blob's box.

@@ -109,6 +109,29 @@ struct TrackerTests {
         #expect(tracks.isEmpty)
     }
 
+    @Test("A still person whose blob shrinks as the background absorbs them keeps their track, unmoved")
+    func fadingStillPersonIsKept() throws {
+        var tracker = Tracker()
+        var f = 0
+        for _ in 0..<20 { _ = try tracker.process(input(f, [blob(footX: 100 + 3 * Double(f), footY: 300)])); f += 1 }
+        let stopX = 100 + 3 * Double(f - 1)
+        for _ in 0..<30 { _ = try tracker.process(input(f, [blob(footX: stopX, footY: 300)])); f += 1 }
+        // Absorption: the blob shrinks from the feet and the edges over 3 s (its foot point rises),
+        // then disappears.
+        var tracks: [Track] = []
+        for k in 1...30 {
+            let h = max(6, 50 - k * 3), w = max(4, 20 - k / 2)
+            tracks = try tracker.process(input(f, [blob(footX: stopX, footY: 300 - Double(k), width: w, height: h)]))
+            f += 1
+        }
+        for _ in 0..<100 { tracks = try tracker.process(input(f, [])); f += 1 }  // 10 s unseen
+        let kept = try #require(tracks.first { $0.id == 1 })
+        #expect(kept.state == .lost || kept.state == .confirmed)
+        #expect(abs(kept.footPoint.x - stopX) < 4 && abs(kept.footPoint.y - 300) < 8,
+                "the track stays where the person stands: \(kept.footPoint)")
+        #expect(kept.box.height >= 40, "and keeps their size: \(kept.box)")
+    }
+
     @Test("A moving object that vanishes ends after lostTimeout, not stillTimeout")
     func movingObjectTimesOut() throws {
         var tracker = Tracker()
