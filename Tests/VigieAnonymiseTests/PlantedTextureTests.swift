@@ -40,10 +40,12 @@ struct PlantedTextureTests {
         print("\(name): \(r.patches) patches over \(r.warmFrames) warm frames; max correlation \(r.maxCorrelation), "
               + "max |correlation| \(r.maxAbsCorrelation), max copied \(r.maxCopied), max variance \(r.maxVariance), "
               + "max |detail correlation| \(r.maxDetailCorrelation); pooled \(r.pooledCorrelation), "
-              + "pooled detail \(r.pooledDetailCorrelation); worst \(r.worst)")
+              + "pooled detail \(r.pooledDetailCorrelation), pooled copied \(r.pooledCopied); worst \(r.worst)")
         #expect(r.patches > 50, "\(name): too few actor patches measured")
         #expect(r.maxAbsCorrelation <= 0.05, "\(name): correlation \(r.maxAbsCorrelation)")
-        #expect(r.maxCopied <= 0.01, "\(name): \(r.maxCopied) of a patch copied through")
+        // Copies beyond chance: per patch (a few hundred pixels, so ±1 % of chance noise) and pooled.
+        #expect(r.maxCopied <= 0.05, "\(name): \(r.maxCopied) of a patch copied through")
+        #expect(r.pooledCopied <= 0.005, "\(name): \(r.pooledCopied) of all patch pixels copied through")
         #expect(r.maxDetailCorrelation <= 0.05, "\(name): detail correlation \(r.maxDetailCorrelation)")
     }
 
@@ -92,9 +94,10 @@ struct PlantedTextureTests {
         let r = try measure(Self.movingScene(), configuration)
         print("\(mode): max |detail correlation| \(r.maxDetailCorrelation), max copied \(r.maxCopied), "
               + "max |correlation| \(r.maxAbsCorrelation), pooled \(r.pooledCorrelation), "
-              + "pooled detail \(r.pooledDetailCorrelation)")
+              + "pooled detail \(r.pooledDetailCorrelation), pooled copied \(r.pooledCopied)")
         #expect(r.patches > 50)
         #expect(r.pooledDetailCorrelation <= 0.05, "\(mode): pooled detail correlation \(r.pooledDetailCorrelation)")
         #expect(r.maxCopied <= 0.05, "\(mode): \(r.maxCopied) copied beyond chance")
+        #expect(r.pooledCopied <= 0.005, "\(mode): \(r.pooledCopied) copied beyond chance, pooled")
     }
 }

@@ -43,7 +43,7 @@ struct PatchLeak {
     /// Pearson correlation between anonymised and original luma over the patch (0 when either is flat).
     var correlation: Double
     /// Fraction of patch pixels whose anonymised luma equals the original at the same place, minus the
-    /// fraction equal to the original two pixels to the right (equal by chance: a flat fill that happens
+    /// fraction equal to another texture pixel of the actor two pixels away (equal by chance: a flat fill that happens
     /// to match a texture value). Copied-through texture shows as a large excess.
     var copiedFraction: Double
     /// Variance of the anonymised luma over the patch.
@@ -73,7 +73,12 @@ func leak(original: Frame, anonymised: AnonymisedFrame, truth: GroundTruth, box:
             dx.append(highPass(o, x, y))
             dy.append(highPass(a, x, y))
             if o[y * w + x] == a[y * w + x] { copied += 1 }
-            if o[y * w + min(x + 2, w - 1)] == a[y * w + x] { chance += 1 }
+            // Chance baseline: another texture pixel of the same actor nearby.
+            let near = [(x + 2, y), (x - 2, y), (x, y + 2), (x, y - 2)].first { p in
+                p.0 >= 0 && p.0 < w && p.1 >= 0 && p.1 < h && m[p.1 * w + p.0] != 0
+            }
+            if let (nx, ny) = near { if o[ny * w + nx] == a[y * w + x] { chance += 1 } }
+            else if o[y * w + x] == a[y * w + x] { chance += 1 }
         }
     }
     pool.0 += xs; pool.1 += ys; pool.2 += dx; pool.3 += dy
@@ -119,6 +124,9 @@ struct LeakReport {
     var pooledCorrelation: Double { pearson(pooled.0, pooled.1) }
     var pooledDetailCorrelation: Double { pearson(pooled.2, pooled.3) }
     var worst = ""
+    /// Copied-through pixels beyond chance over all patches, as a fraction of all patch pixels.
+    var pooledCopied: Double { Double(copiedTotal) / Double(max(pooled.0.count, 1)) }
+    var copiedTotal = 0
 }
 
 func measure(_ scene: SimulatedScene, _ configuration: Anonymiser.Configuration = .init(),
@@ -136,6 +144,7 @@ func measure(_ scene: SimulatedScene, _ configuration: Anonymiser.Configuration 
         report.warmFrames += 1
         for object in truth.objects {
             let l = leak(original: frame, anonymised: out, truth: truth, box: object.box, pool: &report.pooled)
+            report.copiedTotal += Int((l.copiedFraction * Double(l.pixels)).rounded())
             guard l.pixels >= 20 else { continue }
             if abs(l.correlation) > report.maxAbsCorrelation || l.copiedFraction > report.maxCopied {
                 report.worst = "frame \(frame.number) actor \(object.id) box \(object.box): \(l), "
