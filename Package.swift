@@ -56,6 +56,11 @@ let libraryTargets: [Target] = [
         ],
         swiftSettings: strict
     ),
+    .target(
+        name: "VigieAnonymise",
+        dependencies: ["VigieCore", "VigieKernels", "VigieBackground", "VigieTracking", "VigieRules"],
+        swiftSettings: strict
+    ),
     .target(name: "VigieSimulator", dependencies: ["VigieCore", "VigieIO", "VigieKernels"], swiftSettings: strict),
     .target(
         name: "VigieEvaluation",
@@ -66,7 +71,7 @@ let libraryTargets: [Target] = [
         name: "Vigie",
         dependencies: [
             "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
-            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline",
+            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise",
         ],
         swiftSettings: strict
     ),
@@ -80,7 +85,7 @@ let exampleTargets: [Target] = [
         // always see an interface change through `@_exported import` (a stale binary crashed).
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
-            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline",
+            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -119,6 +124,13 @@ let testTargets: [Target] = [
     .testTarget(
         name: "VigiePipelineTests",
         dependencies: ["VigiePipeline", "VigieSimulator", "VigieRules", "VigieEvents", "VigieCore"]
+    ),
+    .testTarget(
+        name: "VigieAnonymiseTests",
+        dependencies: [
+            "VigieAnonymise", "VigieSimulator", "VigieBackground", "VigieCore", "VigieKernels", "VigieBlobs",
+            "VigieTracking", "VigieRules",
+        ]
     ),
     .testTarget(name: "VigieCLITests", dependencies: ["Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]

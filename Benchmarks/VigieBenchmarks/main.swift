@@ -284,6 +284,46 @@ func benchTracker50() throws {
                  elapsed / Double(frames - 100) * 1e6))
 }
 
+/// Anonymiser cost on a 1920x1080 frame with three people (foreground mask and tracks from the real
+/// chain on the simulator), per mode; only `Anonymiser.process` is timed.
+func benchAnonymise(seconds: Double) throws {
+    let scene = SimulatedScene(width: 1920, height: 1080, framesPerSecond: 5, duration: 3.2, seed: 3, actors: [
+        Actor(id: 1, kind: .person, path: [Waypoint(0, 0.1, 0.8), Waypoint(3.2, 0.6, 0.8)]),
+        Actor(id: 2, kind: .person, path: [Waypoint(0, 0.9, 0.6), Waypoint(3.2, 0.5, 0.65)], height: 0.2),
+        Actor(id: 3, kind: .person, path: [Waypoint(0, 0.3, 0.98), Waypoint(3.2, 0.35, 0.5)], height: 0.4),
+    ])
+    var simulator = SceneSimulator(scene)
+    var motion = MotionPipeline(model: AdaptiveBackground())
+    var blobs = BlobExtraction(minimumArea: 1920 * 1080 / 2000)
+    var tracker = Tracker()
+    var last: AnonymiserInput?
+    while let frame = try simulator.next() {
+        let mask = try motion.process(frame)
+        var tracks: [Track] = []
+        if motion.model.isWarm {
+            tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: 1920, frameHeight: 1080,
+                                                       blobs: blobs.process(mask)))
+        }
+        last = AnonymiserInput(frame: frame, foreground: mask.copied(), tracks: tracks, model: motion.model)
+    }
+    guard let input = last, input.isWarm else { throw CocoaError(.featureUnsupported) }
+    for mode in AnonymisationMode.allCases {
+        var configuration = Anonymiser.Configuration()
+        configuration.mode = mode
+        var anonymiser = Anonymiser(configuration)
+        var step = input
+        var n = 0
+        let (calls, elapsed) = try timeRepeated(seconds: seconds) {
+            n += 1
+            step.frame.timestamp = Timestamp(seconds: Double(n))
+            _ = try anonymiser.process(step)
+        }
+        let ms = elapsed / Double(calls) * 1e3
+        print(String(format: "anonymise %@ 1920x1080 (%d tracks, foreground %.1f %%): %.2f ms per frame, %.0f MP/s",
+                     mode.rawValue, input.tracks.count, input.foreground.coverage * 100, ms, 2.0736 / (ms / 1e3)))
+    }
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 let json = arguments.contains("--json")
 arguments.removeAll { $0 == "--json" }
@@ -293,7 +333,7 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench anonymise [--seconds S]  (1080p anonymisation)\n".utf8))
     exit(64)
 }
 do {
@@ -304,6 +344,7 @@ do {
     case "allocs": try benchAllocations(Array(arguments.dropFirst()))
     case "mot-sim": try benchTrackingOnSimulator(json: json)
     case "tracker50": try benchTracker50()
+    case "anonymise": try benchAnonymise(seconds: seconds)
     default:
         FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
         exit(64)

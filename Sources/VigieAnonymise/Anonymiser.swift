@@ -1,0 +1,433 @@
+import VigieBackground
+import VigieCore
+import VigieKernels
+import VigieRules
+import VigieTracking
+
+/// How the anonymiser redacts the regions where people are.
+public enum AnonymisationMode: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The default: people become flat grey silhouettes (their foreground mask, dilated by the margin)
+    /// over the anonymiser's long-term background; a still or coasting track becomes a flat grey box.
+    /// No pixel of a person survives, so nothing can be re-identified from the image.
+    case silhouette
+    /// Coarse pixelation: blocks of at least max(8 px, tallest object height / 6). Keeps colour and
+    /// posture; pixelated faces are known to be re-identifiable, so this is an option, not the default.
+    case pixelate
+    /// A strong blur: a separable box blur of radius at least max(8 px, tallest object height / 8),
+    /// three passes (close to a Gaussian of that standard deviation).
+    case blur
+}
+
+/// What the anonymiser needs to redact one frame.
+///
+/// Holds a raw frame and a mask, so it describes and reflects geometry and flags only.
+public struct AnonymiserInput: Sendable {
+    /// The frame to anonymise.
+    public var frame: Frame
+    /// Its foreground mask (255 where something differs from the background model), same size as `frame`.
+    public var foreground: Mask
+    /// The live tracks (boxes in pixels of `frame`); every state but `ended` is redacted, moving or still.
+    public var tracks: [Track]
+    /// Whether the background model is warm; while it is not, the whole frame is redacted.
+    public var isWarm: Bool
+    /// Whether the model saw a sudden global change (light, tamper); if so the whole frame is redacted.
+    public var globalChange: Bool
+
+    /// An input from its parts.
+    public init(frame: Frame, foreground: Mask, tracks: [Track], isWarm: Bool, globalChange: Bool) {
+        self.frame = frame
+        self.foreground = foreground
+        self.tracks = tracks
+        self.isWarm = isWarm
+        self.globalChange = globalChange
+    }
+
+    /// An input whose flags come from the background model that produced `foreground`.
+    public init(frame: Frame, foreground: Mask, tracks: [Track], model: any BackgroundModel) {
+        self.init(frame: frame, foreground: foreground, tracks: tracks, isWarm: model.isWarm,
+                  globalChange: model.sawGlobalChange)
+    }
+}
+
+extension AnonymiserInput: CustomStringConvertible, CustomReflectable {
+    /// Geometry and flags only.
+    public var description: String {
+        "AnonymiserInput(\(frame.width)x\(frame.height), \(tracks.count) tracks, warm: \(isWarm), global change: \(globalChange))"
+    }
+    /// Geometry and flags only, never pixels.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["width": frame.width, "height": frame.height, "tracks": tracks.count,
+                                "isWarm": isWarm, "globalChange": globalChange])
+    }
+}
+
+/// The stage that makes `AnonymisedFrame`s, the only images that may leave Vigie (DESIGN §3).
+///
+/// Redaction region = (foreground mask ∪ static difference) dilated by a margin (default 2 % of the
+/// image height, at least 3 px) ∪ every live track's box expanded by the margin. The *static
+/// difference* is where the frame differs from the anonymiser's own long-term background: that
+/// background never learns under the region, so a person who stands still stays redacted after the
+/// motion model has absorbed them and the tracker has let them go (and so does any lasting change of
+/// the scene, such as a parked car, until the next global change; a release policy is future work). Static privacy masks are filled
+/// opaque black in every output. It **fails closed**: while the model is not warm, on a global
+/// change, or when the foreground covers more than `maximumForegroundCoverage` of the frame (an
+/// unreliable mask), the whole frame is flat grey.
+///
+/// The anonymiser keeps its own long-term background image, learnt only where the region says
+/// "no one" (so a person who stands still, absorbed by the motion model, never enters it). Silhouette
+/// mode draws silhouettes and track boxes flat grey and fills the margins from that background (flat
+/// grey where it has not seen the scene empty yet). It allocates its buffers at the first frame and reuses them. The background
+/// image is a raw image: it is never exposed, and the type describes and reflects geometry only.
+public struct Anonymiser: Stage, Sendable {
+    /// Settings.
+    public struct Configuration: Sendable, Hashable, Codable {
+        /// How regions are redacted. Default `.silhouette`.
+        public var mode: AnonymisationMode = .silhouette
+        /// Margin around the foreground and the track boxes, as a fraction of the image height. Default 0.02.
+        public var marginFraction: Double = 0.02
+        /// Smallest margin, pixels. Default 3.
+        public var minimumMargin: Int = 3
+        /// Above this foreground fraction (0…1) the mask is deemed unreliable and the frame is fully
+        /// redacted. Default 0.5.
+        public var maximumForegroundCoverage: Double = 0.5
+        /// A pixel whose luma differs from the anonymiser's long-term background by more than this
+        /// (levels) is redacted even when the motion mask and the tracks miss it: a person who stood
+        /// still until the motion model absorbed them and the tracker let them go. Default 24.
+        public var staticDifferenceThreshold: UInt8 = 24
+        /// Luma of silhouettes (0…255). Default 176 (light grey, chroma neutral).
+        public var silhouetteLuma: UInt8 = 176
+        /// Luma of a fully redacted frame and of background not yet learnt. Default 128.
+        public var redactedLuma: UInt8 = 128
+        /// Smallest pixelation block, pixels. Default 8.
+        public var minimumBlockSize: Int = 8
+        /// Smallest blur radius, pixels. Default 8.
+        public var minimumBlurRadius: Int = 8
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The settings.
+    public let configuration: Configuration
+    /// The static privacy masks (normalised image coordinates), filled opaque black always.
+    public let privacyMasks: [PrivacyMask]
+    /// Whether the last frame was redacted whole (fail-closed).
+    public private(set) var lastFrameFullyRedacted = false
+
+    private var width = 0, height = 0, format = PixelFormat.luma
+    private var region = Plane.placeholder, silhouette = Plane.placeholder, scratch = Plane.placeholder
+    private var morphologyScratch = KernelScratch()
+    private var combined = Plane.placeholder
+    private var privacy = Plane.placeholder
+    private var regionC = Plane.placeholder, silhouetteC = Plane.placeholder, privacyC = Plane.placeholder
+    private var backgroundY = Plane.placeholder, knownY = Plane.placeholder
+    private var backgroundCb = Plane.placeholder, backgroundCr = Plane.placeholder, knownC = Plane.placeholder
+    private var blurred = Plane.placeholder, blurredC = Plane.placeholder, blurScratch = Plane.placeholder
+    private var blurScratchC = Plane.placeholder
+    private var columnSums: [UInt32] = []
+    private var output: Frame?
+
+    /// An anonymiser with `configuration` and the scene's privacy masks.
+    public init(_ configuration: Configuration = Configuration(), privacyMasks: [PrivacyMask] = []) {
+        self.configuration = configuration
+        self.privacyMasks = privacyMasks
+    }
+
+    /// The margin at `height` pixels: max(minimumMargin, ceil(marginFraction x height)).
+    public func margin(forHeight height: Int) -> Int {
+        max(configuration.minimumMargin, Int((configuration.marginFraction * Double(height)).rounded(.up)))
+    }
+
+    /// Anonymises one frame.
+    /// - Throws: `FrameError.frameSizeChanged` when the frame's size differs from the first frame's
+    ///   or the mask's size differs from the frame's.
+    public mutating func process(_ input: AnonymiserInput) throws(FrameError) -> AnonymisedFrame {
+        let frame = input.frame
+        if width == 0 || frame.format != format {
+            if width != 0, frame.width != width || frame.height != height {
+                throw .frameSizeChanged(expectedWidth: width, expectedHeight: height, width: frame.width, height: frame.height)
+            }
+            start(frame)
+        }
+        guard frame.width == width, frame.height == height else {
+            throw .frameSizeChanged(expectedWidth: width, expectedHeight: height, width: frame.width, height: frame.height)
+        }
+        guard input.foreground.width == width, input.foreground.height == height else {
+            throw .frameSizeChanged(expectedWidth: width, expectedHeight: height, width: input.foreground.width,
+                                    height: input.foreground.height)
+        }
+        var out = output ?? Frame(width: width, height: height, format: format)
+        output = nil
+        defer { output = out }
+
+        let unreliable = input.foreground.coverage > configuration.maximumForegroundCoverage
+        if !input.isWarm || input.globalChange || unreliable {
+            if input.globalChange { forgetBackground() }  // the scene may have changed (camera moved)
+            fillWhole(&out, luma: configuration.redactedLuma)
+            applyPrivacy(&out)
+            lastFrameFullyRedacted = true
+            out.timestamp = frame.timestamp
+            out.number = frame.number
+            return AnonymisedFrame(redacted: out)
+        }
+        lastFrameFullyRedacted = false
+        let tallest = buildRegion(input, silhouetteBoxes: configuration.mode == .silhouette)
+        learnBackground(frame)
+        switch configuration.mode {
+        case .silhouette: composeSilhouette(frame, into: &out)
+        case .pixelate: composePixelated(frame, into: &out, block: max(configuration.minimumBlockSize, tallest / 6))
+        case .blur: composeBlurred(frame, into: &out, radius: max(configuration.minimumBlurRadius, tallest / 8))
+        }
+        applyPrivacy(&out)
+        out.timestamp = frame.timestamp
+        out.number = frame.number
+        return AnonymisedFrame(redacted: out)
+    }
+
+    // MARK: - Set-up
+
+    private mutating func start(_ frame: Frame) {
+        (width, height, format) = (frame.width, frame.height, frame.format)
+        region = Plane(width: width, height: height)
+        silhouette = Plane(width: width, height: height)
+        scratch = Plane(width: width, height: height)
+        combined = Plane(width: width, height: height)
+        backgroundY = Plane(width: width, height: height)
+        knownY = Plane(width: width, height: height)
+        privacy = Plane(width: width, height: height)
+        columnSums = [UInt32](repeating: 0, count: width)
+        if configuration.mode == .blur {
+            blurred = Plane(width: width, height: height)
+            blurScratch = Plane(width: width, height: height)
+        }
+        let w = width, h = height
+        for mask in privacyMasks where mask.polygon.count >= 3 {
+            let xs = mask.polygon.map(\.x), ys = mask.polygon.map(\.y)
+            let x0 = max(0, Int((xs.min()! * Double(w)).rounded(.down))), x1 = min(w - 1, Int((xs.max()! * Double(w)).rounded(.up)))
+            let y0 = max(0, Int((ys.min()! * Double(h)).rounded(.down))), y1 = min(h - 1, Int((ys.max()! * Double(h)).rounded(.up)))
+            guard x0 <= x1, y0 <= y1 else { continue }
+            privacy.withMutableView { p in
+                for y in y0...y1 {
+                    for x in x0...x1 where mask.contains(NormalisedPoint(x: (Double(x) + 0.5) / Double(w),
+                                                                         y: (Double(y) + 0.5) / Double(h))) {
+                        p[x, y] = 255
+                    }
+                }
+            }
+        }
+        if format == .ycbcr420 {
+            let cw = (w + 1) / 2, ch = (h + 1) / 2
+            regionC = Plane(width: cw, height: ch)
+            silhouetteC = Plane(width: cw, height: ch)
+            privacyC = Plane(width: cw, height: ch)
+            backgroundCb = Plane(width: cw, height: ch)
+            backgroundCr = Plane(width: cw, height: ch)
+            knownC = Plane(width: cw, height: ch)
+            if configuration.mode == .blur {
+                blurredC = Plane(width: cw, height: ch)
+                blurScratchC = Plane(width: cw, height: ch)
+            }
+            privacy.withView { p in privacyC.withMutableView { reduce2x2Max(p, into: $0) } }
+        }
+        output = Frame(width: w, height: h, format: format)
+    }
+
+    private mutating func forgetBackground() {
+        knownY.withMutableView { fillAll($0, 0) }
+        if format == .ycbcr420 { knownC.withMutableView { fillAll($0, 0) } }
+    }
+
+    // MARK: - Region
+
+    /// Builds `silhouette` (the dilated foreground ∪ static difference, plus the expanded track
+    /// boxes when `silhouetteBoxes`) and `region` (that ∪ the expanded track boxes); returns the
+    /// tallest track's height in pixels.
+    private mutating func buildRegion(_ input: AnonymiserInput, silhouetteBoxes: Bool) -> Int {
+        let r = margin(forHeight: height)
+        let threshold = configuration.staticDifferenceThreshold
+        var s = silhouette, t = scratch, c = combined
+        (silhouette, scratch, combined) = (.placeholder, .placeholder, .placeholder)
+        input.foreground.plane.withView { m in
+            input.frame.luma.withView { f in
+                backgroundY.withView { b in
+                    knownY.withView { k in
+                        c.withMutableView { c in staticDifference(m, f, b, k, c, threshold: threshold) }
+                    }
+                }
+            }
+        }
+        var k = morphologyScratch
+        morphologyScratch = KernelScratch()
+        c.withView { m in
+            s.withMutableView { s in dilate(m, into: s, radius: r, scratch: &k) }
+        }
+        morphologyScratch = k
+        var tallest = 0
+        var boxes: [PixelRect] = []
+        for track in input.tracks where track.state != .ended {
+            let b = track.box
+            let outer = PixelRect(x: b.x - r, y: b.y - r, width: b.width + 2 * r, height: b.height + 2 * r)
+            guard let expanded = outer.clipped(width: width, height: height) else { continue }
+            tallest = max(tallest, b.height)
+            boxes.append(expanded)
+        }
+        region.withMutableView { g in
+            s.withView { s in copyPixels(s, into: g) }
+            for b in boxes { fillRect(g, b, 255) }
+        }
+        if silhouetteBoxes { s.withMutableView { s in for b in boxes { fillRect(s, b, 255) } } }
+        (silhouette, scratch, combined) = (s, t, c)
+        if format == .ycbcr420 {
+            region.withView { g in regionC.withMutableView { reduce2x2Max(g, into: $0) } }
+            silhouette.withView { g in silhouetteC.withMutableView { reduce2x2Max(g, into: $0) } }
+        }
+        return tallest
+    }
+
+    // MARK: - Background
+
+    private mutating func learnBackground(_ frame: Frame) {
+        frame.luma.withView { f in
+            region.withView { g in
+                backgroundY.withMutableView { b in knownY.withMutableView { k in learn(f, g, b, k) } }
+            }
+        }
+        guard let cb = frame.cb, let cr = frame.cr, format == .ycbcr420 else { return }
+        regionC.withView { g in
+            cb.withView { f in
+                backgroundCb.withMutableView { b in knownC.withView { k in learnKnown(f, g, b, k) } }
+            }
+            cr.withView { f in
+                backgroundCr.withMutableView { b in knownC.withView { k in learnKnown(f, g, b, k) } }
+            }
+            knownC.withMutableView { k in markKnown(g, k) }
+        }
+    }
+
+    // MARK: - Composition
+
+    private func composeSilhouette(_ frame: Frame, into out: inout Frame) {
+        let fill = configuration.silhouetteLuma, unknown = configuration.redactedLuma
+        frame.luma.withView { f in
+            region.withView { g in
+                silhouette.withView { s in
+                    backgroundY.withView { b in
+                        knownY.withView { k in
+                            out.luma.withMutableView { o in compose(f, g, s, b, k, o, fill: fill, unknown: unknown) }
+                        }
+                    }
+                }
+            }
+        }
+        guard let cb = frame.cb, let cr = frame.cr else { return }
+        regionC.withView { g in
+            silhouetteC.withView { s in
+                knownC.withView { k in
+                    cb.withView { f in
+                        backgroundCb.withView { b in
+                            out.cb!.withMutableView { o in compose(f, g, s, b, k, o, fill: 128, unknown: 128) }
+                        }
+                    }
+                    cr.withView { f in
+                        backgroundCr.withView { b in
+                            out.cr!.withMutableView { o in compose(f, g, s, b, k, o, fill: 128, unknown: 128) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func composePixelated(_ frame: Frame, into out: inout Frame, block: Int) {
+        frame.luma.withView { f in
+            region.withView { g in out.luma.withMutableView { o in pixelate(f, g, o, block: block) } }
+        }
+        guard let cb = frame.cb, let cr = frame.cr else { return }
+        let cblock = max(1, block / 2)
+        regionC.withView { g in
+            cb.withView { f in out.cb!.withMutableView { o in pixelate(f, g, o, block: cblock) } }
+            cr.withView { f in out.cr!.withMutableView { o in pixelate(f, g, o, block: cblock) } }
+        }
+    }
+
+    private mutating func composeBlurred(_ frame: Frame, into out: inout Frame, radius: Int) {
+        if blurred.width != width {
+            blurred = Plane(width: width, height: height)
+            blurScratch = Plane(width: width, height: height)
+            if format == .ycbcr420 {
+                blurredC = Plane(width: (width + 1) / 2, height: (height + 1) / 2)
+                blurScratchC = Plane(width: (width + 1) / 2, height: (height + 1) / 2)
+            }
+        }
+        var sums = columnSums
+        columnSums = []
+        defer { columnSums = sums }
+        sums.withUnsafeMutableBufferPointer { sums in
+            func blurInto(_ source: Plane, _ target: inout Plane, _ tmp: inout Plane, radius: Int) {
+                source.withView { s in
+                    target.withMutableView { d in
+                        tmp.withMutableView { t in
+                            boxBlur(s, into: d, radius: radius, scratch: t, columnSums: sums.baseAddress!)
+                            boxBlur(d.readOnly, into: d, radius: radius, scratch: t, columnSums: sums.baseAddress!)
+                            boxBlur(d.readOnly, into: d, radius: radius, scratch: t, columnSums: sums.baseAddress!)
+                        }
+                    }
+                }
+            }
+            blurInto(frame.luma, &blurred, &blurScratch, radius: radius)
+            frame.luma.withView { f in
+                region.withView { g in blurred.withView { b in out.luma.withMutableView { o in select(f, g, b, o) } } }
+            }
+            guard let cb = frame.cb, let cr = frame.cr else { return }
+            let cr2 = max(1, radius / 2)
+            for (plane, isCb) in [(cb, true), (cr, false)] {
+                blurInto(plane, &blurredC, &blurScratchC, radius: cr2)
+                plane.withView { f in
+                    regionC.withView { g in
+                        blurredC.withView { b in
+                            if isCb { out.cb!.withMutableView { o in select(f, g, b, o) } } else {
+                                out.cr!.withMutableView { o in select(f, g, b, o) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func fillWhole(_ out: inout Frame, luma: UInt8) {
+        out.luma.withMutableView { fillAll($0, luma) }
+        out.cb?.withMutableView { fillAll($0, 128) }
+        out.cr?.withMutableView { fillAll($0, 128) }
+    }
+
+    private func applyPrivacy(_ out: inout Frame) {
+        guard !privacyMasks.isEmpty else { return }
+        privacy.withView { p in out.luma.withMutableView { o in paint(p, o, 0) } }
+        guard format == .ycbcr420 else { return }
+        privacyC.withView { p in
+            out.cb?.withMutableView { o in paint(p, o, 128) }
+            out.cr?.withMutableView { o in paint(p, o, 128) }
+        }
+    }
+}
+
+extension Anonymiser: CustomStringConvertible, CustomReflectable {
+    /// Settings and geometry only: `Anonymiser(silhouette, 2 privacy masks, 320x240)`.
+    public var description: String {
+        "Anonymiser(\(configuration.mode.rawValue), \(privacyMasks.count) privacy masks, \(width)x\(height))"
+    }
+    /// Settings and geometry only, never pixels (the background image is a raw image).
+    public var customMirror: Mirror {
+        Mirror(self, children: ["mode": configuration.mode.rawValue, "privacyMasks": privacyMasks.count,
+                                "width": width, "height": height, "lastFrameFullyRedacted": lastFrameFullyRedacted])
+    }
+}
+
+extension PixelRect {
+    /// The part of the rectangle inside a `width` x `height` image, or nil if none.
+    func clipped(width: Int, height: Int) -> PixelRect? {
+        let x0 = max(0, x), y0 = max(0, y), x1 = min(width, x + self.width), y1 = min(height, y + self.height)
+        return x1 > x0 && y1 > y0 ? PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0) : nil
+    }
+}
