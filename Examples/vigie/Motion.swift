@@ -38,21 +38,7 @@ struct Motion: ParsableCommand {
         } catch {
             throw fail(WriteError(path: output, reason: "cannot create folder"))
         }
-        let dctScale = DCTScale(rawValue: scale)!
-        var source: any FrameSource
-        var fullSize: (Int, Int)? = nil
-        do {
-            if dctScale != .full {
-                guard input != "-" else { throw ValidationError("--scale needs a file input") }
-                let description = try InputDescription.inspect(input)
-                fullSize = (description.width, description.height)
-            }
-            source = try FrameInput.open(input, format: .ycbcr420, scale: dctScale, framesPerSecond: fps)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw fail(error)
-        }
+        var (source, fullSize) = try openForAnalysis(input, scale: scale, fps: fps)
         var pipeline = MotionPipeline(model: model.makeModel(), cleanup: cleanup.cleanup)
         var count = 0, skipped = 0
         let start = Date()

@@ -41,21 +41,7 @@ struct Track: ParsableCommand {
 
     func run() throws {
         if let scene { note("vigie: --scene \(scene) is accepted but not used by `vigie track` yet") }
-        let dctScale = DCTScale(rawValue: scale)!
-        var source: any FrameSource
-        var fullSize: (width: Int, height: Int)? = nil
-        do {
-            if dctScale != .full {
-                guard input != "-" else { throw ValidationError("--scale needs a file input") }
-                let description = try InputDescription.inspect(input)
-                fullSize = (description.width, description.height)
-            }
-            source = try FrameInput.open(input, format: .ycbcr420, scale: dctScale, framesPerSecond: fps)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw fail(error)
-        }
+        var (source, fullSize) = try openForAnalysis(input, scale: scale, fps: fps)
         guard let handle = FileHandle(forWritingAtPath: output) ?? {
             FileManager.default.createFile(atPath: output, contents: nil) ? FileHandle(forWritingAtPath: output) : nil
         }() else {

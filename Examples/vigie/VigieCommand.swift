@@ -25,3 +25,23 @@ func fail(_ error: any Error) -> ExitCode {
 func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// Opens INPUT for analysis at 1/`scale` of its size, and reports the full size when scaled
+/// (masks and tracks are written at the input's resolution). Errors leave as `fail` exit codes.
+func openForAnalysis(_ input: String, scale: Int, fps: Double) throws -> (source: any FrameSource,
+                                                                          fullSize: (width: Int, height: Int)?) {
+    let dctScale = DCTScale(rawValue: scale) ?? .full
+    do {
+        var fullSize: (width: Int, height: Int)? = nil
+        if dctScale != .full {
+            guard input != "-" else { throw ValidationError("--scale needs a file input") }
+            let description = try InputDescription.inspect(input)
+            fullSize = (description.width, description.height)
+        }
+        return (try FrameInput.open(input, format: .ycbcr420, scale: dctScale, framesPerSecond: fps), fullSize)
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        throw fail(error)
+    }
+}
