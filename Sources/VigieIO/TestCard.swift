@@ -1,8 +1,8 @@
 /// A generated test card: colour bars and a moving square, as a Y4M stream in memory.
 /// It stands in for a camera where none is at hand (`vigie info --sample`, tests).
-public enum TestCard {
+package enum TestCard {
     /// A `C420jpeg` yuv4mpeg2 stream of `frames` frames at 25 fps.
-    public static func y4mStream(width: Int, height: Int, frames: Int) -> [UInt8] {
+    package static func y4mStream(width: Int, height: Int, frames: Int) -> [UInt8] {
         precondition(width > 0 && height > 0 && frames >= 0, "bad test card \(width)x\(height) x\(frames)")
         var out = Array("YUV4MPEG2 W\(width) H\(height) F25:1 Ip A1:1 C420jpeg\n".utf8)
         let cw = (width + 1) / 2, ch = (height + 1) / 2

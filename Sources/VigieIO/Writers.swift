@@ -22,8 +22,9 @@ public struct WriteError: Error, Equatable, Sendable, CustomStringConvertible {
 ///
 /// A mask is a silhouette, so only masks can be written this way, never a frame.
 public enum PGMWriter {
-    /// The PGM bytes of a mask.
-    public static func encode(_ mask: Mask) -> [UInt8] {
+    /// The PGM bytes of a mask. Package-only: masks leave the library as files (`write`), which
+    /// is what `vigie motion` promises, never as bytes an integrator could send elsewhere.
+    package static func encode(_ mask: Mask) -> [UInt8] {
         var out = Array("P5\n\(mask.width) \(mask.height)\n255\n".utf8)
         out.reserveCapacity(out.count + mask.width * mask.height)
         mask.plane.withView { view in
