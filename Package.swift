@@ -58,7 +58,7 @@ let libraryTargets: [Target] = [
     ),
     .target(
         name: "VigieAnonymise",
-        dependencies: ["VigieCore", "VigieKernels", "VigieBackground", "VigieTracking", "VigieRules"],
+        dependencies: ["VigieCore", "VigieKernels", "VigieBackground", "VigieTracking", "VigieRules", "VigieEvents", "VigieIO"],
         swiftSettings: strict
     ),
     .target(name: "VigieSimulator", dependencies: ["VigieCore", "VigieIO", "VigieKernels"], swiftSettings: strict),
@@ -129,7 +129,7 @@ let testTargets: [Target] = [
         name: "VigieAnonymiseTests",
         dependencies: [
             "VigieAnonymise", "VigieSimulator", "VigieBackground", "VigieCore", "VigieKernels", "VigieBlobs",
-            "VigieTracking", "VigieRules",
+            "VigieTracking", "VigieRules", "VigieEvents",
         ]
     ),
     .testTarget(name: "VigieCLITests", dependencies: ["Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
