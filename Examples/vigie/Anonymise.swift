@@ -35,6 +35,9 @@ struct Anonymise: ParsableCommand {
     @Option(help: "JPEG quality for folder output, 1…100.")
     var quality: Int = 85
 
+    @Flag(help: "Draw the scene's zones and lines, track boxes with ids, and the time on the anonymised frames.")
+    var overlay = false
+
     func validate() throws {
         if let fps, fps <= 0 { throw ValidationError("--fps must be positive") }
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1…100, got \(quality)") }
@@ -48,11 +51,13 @@ struct Anonymise: ParsableCommand {
     func run() throws {
         var privacyMasks: [PrivacyMask] = []
         var sceneRate: Double?
+        var drawing = Overlay()
         if let scene {
             do {
                 let file = try Scene(contentsOf: URL(fileURLWithPath: scene))
                 privacyMasks = file.privacyMasks
                 sceneRate = file.frameRate
+                (drawing.zones, drawing.lines) = (file.zones, file.lines)
             } catch {
                 throw fail(error)
             }
@@ -98,8 +103,13 @@ struct Anonymise: ParsableCommand {
                         timestamp: frame.timestamp, frameWidth: frame.width, frameHeight: frame.height,
                         blobs: blobs.process(mask)))
                 }
-                let image = try anonymiser.process(AnonymiserInput(frame: frame, foreground: mask, tracks: tracks,
+                var image = try anonymiser.process(AnonymiserInput(frame: frame, foreground: mask, tracks: tracks,
                                                                    model: motion.model))
+                if overlay {
+                    drawing.tracks = tracks
+                    drawing.labels = [String(format: "%.1f S", frame.timestamp.seconds)]
+                    image = image.drawing(drawing)
+                }
                 if anonymiser.lastFrameFullyRedacted { redacted += 1 }
                 switch sink {
                 case let .folder(folder):

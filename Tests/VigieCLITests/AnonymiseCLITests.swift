@@ -38,6 +38,21 @@ struct AnonymiseCLITests {
         #expect((0..<29).allSatisfy { y in (0..<39).allSatisfy { x in luma[y * 160 + x] == 0 } })
     }
 
+    @Test func overlayDrawsTheSceneOnTheAnonymisedFrames() throws {
+        let clip = try SceneCLITests.walkerClip()
+        let scene = try SceneCLITests.sceneFile(#"{"cameraID": "gate", "lines": [{"id": "fence", "from": {"x": 0.5, "y": 0.1}, "to": {"x": 0.5, "y": 0.99}}]}"#)
+        let plain = NSTemporaryDirectory() + "vigie-cli-plain-" + UUID().uuidString + ".y4m"
+        let drawn = NSTemporaryDirectory() + "vigie-cli-overlay-" + UUID().uuidString + ".y4m"
+        #expect(try CLI.run(["anonymise", "--input", clip, "--output", plain, "--scene", scene]).status == 0)
+        let r = try CLI.run(["anonymise", "--input", clip, "--output", drawn, "--scene", scene, "--overlay"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let a = try Self.frames(ofY4M: plain), b = try Self.frames(ofY4M: drawn)
+        #expect(a.count == b.count)
+        // The line at x = 80 is white from y = 12 down in every frame, over the redaction too.
+        for frame in b { #expect((20..<100).allSatisfy { y in frame.luma[x: 80, y: y] == 255 }) }
+        #expect(!a[40].hasSamePixels(as: b[40]))
+    }
+
     @Test func writesJPEGFramesToAFolderAndY4MToStdout() throws {
         let clip = try SceneCLITests.walkerClip()
         let folder = NSTemporaryDirectory() + "vigie-cli-anon-" + UUID().uuidString
