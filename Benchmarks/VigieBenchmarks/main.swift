@@ -286,7 +286,7 @@ func benchTracker50() throws {
 
 /// Anonymiser cost on a 1920x1080 frame with three people (foreground mask and tracks from the real
 /// chain on the simulator), per mode; only `Anonymiser.process` is timed.
-func benchAnonymise(seconds: Double) throws {
+func benchAnonymise(seconds: Double, export: String? = nil) throws {
     let scene = SimulatedScene(width: 1920, height: 1080, framesPerSecond: 5, duration: 3.2, seed: 3, actors: [
         Actor(id: 1, kind: .person, path: [Waypoint(0, 0.1, 0.8), Waypoint(3.2, 0.6, 0.8)]),
         Actor(id: 2, kind: .person, path: [Waypoint(0, 0.9, 0.6), Waypoint(3.2, 0.5, 0.65)], height: 0.2),
@@ -307,6 +307,16 @@ func benchAnonymise(seconds: Double) throws {
         last = AnonymiserInput(frame: frame, foreground: mask.copied(), tracks: tracks, model: motion.model)
     }
     guard let input = last, input.isWarm else { throw CocoaError(.featureUnsupported) }
+    if let export {
+        // The same regions for the OpenCV comparison (Benchmarks/opencv/anonymise.py): the
+        // foreground mask of a synthetic scene and the live track boxes.
+        try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
+        try PGMWriter.write(input.foreground, to: export + "/foreground.pgm")
+        let boxes = input.tracks.filter { $0.state != .ended }.map { "[\($0.box.x),\($0.box.y),\($0.box.width),\($0.box.height)]" }
+        let margin = Anonymiser().margin(forHeight: 1080)
+        try Data("{\"margin\":\(margin),\"boxes\":[\(boxes.joined(separator: ","))]}".utf8)
+            .write(to: URL(fileURLWithPath: export + "/regions.json"))
+    }
     for mode in AnonymisationMode.allCases {
         var configuration = Anonymiser.Configuration()
         configuration.mode = mode
@@ -319,8 +329,12 @@ func benchAnonymise(seconds: Double) throws {
             _ = try anonymiser.process(step)
         }
         let ms = elapsed / Double(calls) * 1e3
-        print(String(format: "anonymise %@ 1920x1080 (%d tracks, foreground %.1f %%): %.2f ms per frame, %.0f MP/s",
-                     mode.rawValue, input.tracks.count, input.foreground.coverage * 100, ms, 2.0736 / (ms / 1e3)))
+        if json {
+            print(#"{"tool":"vigie","mode":"\#(mode.rawValue)","ms_per_frame":\#(round(ms * 100) / 100),"mpix_per_s":\#(round(2.0736 / (ms / 1e3) * 10) / 10)}"#)
+        } else {
+            print(String(format: "anonymise %@ 1920x1080 (%d tracks, foreground %.1f %%): %.2f ms per frame, %.0f MP/s",
+                         mode.rawValue, input.tracks.count, input.foreground.coverage * 100, ms, 2.0736 / (ms / 1e3)))
+        }
     }
 }
 
@@ -333,7 +347,7 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench anonymise [--seconds S]  (1080p anonymisation)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n".utf8))
     exit(64)
 }
 do {
@@ -344,7 +358,10 @@ do {
     case "allocs": try benchAllocations(Array(arguments.dropFirst()))
     case "mot-sim": try benchTrackingOnSimulator(json: json)
     case "tracker50": try benchTracker50()
-    case "anonymise": try benchAnonymise(seconds: seconds)
+    case "anonymise":
+        let rest = Array(arguments.dropFirst())
+        let export = rest.firstIndex(of: "--export").flatMap { $0 + 1 < rest.count ? rest[$0 + 1] : nil }
+        try benchAnonymise(seconds: seconds, export: export)
     default:
         FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
         exit(64)
