@@ -123,7 +123,10 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieSimulatorTests", dependencies: ["VigieSimulator", "VigieBackground", "VigieBlobs"]),
     .testTarget(
         name: "VigiePipelineTests",
-        dependencies: ["VigiePipeline", "VigieSimulator", "VigieRules", "VigieEvents", "VigieCore"]
+        dependencies: [
+            "VigiePipeline", "VigieSimulator", "VigieRules", "VigieEvents", "VigieCore", "VigieIO",
+            .product(name: "Logging", package: "swift-log"),
+        ]
     ),
     .testTarget(
         name: "VigieAnonymiseTests",
