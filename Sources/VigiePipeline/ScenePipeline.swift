@@ -54,14 +54,21 @@ public struct ScenePipeline {
     /// that frame rather than see a screenful of false objects.
     /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`, `RuleError`.
     public mutating func process(_ frame: Frame) throws -> [Event] {
+        try processKeepingMask(frame).events
+    }
+
+    /// `process(_:)`, also returning the frame's cleaned foreground mask (for the anonymiser).
+    /// Let go of the mask before the next frame, or the cleanup allocates a new buffer.
+    public mutating func processKeepingMask(_ frame: Frame) throws -> (events: [Event], foreground: Mask) {
         let mask = try motion.process(frame)
-        guard motion.model.isWarm, !motion.model.sawGlobalChange else { return [] }
+        guard motion.model.isWarm, !motion.model.sawGlobalChange else { return ([], mask) }
         let found = blobs.process(mask)
         tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
                                                   frameHeight: frame.height, blobs: found))
         lastTime = frame.timestamp
-        return try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width,
-                                           frameHeight: frame.height, tracks: tracks, foreground: mask))
+        let events = try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width,
+                                                 frameHeight: frame.height, tracks: tracks, foreground: mask))
+        return (events, mask)
     }
 
     /// Ends every open event (end of stream): call once after the last frame.

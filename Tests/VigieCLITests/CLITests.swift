@@ -262,3 +262,23 @@ struct SceneCLITests {
         #expect(frames == frames.sorted() && frames.first! >= 1)
     }
 }
+
+@Suite("vigie demo", .enabled(if: CLI.isBuilt, "needs the vigie executable built beside the tests (swift build)"))
+struct DemoCLITests {
+    @Test(.enabled(if: CLI.isReleaseBuild, "renders 40 s of 640x360 video: release build only (.ci/run)"))
+    func demoShowsAtLeastFiveEventKindsAndWritesARendering() throws {
+        let out = NSTemporaryDirectory() + "vigie-demo-" + UUID().uuidString + ".y4m"
+        let r = try CLI.run(["demo", "--json", "--output", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let kinds = Set(r.stdout.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["kind"] as? String
+        })
+        #expect(kinds.count >= 5, "\(kinds)")
+        let rendering = try Data(contentsOf: URL(fileURLWithPath: out))
+        #expect(rendering.starts(with: Data("YUV4MPEG2 W640 H360".utf8)))
+    }
+
+    @Test func demoRejectsUnknownOptions() throws {
+        #expect(try CLI.run(["demo", "--no-such-option"]).status == 64)
+    }
+}
