@@ -83,9 +83,7 @@ struct Anonymise: ParsableCommand {
         }
         var configuration = Anonymiser.Configuration()
         configuration.mode = mode
-        var motion = MotionPipeline(model: AdaptiveBackground())
-        var blobs = BlobExtraction()
-        var tracker = Tracker()
+        var pipeline = TrackingPipeline(model: AdaptiveBackground(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4))
         var anonymiser = Anonymiser(configuration, privacyMasks: privacyMasks)
         var count = 0, skipped = 0, redacted = 0
         let start = Date()
@@ -95,16 +93,10 @@ struct Anonymise: ParsableCommand {
                 skipped += 1
                 note("vigie: skipped: \(error)")
             }) {
-                let mask = try motion.process(frame)
-                var tracks: [VigieTracking.Track] = []
-                if motion.model.isWarm && !motion.model.sawGlobalChange {
-                    blobs.minimumArea = max(frame.width * frame.height / 2000, 4)
-                    tracks = try tracker.process(Tracker.Input(
-                        timestamp: frame.timestamp, frameWidth: frame.width, frameHeight: frame.height,
-                        blobs: blobs.process(mask)))
-                }
+                let (mask, tracked) = try pipeline.process(frame)
+                let tracks = tracked ?? []
                 var image = try anonymiser.process(AnonymiserInput(frame: frame, foreground: mask, tracks: tracks,
-                                                                   model: motion.model))
+                                                                   model: pipeline.motion.model))
                 if overlay {
                     drawing.tracks = tracks
                     drawing.labels = [String(format: "%.1f S", frame.timestamp.seconds)]

@@ -50,9 +50,7 @@ struct Track: ParsableCommand {
         defer { try? handle.close() }
         try? handle.truncate(atOffset: 0)
 
-        var pipeline = MotionPipeline(model: model.makeModel())
-        var blobs = BlobExtraction()
-        var tracker = Tracker()
+        var pipeline = TrackingPipeline(model: model.makeModel(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4))
         var written: [MOTBox] = []
         var count = 0, skipped = 0, boxes = 0
         var ids = Set<Int>()
@@ -62,14 +60,9 @@ struct Track: ParsableCommand {
                 skipped += 1
                 note("vigie: skipped: \(error)")
             }) {
-                let mask = try pipeline.process(frame)
                 count += 1
                 // Masks are not reliable while the model learns (start-up, a global change).
-                guard pipeline.model.isWarm, !pipeline.model.sawGlobalChange else { continue }
-                blobs.minimumArea = max(frame.width * frame.height / 2000, 4)
-                let tracks = try tracker.process(Tracker.Input(
-                    timestamp: frame.timestamp, frameWidth: frame.width, frameHeight: frame.height,
-                    blobs: blobs.process(mask)))
+                guard let tracks = try pipeline.process(frame).tracks else { continue }
                 let sx = Double(fullSize?.width ?? frame.width) / Double(frame.width)
                 let sy = Double(fullSize?.height ?? frame.height) / Double(frame.height)
                 var text = ""

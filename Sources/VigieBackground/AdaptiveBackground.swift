@@ -253,11 +253,3 @@ public struct AdaptiveBackground: BackgroundModel {
         isWarm = false
     }
 }
-
-/// Number of non-zero bytes in a 0/255 row.
-@inline(__always)
-func countSet(_ row: UnsafePointer<UInt8>, _ width: Int) -> Int {
-    var n = 0
-    for x in 0..<width { n &+= Int(row[x] >> 7) }
-    return n
-}

@@ -21,14 +21,7 @@ public struct Mask: Sendable {
 
     /// Number of set (non-zero) pixels.
     public var count: Int {
-        plane.withView { view in
-            var n = 0
-            for y in 0..<view.height {
-                let row = view.row(y)
-                for x in 0..<view.width { n &+= Int(row[x] >> 7) }
-            }
-            return n
-        }
+        plane.withView { view in (0..<view.height).reduce(0) { $0 + VigieKernels.countSet(view.row($1), view.width) } }
     }
 
     /// Set pixels as a fraction of all pixels, 0…1.
@@ -78,12 +71,15 @@ extension Mask {
 }
 
 extension Mask {
-    /// How many of the given pixels (indices `y * width + x`) are set. Package-only: rules
-    /// measure the occupancy of a zone with it.
-    package func countSet(atPixelIndices indices: [Int]) -> Int {
+    /// Offset of pixel (x, y) in the mask's storage, for `countSet(atOffsets:)`.
+    package func offset(x: Int, y: Int) -> Int { y * plane.stride + x }
+
+    /// How many of the pixels at the given storage offsets (`offset(x:y:)`) are set. Package-only:
+    /// rules measure the occupancy of a zone with it, once per frame.
+    package func countSet(atOffsets offsets: [Int]) -> Int {
         plane.withView { view in
             var n = 0
-            for i in indices { n &+= Int(view[i % width, i / width] >> 7) }
+            for o in offsets { n &+= Int(view.base[o] >> 7) }
             return n
         }
     }

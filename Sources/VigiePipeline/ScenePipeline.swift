@@ -17,12 +17,10 @@ import VigieTracking
 public struct ScenePipeline {
     /// The scene.
     public let scene: Scene
+    /// Background model, cleanup, blobs and tracker.
+    public var tracking: TrackingPipeline
     /// Background model and mask cleanup.
-    public var motion: MotionPipeline
-    /// Connected components of the cleaned mask.
-    public var blobs: BlobExtraction
-    /// The identity-free tracker.
-    public var tracker: Tracker
+    public var motion: MotionPipeline { tracking.motion }
     /// The scene's rules.
     public var rules: RuleEngine
     /// Live tracks after the last frame.
@@ -37,9 +35,7 @@ public struct ScenePipeline {
     public init(scene: Scene, model: any BackgroundModel = AdaptiveBackground(), streamStart: Date = Date(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.scene = scene
-        motion = MotionPipeline(model: model)
-        blobs = BlobExtraction(minimumArea: 15)
-        tracker = Tracker()
+        tracking = TrackingPipeline(model: model, minimumBlobArea: .pixels(15))
         rules = RuleEngine(scene: scene, streamStart: streamStart)
         self.logger = logger
         for (id, reason) in rules.unsupported {
@@ -60,11 +56,9 @@ public struct ScenePipeline {
     /// `process(_:)`, also returning the frame's cleaned foreground mask (for the anonymiser).
     /// Let go of the mask before the next frame, or the cleanup allocates a new buffer.
     public mutating func processKeepingMask(_ frame: Frame) throws -> (events: [Event], foreground: Mask) {
-        let mask = try motion.process(frame)
-        guard motion.model.isWarm, !motion.model.sawGlobalChange else { return ([], mask) }
-        let found = blobs.process(mask)
-        tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
-                                                  frameHeight: frame.height, blobs: found))
+        let (mask, tracked) = try tracking.process(frame)
+        guard let tracked else { return ([], mask) }
+        tracks = tracked
         lastTime = frame.timestamp
         let events = try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width,
                                                  frameHeight: frame.height, tracks: tracks, foreground: mask))

@@ -307,7 +307,7 @@ public struct DensityRule: Rule {
     let groundArea: Double?
     var lifecycle: EventLifecycle
     var ids: EventIDSequence
-    var zonePixels: [Int] = []
+    var zonePixels: [Int] = []  // storage offsets of the zone's pixels in masks of `zoneSize`
     var zoneSize: (Int, Int) = (0, 0)
 
     init(_ common: RuleCommon, zone: Zone, calibration: GroundCalibration?) {
@@ -356,12 +356,12 @@ public struct DensityRule: Rule {
             for y in 0..<mask.height {
                 for x in 0..<mask.width where zone.contains(NormalisedPoint(x: (Double(x) + 0.5) / Double(mask.width),
                                                                            y: (Double(y) + 0.5) / Double(mask.height))) {
-                    zonePixels.append(y * mask.width + x)
+                    zonePixels.append(mask.offset(x: x, y: y))
                 }
             }
         }
         guard !zonePixels.isEmpty else { return 0 }
-        let set = mask.countSet(atPixelIndices: zonePixels)
+        let set = mask.countSet(atOffsets: zonePixels)
         return Double(set) / Double(zonePixels.count)
     }
 

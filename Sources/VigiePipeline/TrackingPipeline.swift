@@ -1,0 +1,59 @@
+import VigieBackground
+import VigieBlobs
+import VigieCore
+import VigieTracking
+
+/// The part of the chain every user of tracks shares (rules, `vigie track`, `vigie anonymise`):
+///
+/// ```
+/// frame ─▶ background model ─▶ cleanup ─▶ blobs ─▶ tracker ─▶ tracks
+/// ```
+///
+/// Until the background model is warm, and on a frame it flags as a sudden global change
+/// (light switched, camera covered), its mask means nothing: such a frame is not tracked.
+public struct TrackingPipeline {
+    /// The smallest blob the tracker is given.
+    public enum MinimumBlobArea: Sendable {
+        /// A fixed number of pixels.
+        case pixels(Int)
+        /// The frame's pixel count divided by `divisor`, but at least `atLeast` pixels.
+        case frameDividedBy(Int, atLeast: Int)
+
+        func pixels(width: Int, height: Int) -> Int {
+            switch self {
+            case let .pixels(n): n
+            case let .frameDividedBy(d, atLeast): max(width * height / d, atLeast)
+            }
+        }
+    }
+
+    /// Background model and mask cleanup.
+    public var motion: MotionPipeline
+    /// Connected components of the cleaned mask.
+    public var blobs: BlobExtraction
+    /// The identity-free tracker.
+    public var tracker: Tracker
+    /// How small a blob may be.
+    public let minimumBlobArea: MinimumBlobArea
+
+    /// A chain around `model`.
+    public init(model: any BackgroundModel, minimumBlobArea: MinimumBlobArea) {
+        motion = MotionPipeline(model: model)
+        blobs = BlobExtraction()
+        tracker = Tracker()
+        self.minimumBlobArea = minimumBlobArea
+    }
+
+    /// One frame: its cleaned foreground mask, and the live tracks — nil when the frame was not
+    /// tracked (model not warm, or a global change). Let go of the mask before the next frame, or
+    /// the cleanup allocates a new buffer.
+    /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`.
+    public mutating func process(_ frame: Frame) throws -> (foreground: Mask, tracks: [Track]?) {
+        let mask = try motion.process(frame)
+        guard motion.model.isWarm, !motion.model.sawGlobalChange else { return (mask, nil) }
+        blobs.minimumArea = minimumBlobArea.pixels(width: frame.width, height: frame.height)
+        let tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
+                                                       frameHeight: frame.height, blobs: blobs.process(mask)))
+        return (mask, tracks)
+    }
+}
