@@ -47,12 +47,21 @@ let libraryTargets: [Target] = [
     .target(name: "VigieBlobs", dependencies: ["VigieCore", "VigieKernels"], swiftSettings: strict),
     .target(name: "VigieEvents", dependencies: ["VigieCore"], swiftSettings: strict),
     .target(name: "VigieTracking", dependencies: ["VigieCore", "VigieKernels", "VigieBlobs"], swiftSettings: strict),
-    .target(name: "VigieRules", dependencies: ["VigieCore", "VigieEvents", "VigieTracking"], swiftSettings: strict),
+    .target(
+        name: "VigieAnalysis",
+        dependencies: ["VigieCore", "VigieKernels", "VigieBackground", "VigieBlobs"],
+        swiftSettings: strict
+    ),
+    .target(
+        name: "VigieRules",
+        dependencies: ["VigieCore", "VigieEvents", "VigieTracking", "VigieAnalysis"],
+        swiftSettings: strict
+    ),
     .target(
         name: "VigiePipeline",
         dependencies: [
             "VigieCore", "VigieBackground", "VigieBlobs", "VigieTracking", "VigieEvents", "VigieRules",
-            .product(name: "Logging", package: "swift-log"),
+            "VigieAnalysis", .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: strict
     ),
@@ -71,7 +80,7 @@ let libraryTargets: [Target] = [
         name: "Vigie",
         dependencies: [
             "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
-            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise",
+            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise", "VigieAnalysis",
         ],
         swiftSettings: strict
     ),
@@ -85,7 +94,7 @@ let exampleTargets: [Target] = [
         // always see an interface change through `@_exported import` (a stale binary crashed).
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
-            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise",
+            "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise", "VigieAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -119,13 +128,17 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation", "VigieIO"]),
     .testTarget(name: "VigieEventsTests", dependencies: ["VigieEvents"]),
     .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs", "VigieKernels"]),
-    .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking"]),
+    .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking", "VigieAnalysis"]),
+    .testTarget(
+        name: "VigieAnalysisTests",
+        dependencies: ["VigieAnalysis", "VigieSimulator", "VigieCore", "VigieIO", "VigieEvaluation"]
+    ),
     .testTarget(name: "VigieSimulatorTests", dependencies: ["VigieSimulator", "VigieBackground", "VigieBlobs"]),
     .testTarget(
         name: "VigiePipelineTests",
         dependencies: [
-            "VigiePipeline", "VigieSimulator", "VigieRules", "VigieEvents", "VigieCore", "VigieIO",
-            .product(name: "Logging", package: "swift-log"),
+            "VigiePipeline", "VigieSimulator", "VigieRules", "VigieEvents", "VigieCore", "VigieIO", "VigieAnalysis",
+            "VigieTracking", .product(name: "Logging", package: "swift-log"),
         ]
     ),
     .testTarget(

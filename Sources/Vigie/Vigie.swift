@@ -1,4 +1,5 @@
 // The umbrella module: `import Vigie` brings every stage family.
+@_exported import VigieAnalysis
 @_exported import VigieAnonymise
 @_exported import VigieBackground
 @_exported import VigieBlobs

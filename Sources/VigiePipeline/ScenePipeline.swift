@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VigieAnalysis
 import VigieBackground
 import VigieBlobs
 import VigieCore
@@ -10,8 +11,11 @@ import VigieTracking
 /// The standard chain for one camera, built from its scene file:
 ///
 /// ```
-/// frame ─▶ background model ─▶ cleanup ─▶ blobs ─▶ tracker ─▶ rules ─▶ [Event]
+/// frame ─┬─▶ background model ─▶ cleanup ─▶ blobs ─▶ tracker ─┬─▶ rules ─▶ [Event]
+///        └─▶ scene analysers (fire, tamper, static objects) ───┘
 /// ```
+///
+/// The analysers run only when a rule of the scene needs them.
 ///
 /// `process(_:)` is synchronous, for integrators with their own threads.
 public struct ScenePipeline {
@@ -23,6 +27,8 @@ public struct ScenePipeline {
     public var motion: MotionPipeline { tracking.motion }
     /// The scene's rules.
     public var rules: RuleEngine
+    /// The frame-level analysers the scene's rules need.
+    public var analysers: SceneAnalysers
     /// Live tracks after the last frame.
     public private(set) var tracks: [Track] = []
     private var lastTime: Timestamp?
@@ -37,17 +43,29 @@ public struct ScenePipeline {
         self.scene = scene
         tracking = TrackingPipeline(model: model, minimumBlobArea: .pixels(15))
         rules = RuleEngine(scene: scene, streamStart: streamStart)
+        analysers = Self.analysers(for: scene)
         self.logger = logger
         for (id, reason) in rules.unsupported {
             logger.warning("rule not evaluated", metadata: ["vigie.rule": "\(id)", "vigie.reason": "\(reason)"])
         }
     }
 
+    /// The analysers the enabled rules of `scene` read.
+    public static func analysers(for scene: Scene) -> SceneAnalysers {
+        let kinds = Set(scene.rules.filter(\.enabled).map(\.kind))
+        return SceneAnalysers(
+            fire: kinds.contains(.fire) || kinds.contains(.smoke) ? FireDetector() : nil,
+            tamper: kinds.contains(.tamper) ? TamperDetector() : nil,
+            staticObjects: kinds.contains(.abandonedObject) || kinds.contains(.objectRemoved)
+                ? StaticObjectDetector() : nil)
+    }
+
     /// Runs one frame through the chain; returns the events it raises, updates or ends.
     ///
     /// Until the background model is warm, and on a frame it flags as a sudden global change
-    /// (light switched, camera covered), its mask means nothing: the tracker and the rules skip
-    /// that frame rather than see a screenful of false objects.
+    /// (light switched, camera covered), its mask means nothing: the tracker and the track
+    /// rules skip that frame rather than see a screenful of false objects. Frame-level rules
+    /// (tamper) still run.
     /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`, `RuleError`.
     public mutating func process(_ frame: Frame) throws -> [Event] {
         try processKeepingMask(frame).events
@@ -57,11 +75,15 @@ public struct ScenePipeline {
     /// Let go of the mask before the next frame, or the cleanup allocates a new buffer.
     public mutating func processKeepingMask(_ frame: Frame) throws -> (events: [Event], foreground: Mask) {
         let (mask, tracked) = try tracking.process(frame)
-        guard let tracked else { return ([], mask) }
-        tracks = tracked
+        let warm = tracking.motion.model.isWarm
+        let cues = analysers.isEmpty ? SceneCues() : try analysers.process(
+            frame, foreground: warm ? mask : nil, globalChange: tracking.motion.model.sawGlobalChange)
+        if let tracked { tracks = tracked }
         lastTime = frame.timestamp
         let events = try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width,
-                                                 frameHeight: frame.height, tracks: tracks, foreground: mask))
+                                                 frameHeight: frame.height, tracks: tracked ?? tracks,
+                                                 foreground: tracked == nil ? nil : mask, tracked: tracked != nil,
+                                                 cues: cues))
         return (events, mask)
     }
 

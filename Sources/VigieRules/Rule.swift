@@ -1,10 +1,11 @@
 import Foundation
+import VigieAnalysis
 import VigieCore
 import VigieEvents
 import VigieTracking
 
-/// What the rules see at each frame: its time and size, the live tracks, and optionally the
-/// cleaned foreground mask (for occupancy).
+/// What the rules see at each frame: its time and size, the live tracks, optionally the cleaned
+/// foreground mask (for occupancy), and the frame-level cues of the scene analysers.
 public struct RuleInput: Sendable {
     /// Presentation time of the frame.
     public var timestamp: Timestamp
@@ -16,14 +17,23 @@ public struct RuleInput: Sendable {
     public var tracks: [Track]
     /// The frame's cleaned foreground mask, for occupancy rules; nil if not available.
     public var foreground: Mask?
+    /// Whether `tracks` describe this frame. False while the background model warms up and on a
+    /// frame it flags as a sudden global change: then only rules that do not need tracks
+    /// (``Rule/needsTracks``) run, and the others keep their state.
+    public var tracked: Bool
+    /// Frame-level cues (fire, tamper, static objects) from the scene analysers.
+    public var cues: SceneCues
 
     /// An input from its parts.
-    public init(timestamp: Timestamp, frameWidth: Int, frameHeight: Int, tracks: [Track], foreground: Mask? = nil) {
+    public init(timestamp: Timestamp, frameWidth: Int, frameHeight: Int, tracks: [Track], foreground: Mask? = nil,
+                tracked: Bool = true, cues: SceneCues = SceneCues()) {
         self.timestamp = timestamp
         self.frameWidth = frameWidth
         self.frameHeight = frameHeight
         self.tracks = tracks
         self.foreground = foreground
+        self.tracked = tracked
+        self.cues = cues
     }
 
     /// A track's foot point in normalised image coordinates.
@@ -47,6 +57,15 @@ public protocol Rule {
     mutating func evaluate(_ input: RuleInput) throws -> [Event]
     /// Ends every open event at `time` (end of stream, shutdown).
     mutating func finish(at time: Timestamp) throws -> [Event]
+    /// Whether the rule reads tracks. Rules that do are skipped on frames whose tracks mean
+    /// nothing (`RuleInput.tracked` false); frame-level rules (tamper) run on every frame.
+    /// Default true.
+    var needsTracks: Bool { get }
+}
+
+extension Rule {
+    /// Default: the rule reads tracks.
+    public var needsTracks: Bool { true }
 }
 
 /// Errors of the rule engine.

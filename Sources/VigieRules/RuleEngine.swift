@@ -54,7 +54,7 @@ public struct RuleEngine: Stage {
         if let last, input.timestamp <= last { throw RuleError.nonMonotonicTimestamp(previous: last, current: input.timestamp) }
         last = input.timestamp
         var events: [Event] = []
-        for i in rules.indices { events += try rules[i].evaluate(input) }
+        for i in rules.indices where input.tracked || !rules[i].needsTracks { events += try rules[i].evaluate(input) }
         return events
     }
 

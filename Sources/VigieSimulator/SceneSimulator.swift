@@ -126,6 +126,7 @@ public struct SceneSimulator: FrameSource {
                                                   footPoint: p))
             }
         }
+        drawLights(at: t, number: number, luma: &y, cb: &cb, cr: &cr)
         var lumaBytes = [UInt8](repeating: 0, count: w * h)
         for i in 0..<(w * h) {
             let n = scene.noise > 0 ? gaussian(&rng) * scene.noise : 0

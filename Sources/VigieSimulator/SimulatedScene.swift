@@ -25,6 +25,8 @@ public struct SimulatedScene: Sendable, Hashable {
     public var lightSwitches: [LightSwitch] = []
     /// The moving and still things in the scene.
     public var actors: [Actor]
+    /// Lights drawn over the scene (flames, beacons, signs, headlights, reflections). Default none.
+    public var lights: [SimulatedLight] = []
 
     /// A scene with the given geometry and actors.
     public init(width: Int, height: Int, framesPerSecond: Double = 10, duration: Double, seed: UInt64,
