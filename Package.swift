@@ -138,7 +138,7 @@ let testTargets: [Target] = [
         name: "VigiePipelineTests",
         dependencies: [
             "VigiePipeline", "VigieSimulator", "VigieRules", "VigieEvents", "VigieCore", "VigieIO", "VigieAnalysis",
-            "VigieTracking", .product(name: "Logging", package: "swift-log"),
+            "VigieTracking", "VigieBlobs", .product(name: "Logging", package: "swift-log"),
         ]
     ),
     .testTarget(

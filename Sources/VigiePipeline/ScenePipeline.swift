@@ -37,11 +37,14 @@ public struct ScenePipeline {
     /// The standard chain for `scene`.
     /// - Parameters:
     ///   - model: the background model (the adaptive default).
+    ///   - detector: an integrator's detector whose classed boxes feed the tracker beside the
+    ///     blobs (rules with `classes` then see labelled tracks); nil: blobs only.
     ///   - streamStart: wall-clock time of timestamp zero, for rule schedules.
-    public init(scene: Scene, model: any BackgroundModel = AdaptiveBackground(), streamStart: Date = Date(),
+    public init(scene: Scene, model: any BackgroundModel = AdaptiveBackground(), detector: (any Detector)? = nil,
+                streamStart: Date = Date(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.scene = scene
-        tracking = TrackingPipeline(model: model, minimumBlobArea: .pixels(15))
+        tracking = TrackingPipeline(model: model, minimumBlobArea: .pixels(15), detector: detector)
         rules = RuleEngine(scene: scene, streamStart: streamStart)
         analysers = Self.analysers(for: scene)
         self.logger = logger

@@ -35,25 +35,32 @@ public struct TrackingPipeline {
     public var tracker: Tracker
     /// How small a blob may be.
     public let minimumBlobArea: MinimumBlobArea
+    /// An integrator's detector (a person, vehicle or object model) whose boxes and classes the
+    /// tracker takes beside the blobs; nil: blobs only. See `Detector`.
+    public var detector: (any Detector)?
 
-    /// A chain around `model`.
-    public init(model: any BackgroundModel, minimumBlobArea: MinimumBlobArea) {
+    /// A chain around `model`, with an optional external `detector`.
+    public init(model: any BackgroundModel, minimumBlobArea: MinimumBlobArea, detector: (any Detector)? = nil) {
         motion = MotionPipeline(model: model)
         blobs = BlobExtraction()
         tracker = Tracker()
         self.minimumBlobArea = minimumBlobArea
+        self.detector = detector
     }
 
     /// One frame: its cleaned foreground mask, and the live tracks — nil when the frame was not
     /// tracked (model not warm, or a global change). Let go of the mask before the next frame, or
     /// the cleanup allocates a new buffer.
-    /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`.
+    /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`, or what the
+    ///   detector throws.
     public mutating func process(_ frame: Frame) throws -> (foreground: Mask, tracks: [Track]?) {
         let mask = try motion.process(frame)
         guard motion.model.isWarm, !motion.model.sawGlobalChange else { return (mask, nil) }
         blobs.minimumArea = minimumBlobArea.pixels(width: frame.width, height: frame.height)
+        let detections = try detector?.detect(frame)
         let tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
-                                                       frameHeight: frame.height, blobs: blobs.process(mask)))
+                                                       frameHeight: frame.height, blobs: blobs.process(mask),
+                                                       detections: detections))
         return (mask, tracks)
     }
 }

@@ -12,6 +12,9 @@ import VigieTracking
 ///            ├ lineCrossed    (line, per track, instant)
 ///            ├ wrongWay       (zone with allowedDirection, per track)
 ///            ├ densityExceeded (zone: count, people per m², occupancy)
+///            ├ personDown     (optional zone, per track: a fall, then still)
+///            ├ crowdMovement  (zone: running, dispersion against a rolling baseline)
+///            ├ projectile     (zone, per track: small, fast, ballistic, entering)
 ///            └ integrator rules (`Rule` protocol)
 /// ```
 ///
@@ -41,6 +44,10 @@ public struct RuleEngine: Stage {
             case (.wrongWay, let zone?, _): rules.append(WrongWayRule(common, zone: zone, calibration: scene.calibration))
             case (.densityExceeded, let zone?, _):
                 rules.append(DensityRule(common, zone: zone, calibration: scene.calibration))
+            case (.personDown, let zone, _):
+                rules.append(PersonDownRule(common, zone: zone, calibration: scene.calibration))
+            case (.crowdMovement, let zone?, _): rules.append(CrowdMovementRule(common, zone: zone))
+            case (.projectile, let zone?, _): rules.append(ProjectileRule(common, zone: zone))
             default:
                 unsupported.append((configuration.id, "\(configuration.kind.rawValue) rules are not evaluated by this version"))
             }

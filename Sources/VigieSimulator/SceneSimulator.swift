@@ -92,7 +92,7 @@ public struct SceneSimulator: FrameSource {
         // Shadows first, under everything.
         for actor in scene.actors where actor.castsShadow {
             guard let p = actor.position(at: t) else { continue }
-            let hh = actor.height * Double(h), ww = hh * actor.aspect(at: t)
+            let hh = actor.height(at: t) * Double(h), ww = hh * actor.aspect(at: t)
             let cx = p.x * Double(w) + ww * 0.45, cy = p.y * Double(h) - hh * 0.04
             let rx = ww * 0.75, ry = max(2, hh * 0.12)
             forEachPixel(inX: cx - rx, cx + rx, y: cy - ry, cy + ry) { x, yy in
@@ -102,7 +102,7 @@ public struct SceneSimulator: FrameSource {
         }
         for actor in scene.actors {
             guard let p = actor.position(at: t) else { continue }
-            let hh = max(2, actor.height * Double(h)), ww = max(2, hh * actor.aspect(at: t))
+            let hh = max(2, actor.height(at: t) * Double(h)), ww = max(2, hh * actor.aspect(at: t))
             let left = p.x * Double(w) - ww / 2, top = p.y * Double(h) - hh
             let walked = walkedDistance(actor, at: t) * Double(w)
             var minX = w, minY = h, maxX = -1, maxY = -1

@@ -107,6 +107,11 @@ public struct Actor: Sendable, Hashable {
     public var castsShadow: Bool = false
     /// Height/width posture changes: (time, aspect) — a person lying down becomes wide.
     public var postures: [(time: Double, aspect: Double)] = []
+    /// Height changes: (time, fraction of `height`) — sitting about 0.65, lying about 0.3.
+    public var heightScales: [(time: Double, scale: Double)] = []
+    /// Seconds over which a posture or height change happens (0: at once). A fall takes about
+    /// half a second, sitting down one to two.
+    public var postureTransition: Double = 0
 
     /// An actor with defaults for its kind.
     public init(id: Int, kind: ActorKind, path: [Waypoint], height: Double? = nil, aspect: Double? = nil,
@@ -139,13 +144,31 @@ public struct Actor: Sendable, Hashable {
 
     /// Width / height ratio at `time` (postures change it).
     public func aspect(at time: Double) -> Double {
-        postures.last(where: { $0.time <= time })?.aspect ?? aspect
+        Self.stepped(postures.map { ($0.time, $0.aspect) }, initial: aspect, at: time, transition: postureTransition)
+    }
+
+    /// Drawn height at `time`, fraction of the image height (height changes scale it).
+    public func height(at time: Double) -> Double {
+        height * Self.stepped(heightScales.map { ($0.time, $0.scale) }, initial: 1, at: time,
+                              transition: postureTransition)
+    }
+
+    /// A value that changes at given times, linearly over `transition` seconds.
+    static func stepped(_ changes: [(Double, Double)], initial: Double, at time: Double, transition: Double) -> Double {
+        var value = initial
+        for (start, target) in changes.sorted(by: { $0.0 < $1.0 }) where start <= time {
+            let f = transition > 0 ? min(1, (time - start) / transition) : 1
+            value += (target - value) * f
+        }
+        return value
     }
 
     public static func == (a: Actor, b: Actor) -> Bool {
         a.id == b.id && a.kind == b.kind && a.height == b.height && a.aspect == b.aspect && a.path == b.path
             && a.luma == b.luma && a.chroma == b.chroma && a.castsShadow == b.castsShadow
             && a.postures.elementsEqual(b.postures) { $0.time == $1.time && $0.aspect == $1.aspect }
+            && a.heightScales.elementsEqual(b.heightScales) { $0.time == $1.time && $0.scale == $1.scale }
+            && a.postureTransition == b.postureTransition
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -153,6 +153,7 @@ public struct Tracker: Stage, Sendable {
         var alive = true     // false once joined into another observation
         var group = false    // a merged blob holding 2+ tracks
         var claimed = false  // assigned to a track
+        var detected = false // from an external detector, not a blob
     }
 
     private var records: [Record] = []
@@ -228,7 +229,7 @@ public struct Tracker: Stage, Sendable {
         observations.removeAll(keepingCapacity: true)
         let detections = input.detections ?? []
         for d in detections where d.box.width > 0 && d.box.height > 0 {
-            observations.append(Observation(box: Box(d.box), objectClass: d.objectClass))
+            observations.append(Observation(box: Box(d.box), objectClass: d.objectClass, detected: true))
         }
         let detectionCount = observations.count
         for b in input.blobs {
@@ -271,10 +272,12 @@ public struct Tracker: Stage, Sendable {
         }
     }
 
-    /// Marks observations covering two or more confirmed or lost tracks as merged blobs.
+    /// Marks observations covering two or more confirmed or lost tracks as merged blobs. A track
+    /// that an external detection also covers is not grouped: the detection is the better
+    /// observation of it, and the assignment gives it that one.
     private mutating func findMergedBlobs() {
         let c = configuration
-        for k in observations.indices where observations[k].alive {
+        for k in observations.indices where observations[k].alive && !observations[k].detected {
             let box = observations[k].box
             var count = 0
             for i in records.indices where records[i].state == .confirmed
@@ -285,6 +288,7 @@ public struct Tracker: Stage, Sendable {
             observations[k].group = true
             for i in records.indices where records[i].state == .confirmed
                 && records[i].predicted.fractionInside(box) >= c.mergeCoverage {
+                if hasDetection(records[i].predicted) { continue }
                 // A track in two merged blobs keeps the one holding more of it.
                 if records[i].grouped >= 0 {
                     let old = observations[records[i].grouped].box
@@ -293,6 +297,11 @@ public struct Tracker: Stage, Sendable {
                 records[i].grouped = k
             }
         }
+    }
+
+    /// Whether a detection overlaps `box` (IoU ≥ 0.3).
+    private func hasDetection(_ box: Box) -> Bool {
+        observations.contains { $0.detected && $0.alive && $0.box.iou(box) >= 0.3 }
     }
 
     private mutating func assign() {
@@ -355,7 +364,11 @@ public struct Tracker: Stage, Sendable {
                 // proof of presence, not of motion, so it keeps the track alive without moving it.
                 let speed = (r.filter.x.velocity * r.filter.x.velocity + r.filter.y.velocity * r.filter.y.velocity).squareRoot()
                 let slow = speed < 2 * c.stillSpeed * max(r.fullHeight, r.filter.h.position, 1)
-                let fading = slow && o.box.height < 0.8 * r.fullHeight && o.box.fractionInside(r.filter.box) >= c.fragmentCoverage
+                // …unless the blob is a body lying down — clearly wider than tall and about as long
+                // as the person was tall (a fall, not a remnant) — which the track must follow.
+                let lying = o.box.width >= 1.5 * o.box.height && o.box.width >= 0.6 * r.fullHeight
+                let fading = slow && !lying && o.box.height < 0.8 * r.fullHeight
+                    && o.box.fractionInside(r.filter.box) >= c.fragmentCoverage
                 if fading {
                     r.filter.stop()
                 } else {
