@@ -61,7 +61,7 @@ let libraryTargets: [Target] = [
         name: "VigiePipeline",
         dependencies: [
             "VigieCore", "VigieBackground", "VigieBlobs", "VigieTracking", "VigieEvents", "VigieRules",
-            "VigieAnalysis", .product(name: "Logging", package: "swift-log"),
+            "VigieAnalysis", "VigieIO", .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: strict
     ),

@@ -1,21 +1,37 @@
 import ArgumentParser
+import Dispatch
 import Foundation
+import Logging
 import Vigie
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a scene's rules on an input and print events as JSON Lines.",
+        abstract: "Run a scene's rules on an input (or many cameras at once) and print events as JSON Lines.",
         discussion: """
             The standard chain: background model, mask cleanup, blobs, identity-free tracker, the scene's \
             rules. Events (started / updated / ended) go to stdout as JSON Lines, or to --events FILE \
             (appended, flushed per event). Open events are ended at the end of the input.
+
+            Many cameras: --scenes DIR (scene files, *.json) with --inputs CAMERA=INPUT for each camera \
+            (CAMERA is a scene's cameraID). Each camera runs on its own thread: a slow camera never holds \
+            up the others. A stream that breaks (FIFO, device, stdin-less live input) is reported and \
+            reopened up to --retries times; a regular file or folder that fails is not replayed.
+
+            SIGINT or SIGTERM: every camera ends its open events and they are written before exit \
+            (status 0). A camera blocked on a stalled input has its open events ended for it.
             """)
 
     @Option(help: "The camera's scene file (JSON).")
-    var scene: String
+    var scene: String?
 
     @Option(help: "A folder of JPEG frames, a .jpg, a .y4m, an .mjpeg, or - for stdin.")
-    var input: String
+    var input: String?
+
+    @Option(help: "A folder of scene files (*.json), one per camera; use with --inputs.")
+    var scenes: String?
+
+    @Option(parsing: .upToNextOption, help: "CAMERA=INPUT for each camera of --scenes.")
+    var inputs: [String] = []
 
     @Option(help: "Append events to this JSON Lines file instead of stdout.")
     var events: String?
@@ -26,43 +42,172 @@ struct Run: ParsableCommand {
     @Option(help: "Frame rate for inputs that carry no timing (JPEG folders, MJPEG); default: the scene's hint, else 25.")
     var fps: Double?
 
+    @Option(help: "Reopen attempts for a live input (FIFO, device) that breaks.")
+    var retries: Int = 3
+
+    func validate() throws {
+        switch (scene, input, scenes, inputs.isEmpty) {
+        case (_?, _?, nil, true): break
+        case (nil, nil, _?, false): break
+        default: throw ValidationError("give --scene and --input (one camera), or --scenes and --inputs (many)")
+        }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+    }
+
     func run() throws {
-        let sceneFile: Scene
+        // Cameras: (scene, input path).
+        var cameras: [(scene: Scene, input: String)] = []
         do {
-            sceneFile = try Scene(contentsOf: URL(fileURLWithPath: scene))
+            if let scene, let input {
+                cameras = [(try Scene(contentsOf: URL(fileURLWithPath: scene)), input)]
+            } else if let scenes {
+                cameras = try Self.pairs(scenes: scenes, inputs: inputs)
+            }
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw fail(error)
         }
-        var sink: JSONLinesSink
-        var source: any FrameSource
+
+        let sink: SharedEventSink
+        var runners: [CameraRunner] = []
         do {
-            sink = try events.map { try JSONLinesSink(path: $0, mode: .append) } ?? JSONLinesSink(standardOutput: ())
-            source = try FrameInput.open(input, format: .ycbcr420, framesPerSecond: fps ?? sceneFile.frameRate ?? 25)
-        } catch {
-            throw fail(error)
-        }
-        var pipeline = ScenePipeline(scene: sceneFile, model: model.makeModel())
-        for (id, reason) in pipeline.rules.unsupported { note("vigie: rule \(id) skipped: \(reason)") }
-        var count = 0, frames = 0
-        do {
-            while let frame = try source.nextSkippingCorruptFrames(report: { note("vigie: skipped: \($0)") }) {
-                for event in try pipeline.process(frame) {
-                    try sink.send(event)
-                    count += 1
+            sink = SharedEventSink(try events.map { try JSONLinesSink(path: $0, mode: .append) } ?? JSONLinesSink(standardOutput: ()))
+            for (sceneFile, path) in cameras {
+                // Fail fast on an input that cannot be opened at all; reopen only live inputs.
+                let first = try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps ?? sceneFile.frameRate ?? 25)
+                let opener = InputOpener(path: path, first: first, fps: fps ?? sceneFile.frameRate ?? 25)
+                let live = Self.isLive(path)
+                let modelKind = model
+                let runner = CameraRunner(scene: sceneFile, openInput: { try opener.open() },
+                                          model: { modelKind.makeModel() }, sink: sink,
+                                          retry: CameraRunner.RetryPolicy(retries: live ? retries : 0),
+                                          logger: Logger(label: "vigie", factory: { StreamLogHandler.standardError(label: $0) }))
+                for (id, reason) in RuleEngine(scene: sceneFile).unsupported {
+                    note("vigie: \(sceneFile.cameraID): rule \(id) skipped: \(reason)")
                 }
-                frames += 1
-                if frames % 500 == 0 { note("vigie: \(frames) frames, \(count) events") }
+                runners.append(runner)
             }
-            for event in try pipeline.finish() {
-                try sink.send(event)
-                count += 1
-            }
-            try sink.flush()
         } catch {
-            // Whatever was open is ended and written before reporting the failure: nothing is lost.
-            if let closing = try? pipeline.finish() { for event in closing { try? sink.send(event) } }
             throw fail(error)
         }
-        note("vigie: \(frames) frames, \(count) events")
+
+        let stop = SignalWatch(signals: [SIGINT, SIGTERM])
+        for runner in runners { runner.start() }
+        var signalled: Int32?
+        while !runners.allSatisfy({ $0.waitUntilDone(timeout: 0) }) {
+            if let s = stop.wait(timeout: 0.1) {
+                signalled = s
+                break
+            }
+        }
+        if let signalled {
+            for runner in runners { runner.stop() }
+            let deadline = Date(timeIntervalSinceNow: 2)
+            for runner in runners { _ = runner.waitUntilDone(timeout: max(0, deadline.timeIntervalSinceNow)) }
+            do {
+                let forced = try sink.closeOpenSituations(reason: "shutdown")
+                note("vigie: stopped by signal \(signalled); \(forced.count) open events ended for stalled cameras")
+            } catch {
+                throw fail(error)
+            }
+        }
+        var failed = false
+        for runner in runners {
+            if case let .failed(reason) = runner.status {
+                note("vigie: \(runner.cameraID): failed: \(reason)")
+                failed = true
+            }
+            note("vigie: \(runner.cameraID): \(runner.framesProcessed) frames")
+        }
+        note("vigie: \(sink.count) events")
+        if failed, signalled == nil { throw ExitCode(1) }
+    }
+
+    /// Scene files of `scenes` matched to `CAMERA=INPUT` pairs by camera id.
+    static func pairs(scenes folder: String, inputs: [String]) throws -> [(scene: Scene, input: String)] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
+        var byCamera: [String: Scene] = [:]
+        for file in files {
+            let scene = try Scene(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent(file))
+            guard byCamera[scene.cameraID] == nil else {
+                throw ValidationError("two scene files in \(folder) have cameraID \(scene.cameraID)")
+            }
+            byCamera[scene.cameraID] = scene
+        }
+        return try inputs.map { pair in
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw ValidationError("--inputs takes CAMERA=INPUT, got \(pair)")
+            }
+            let camera = String(pair[..<eq]), path = String(pair[pair.index(after: eq)...])
+            guard let scene = byCamera[camera] else {
+                throw ValidationError("no scene file in \(folder) has cameraID \(camera) (have: \(byCamera.keys.sorted().joined(separator: ", ")))")
+            }
+            return (scene, path)
+        }
+    }
+
+    /// A live input can be reopened after it breaks: a FIFO or a device. Files, folders and
+    /// stdin cannot (a file would replay from its start).
+    static func isLive(_ path: String) -> Bool {
+        guard path != "-", let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType else {
+            return false
+        }
+        return type != .typeRegular && type != .typeDirectory
+    }
+}
+
+/// Hands the already-opened source on the first call, reopens the path on later ones.
+final class InputOpener: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: (any FrameSource)?
+    private let path: String
+    private let fps: Double
+
+    init(path: String, first: any FrameSource, fps: Double) {
+        self.path = path
+        self.first = first
+        self.fps = fps
+    }
+
+    func open() throws -> any FrameSource {
+        lock.lock()
+        defer { lock.unlock() }
+        if let source = first {
+            first = nil
+            return source
+        }
+        return try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps)
+    }
+}
+
+/// Catches signals (their default action is disabled) and reports the first one received.
+final class SignalWatch: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var received: Int32?
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(signals: [Int32]) {
+        for s in signals {
+            signal(s, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
+            source.setEventHandler { [self] in
+                lock.lock()
+                if received == nil { received = s }
+                lock.unlock()
+                semaphore.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// The signal received, waiting at most `timeout` seconds; nil if none.
+    func wait(timeout: Double) -> Int32? {
+        guard semaphore.wait(timeout: .now() + timeout) == .success else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        return received
     }
 }

@@ -1,0 +1,195 @@
+import Foundation
+import Logging
+import VigieBackground
+import VigieCore
+import VigieEvents
+import VigieIO
+import VigieRules
+
+/// Runs one camera's `ScenePipeline` on its own thread, so that many cameras use all cores and a
+/// slow or stalled camera never holds up the others:
+///
+/// ```
+/// open input ─▶ frames ─▶ ScenePipeline ─▶ SharedEventSink
+///     ▲                                         │
+///     └── stream broke: end open events, wait, reopen (up to `retries` times)
+/// ```
+///
+/// A corrupt frame is skipped and reported (the stream goes on). A stream that breaks (read
+/// failure, truncated frame, input gone) is reported; the camera's open situations are ended,
+/// and the input is reopened after a back-off, with a fresh pipeline (stream time restarts).
+/// `stop()` asks the thread to finish: at the next frame it ends its open situations and exits.
+public final class CameraRunner: @unchecked Sendable {
+    /// How a broken stream is retried.
+    public struct RetryPolicy: Sendable, Hashable {
+        /// Reopen attempts after a failure before the camera gives up (0: none).
+        public var retries: Int
+        /// Seconds before the first reopen; doubled each attempt, at most `maxDelay`.
+        public var initialDelay: Double
+        /// The longest wait between attempts, seconds.
+        public var maxDelay: Double
+
+        /// A policy; default 3 retries from 1 s, at most 30 s apart.
+        public init(retries: Int = 3, initialDelay: Double = 1, maxDelay: Double = 30) {
+            self.retries = retries
+            self.initialDelay = initialDelay
+            self.maxDelay = maxDelay
+        }
+    }
+
+    /// Where a camera stands.
+    public enum Status: Sendable, Equatable {
+        /// Not started.
+        case idle
+        /// Processing frames.
+        case running
+        /// Waiting before reopening a broken input.
+        case retrying(attempt: Int)
+        /// The input ended (or `stop()` was honoured); every situation is ended.
+        case finished
+        /// The input kept failing; the last error's description.
+        case failed(String)
+    }
+
+    /// The camera id (the scene's).
+    public let cameraID: String
+    private let scene: Scene
+    private let openInput: @Sendable () throws -> any FrameSource
+    private let makeModel: @Sendable () -> any BackgroundModel
+    private let sink: SharedEventSink
+    private let policy: RetryPolicy
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var stopRequested = false
+    private var state: Status = .idle
+    private var frames = 0
+
+    /// A runner for `scene`, reading frames from what `openInput` returns (called again on
+    /// every retry), writing events to `sink`.
+    public init(scene: Scene, openInput: @escaping @Sendable () throws -> any FrameSource,
+                model: @escaping @Sendable () -> any BackgroundModel = { AdaptiveBackground() },
+                sink: SharedEventSink, retry: RetryPolicy = RetryPolicy(),
+                logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        cameraID = scene.cameraID
+        self.scene = scene
+        self.openInput = openInput
+        makeModel = model
+        self.sink = sink
+        policy = retry
+        var logger = logger
+        logger[metadataKey: "vigie.camera"] = "\(scene.cameraID)"
+        self.logger = logger
+    }
+
+    /// Where the camera stands now.
+    public var status: Status {
+        condition.lock()
+        defer { condition.unlock() }
+        return state
+    }
+
+    /// Frames processed so far (all attempts).
+    public var framesProcessed: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return frames
+    }
+
+    /// Starts the camera's thread.
+    public func start() {
+        setStatus(.running)
+        let thread = Thread { [self] in run() }
+        thread.name = "vigie-\(cameraID)"
+        thread.start()
+    }
+
+    /// Asks the camera to finish at its next frame (its open situations are ended then).
+    public func stop() {
+        condition.lock()
+        stopRequested = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until the camera has finished or failed, at most `timeout` seconds; true if it has.
+    public func waitUntilDone(timeout: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while !isDone {
+            if !condition.wait(until: deadline) { return isDone }
+        }
+        return true
+    }
+
+    private var isDone: Bool {
+        switch state {
+        case .finished, .failed: true
+        default: false
+        }
+    }
+
+    private var shouldStop: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopRequested
+    }
+
+    private func setStatus(_ s: Status) {
+        condition.lock()
+        state = s
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func run() {
+        var attempt = 0
+        while true {
+            do {
+                try runOnce()
+                setStatus(.finished)
+                return
+            } catch {
+                logger.error("camera input failed", metadata: ["vigie.error": "\(error)"])
+                guard attempt < policy.retries, !shouldStop else {
+                    setStatus(shouldStop ? .finished : .failed("\(error)"))
+                    return
+                }
+                attempt += 1
+                setStatus(.retrying(attempt: attempt))
+                let delay = min(policy.maxDelay, policy.initialDelay * pow(2, Double(attempt - 1)))
+                condition.lock()
+                let deadline = Date(timeIntervalSinceNow: delay)
+                while !stopRequested, condition.wait(until: deadline) {}
+                let stopping = stopRequested
+                condition.unlock()
+                if stopping {
+                    setStatus(.finished)
+                    return
+                }
+                setStatus(.running)
+            }
+        }
+    }
+
+    /// One attempt: open, process until the end (or a stop request), end open situations.
+    private func runOnce() throws {
+        var pipeline = ScenePipeline(scene: scene, model: makeModel(), logger: logger)
+        do {
+            var source = try openInput()
+            let logger = self.logger
+            while !shouldStop,
+                  let frame = try source.nextSkippingCorruptFrames(report: { logger.warning("frame skipped", metadata: ["vigie.reason": "\($0)"]) }) {
+                try sink.send(try pipeline.process(frame))
+                condition.lock()
+                frames += 1
+                condition.unlock()
+            }
+            try sink.send(try pipeline.finish())
+        } catch {
+            // Whatever this attempt left open is ended before the error goes up: nothing is lost.
+            if let closing = try? pipeline.finish() { try? sink.send(closing) }
+            throw error
+        }
+    }
+}
