@@ -12,6 +12,8 @@ import VigieTracking
 ///            ├ lineCrossed    (line, per track, instant)
 ///            ├ wrongWay       (zone with allowedDirection, per track)
 ///            ├ densityExceeded (zone: count, people per m², occupancy)
+///            ├ abandonedObject (zone, per static object; static-object cues + tracks)
+///            ├ objectRemoved  (zone, per removed item, instant)
 ///            └ integrator rules (`Rule` protocol)
 /// ```
 ///
@@ -41,6 +43,8 @@ public struct RuleEngine: Stage {
             case (.wrongWay, let zone?, _): rules.append(WrongWayRule(common, zone: zone, calibration: scene.calibration))
             case (.densityExceeded, let zone?, _):
                 rules.append(DensityRule(common, zone: zone, calibration: scene.calibration))
+            case (.abandonedObject, let zone?, _): rules.append(AbandonedObjectRule(common, zone: zone))
+            case (.objectRemoved, let zone?, _): rules.append(ObjectRemovedRule(common, zone: zone))
             default:
                 unsupported.append((configuration.id, "\(configuration.kind.rawValue) rules are not evaluated by this version"))
             }
