@@ -58,13 +58,14 @@ public struct StaticObject: Sendable, Hashable {
 /// were taken away, from a dual-rate background model run at low resolution and low rate:
 ///
 /// ```
-/// frame ─▶ ½ or ¼ size, every `interval` s ─▶ DualRateBackground ─▶ static foreground
+/// frame ─▶ halved to ≤ 200 px wide, every `interval` s ─▶ DualRateBackground ─▶ static foreground
 ///        ─▶ cleanup ─▶ blobs ─▶ candidates kept over time (id, box, static seconds)
 ///        ─▶ structure cues vs the long-term background: appeared / removed / illumination
 /// ```
 ///
-/// Static objects need seconds, so 5 analyses a second at a quarter of the pixels are enough; the
-/// detector costs a few per cent of the full-resolution motion stage.
+/// Static objects need seconds, so 2.5 analyses a second at a sixteenth of the pixels (768x576 is
+/// analysed at 192x144) are enough; the detector costs a few per cent of the full-resolution
+/// motion stage (`vigie-bench static-objects`, Documentation/Performance.md).
 ///
 /// The structure cues separate an object from light:
 /// - *illumination*: the region's luma still correlates with the learned background (the floor's
@@ -77,9 +78,10 @@ public struct StaticObject: Sendable, Hashable {
 public struct StaticObjectDetector {
     /// Settings; defaults are for transport and school cameras, not for one clip.
     public struct Configuration: Sendable, Hashable {
-        /// Seconds between two analyses. Default 0.2 s (5 per second): a static object needs
-        /// seconds, and the short-term model absorbs in about 2 s.
-        public var interval: Double = 0.2
+        /// Seconds between two analyses. Default 0.4 s (2.5 per second): a static object needs tens
+        /// of seconds, the short-term model absorbs in about 2 s (5 analyses), and the analyser then
+        /// costs under 10 % of the full-resolution motion stage even at 10 frames per second.
+        public var interval: Double = 0.4
         /// The analysis runs on frames halved until they are at most this wide, pixels. Default
         /// 200 (768x576 is analysed at 192x144; 320x240 at 160x120).
         public var maximumAnalysisWidth: Int = 200
