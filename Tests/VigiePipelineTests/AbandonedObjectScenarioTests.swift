@@ -22,14 +22,14 @@ struct AbandonedObjectScenarioTests {
                    {"id": "gone", "kind": "objectRemoved", "zone": "floor", "minDuration": 3}]}
         """
 
-    static func run(_ actors: [Actor], duration: Double, configure: (inout SimulatedScene) -> Void = { _ in })
-        throws -> [Event]
+    static func run(_ actors: [Actor], duration: Double, scene json: String = scene,
+                    configure: (inout SimulatedScene) -> Void = { _ in }) throws -> [Event]
     {
         var simulated = SimulatedScene(width: 160, height: 120, framesPerSecond: 10, duration: duration, seed: 5,
                                        actors: actors)
         configure(&simulated)
         var simulator = SceneSimulator(simulated)
-        var pipeline = ScenePipeline(scene: try Scene(json: Data(scene.utf8)), streamStart: Date(timeIntervalSince1970: 0))
+        var pipeline = ScenePipeline(scene: try Scene(json: Data(json.utf8)), streamStart: Date(timeIntervalSince1970: 0))
         var events: [Event] = []
         while let frame = try simulator.next() { events += try pipeline.process(frame) }
         events += try pipeline.finish()
@@ -144,5 +144,34 @@ struct AbandonedObjectScenarioTests {
                             height: 0.2, aspect: 0.75)
         let events = try Self.run([walking, sitting], duration: 25)
         #expect(events.isEmpty, "\(Self.describe(events))")
+    }
+
+    // MARK: owner cue
+
+    static let ownerScene = """
+        {"cameraID": "sim",
+         "zones": [{"id": "floor", "polygon": [{"x":0.0,"y":0.4},{"x":1.0,"y":0.4},{"x":1.0,"y":1.0},{"x":0.0,"y":1.0}]}],
+         "rules": [{"id": "any", "kind": "abandonedObject", "zone": "floor", "minDuration": \(minStatic)},
+                   {"id": "owned", "kind": "abandonedObject", "zone": "floor", "minDuration": \(minStatic), "requireOwner": true}]}
+        """
+
+    @Test func ownerCueFiresWhenTheOwnerWalksAway() throws {
+        let events = try Self.run(Self.dropScene, duration: 20, scene: Self.ownerScene)
+        for rule in ["any", "owned"] {
+            let started = events.filter { $0.ruleID == rule && $0.phase == .started }
+            #expect(started.count == 1, "\(rule): \(Self.describe(events))")
+        }
+        let owned = try #require(events.first { $0.ruleID == "owned" && $0.phase == .started })
+        #expect(owned.measurements.reason?.hasSuffix("walked away") == true, "\(owned.measurements)")
+    }
+
+    @Test func ownerCueIgnoresAnObjectNobodyBrought() throws {
+        // A bag that appears at 5 s with no track near it (dropped from out of view, or the tracker
+        // never saw its bearer): the plain rule fires, the owner rule does not.
+        let bag = Actor(id: 1, kind: .object, path: [Waypoint(5, 0.6, 0.85), Waypoint(20, 0.6, 0.85)], luma: 45,
+                        chroma: (140, 120))
+        let events = try Self.run([bag], duration: 20, scene: Self.ownerScene)
+        #expect(events.filter { $0.ruleID == "any" && $0.phase == .started }.count == 1, "\(Self.describe(events))")
+        #expect(events.filter { $0.ruleID == "owned" }.isEmpty, "\(Self.describe(events))")
     }
 }
