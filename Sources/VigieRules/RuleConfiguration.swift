@@ -57,6 +57,9 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
     /// Object classes the rule considers, as labelled by an external detector (`"person"`,
     /// `"vehicle"`); nil: every object. Not for `fire`, `smoke`, `crowdMovement`, `tamper`.
     public var classes: [String]?
+    /// `abandonedObject` only: whether an object counts only once the track that brought it (its
+    /// owner, a larger track that touched it before it stopped) has walked away from it. Nil: false.
+    public var requireOwner: Bool?
     /// Whether the rule runs. Default true.
     public var enabled: Bool
 
@@ -97,7 +100,7 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
         minDuration: Double? = nil, minObjectSize: Double = defaultMinObjectSize, cooldown: Double = defaultCooldown,
         updateInterval: Double = defaultUpdateInterval, schedule: WeeklySchedule? = nil, maxDwell: Double? = nil,
         maxCount: Int? = nil, maxDensity: Double? = nil, maxOccupancy: Double? = nil, minDistance: Double? = nil,
-        direction: CrossingDirection? = nil, classes: [String]? = nil, enabled: Bool = true
+        direction: CrossingDirection? = nil, classes: [String]? = nil, requireOwner: Bool? = nil, enabled: Bool = true
     ) {
         self.id = id
         self.kind = kind
@@ -118,6 +121,7 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
         self.minDistance = minDistance
         self.direction = direction ?? (kind == .lineCrossed ? .both : nil)
         self.classes = classes
+        self.requireOwner = requireOwner
         self.enabled = enabled
     }
 
@@ -130,7 +134,7 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, kind, description, zone, line, minDuration, minObjectSize, cooldown, updateInterval, schedule
-        case maxDwell, maxCount, maxDensity, maxOccupancy, minDistance, direction, classes, enabled
+        case maxDwell, maxCount, maxDensity, maxOccupancy, minDistance, direction, classes, requireOwner, enabled
     }
 
     public init(from decoder: any Decoder) throws {
@@ -160,6 +164,7 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
             minDistance: try c.decodeIfPresent(Double.self, forKey: .minDistance),
             direction: direction,
             classes: try c.decodeIfPresent([String].self, forKey: .classes),
+            requireOwner: try c.decodeIfPresent(Bool.self, forKey: .requireOwner),
             enabled: try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true)
     }
 }

@@ -15,6 +15,8 @@ import VigieTracking
 ///            ├ personDown     (optional zone, per track: a fall, then still)
 ///            ├ crowdMovement  (zone: running, dispersion against a rolling baseline)
 ///            ├ projectile     (zone, per track: small, fast, ballistic, entering)
+///            ├ abandonedObject (zone, per static object; static-object cues + tracks)
+///            ├ objectRemoved  (zone, per removed item, instant)
 ///            └ integrator rules (`Rule` protocol)
 /// ```
 ///
@@ -48,6 +50,8 @@ public struct RuleEngine: Stage {
                 rules.append(PersonDownRule(common, zone: zone, calibration: scene.calibration))
             case (.crowdMovement, let zone?, _): rules.append(CrowdMovementRule(common, zone: zone))
             case (.projectile, let zone?, _): rules.append(ProjectileRule(common, zone: zone))
+            case (.abandonedObject, let zone?, _): rules.append(AbandonedObjectRule(common, zone: zone))
+            case (.objectRemoved, let zone?, _): rules.append(ObjectRemovedRule(common, zone: zone))
             default:
                 unsupported.append((configuration.id, "\(configuration.kind.rawValue) rules are not evaluated by this version"))
             }

@@ -152,6 +152,7 @@ struct SceneValidator {
         only("maxOccupancy", rule.maxOccupancy != nil, [.densityExceeded])
         only("minDistance", rule.minDistance != nil, [.wrongWay])
         only("direction", rule.direction != nil, [.lineCrossed])
+        only("requireOwner", rule.requireOwner != nil, [.abandonedObject])
         if rule.classes != nil && [.fire, .smoke, .crowdMovement, .tamper].contains(rule.kind) {
             fail("\(field).classes", "\(kind) rules do not look at objects, so classes do not apply")
         }

@@ -183,6 +183,10 @@ struct SceneValidationTests {
             SceneJSON.rule(#"{"id": "r", "kind": "intrusion", "zone": "quai-1", "direction": "positive"}"#)
                 == ["rules[0].direction: only applies to lineCrossed rules, not intrusion"])
         #expect(
+            SceneJSON.rule(#"{"id": "r", "kind": "intrusion", "zone": "quai-1", "requireOwner": true}"#)
+                == ["rules[0].requireOwner: only applies to abandonedObject rules, not intrusion"])
+        #expect(SceneJSON.rule(#"{"id": "r", "kind": "abandonedObject", "zone": "quai-1", "requireOwner": true}"#) == [])
+        #expect(
             SceneJSON.rule(#"{"id": "r", "kind": "loitering", "zone": "quai-1", "maxDwell": 0}"#)
                 == ["rules[0].maxDwell: must be > 0 seconds, got 0.0"])
         #expect(
