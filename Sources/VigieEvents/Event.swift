@@ -46,8 +46,9 @@ public struct Event: Sendable, Hashable {
     /// A reference only: an event never holds pixels.
     public var snapshot: String?
 
-    /// The analytics topic: `kind.onvifTopic` (the ONVIF topic where one exists, else a `vigie:` one).
-    public var topic: String { kind.onvifTopic }
+    /// The analytics topic: `kind.onvifTopic(reason: measurements.reason)` (the ONVIF topic where
+    /// one exists, else a `vigie:` one; a `tamper` event's topic names its condition).
+    public var topic: String { kind.onvifTopic(reason: measurements.reason) }
 
     /// An event from all its fields. `score` must be in 0…1.
     public init(

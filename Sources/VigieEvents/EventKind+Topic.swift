@@ -33,6 +33,36 @@ extension EventKind {
         }
     }
 
+    /// The topic of an event of this kind raised for `reason` (`EventMeasurements.reason`).
+    ///
+    /// Only `tamper` depends on the reason, because ONVIF gives each camera condition its own
+    /// video-source topic:
+    ///
+    /// | tamper reason | topic |
+    /// |---|---|
+    /// | `defocused` | `tns1:VideoSource/ImageTooBlurry/ImagingService` |
+    /// | `tooDark` | `tns1:VideoSource/ImageTooDark/ImagingService` |
+    /// | `tooBright` | `tns1:VideoSource/ImageTooBright/ImagingService` |
+    /// | `covered`, `moved`, `frozen`, none | `tns1:VideoSource/GlobalSceneChange/ImagingService` |
+    ///
+    /// Every other kind: ``onvifTopic``, whatever the reason.
+    public func onvifTopic(reason: String?) -> String {
+        guard self == .tamper else { return onvifTopic }
+        switch reason {
+        case "defocused": return "tns1:VideoSource/ImageTooBlurry/ImagingService"
+        case "tooDark": return "tns1:VideoSource/ImageTooDark/ImagingService"
+        case "tooBright": return "tns1:VideoSource/ImageTooBright/ImagingService"
+        default: return onvifTopic
+        }
+    }
+
+    /// Every topic an event can carry: each kind's ``onvifTopic`` and the condition topics of
+    /// `tamper` (``onvifTopic(reason:)``).
+    public static var allTopics: Set<String> {
+        Set(allCases.map(\.onvifTopic)).union(
+            ["defocused", "tooDark", "tooBright"].map { EventKind.tamper.onvifTopic(reason: $0) })
+    }
+
     /// Whether `onvifTopic` is a standard ONVIF topic (`tns1:`) rather than a Vigie one (`vigie:`).
     public var hasStandardONVIFTopic: Bool { onvifTopic.hasPrefix("tns1:") }
 }

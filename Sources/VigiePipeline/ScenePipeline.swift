@@ -68,7 +68,8 @@ public struct ScenePipeline {
     /// Until the background model is warm, and on a frame it flags as a sudden global change
     /// (light switched, camera covered), its mask means nothing: the tracker and the track
     /// rules skip that frame rather than see a screenful of false objects. Frame-level rules
-    /// (tamper) still run.
+    /// (tamper) still run. While a tamper event is open the rule engine suppresses the other
+    /// rules, and the tracker forgets its tracks, so none coasts into the restored view.
     /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`, `RuleError`.
     public mutating func process(_ frame: Frame) throws -> [Event] {
         try processKeepingMask(frame).events
@@ -87,6 +88,10 @@ public struct ScenePipeline {
                                                  frameHeight: frame.height, tracks: tracked ?? tracks,
                                                  foreground: tracked == nil ? nil : mask, tracked: tracked != nil,
                                                  cues: cues))
+        if rules.isSuppressed {  // camera tampered: tracks from before would haunt the restored view
+            tracking.tracker.dropAllTracks()
+            tracks = []
+        }
         return (events, mask)
     }
 

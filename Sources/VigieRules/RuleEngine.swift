@@ -17,8 +17,18 @@ import VigieTracking
 ///            ├ projectile     (zone, per track: small, fast, ballistic, entering)
 ///            ├ abandonedObject (zone, per static object; static-object cues + tracks)
 ///            ├ objectRemoved  (zone, per removed item, instant)
+///            ├ tamper         (whole image, frame-level; suppresses the others)
 ///            └ integrator rules (`Rule` protocol)
 /// ```
+///
+/// **Tamper suppression.** Tamper rules run first on every frame. While one sees a condition
+/// (covered, moved, …) that is not yet confirmed, the other rules are held: not evaluated,
+/// their state kept, as on a frame without tracks. Once a tamper situation starts, the engine
+/// is suppressed (``suppressedBy``): every open event of the other rules ends at that frame
+/// with `measurements.reason` `tamper`, their state is reset (pending situations dropped, as
+/// at the end of a stream), and they are not evaluated until the tamper situation ends. They
+/// then start afresh, with ``resumeDelay`` seconds more of holding while the motion model
+/// relearns the restored view.
 ///
 /// Rules read time from frame timestamps only; schedules map a timestamp to wall-clock time
 /// through `streamStart` (the wall-clock time of timestamp zero).
@@ -29,6 +39,14 @@ public struct RuleEngine: Stage {
     public private(set) var unsupported: [(id: String, reason: String)] = []
     private var rules: [any Rule] = []
     private var last: Timestamp?
+    /// The id of the tamper rule whose open situation suppresses the other rules; nil when none does.
+    public private(set) var suppressedBy: String?
+    /// Whether the other rules are suppressed by an open tamper situation.
+    public var isSuppressed: Bool { suppressedBy != nil }
+    /// Seconds the other rules stay held after a tamper situation ends (the motion model
+    /// relearns the restored view). Default 2.
+    public var resumeDelay: Double = 2
+    private var heldUntil: Timestamp?
 
     /// The rules of `scene` (enabled ones), plus `extraRules` from the integrator.
     /// - Parameter streamStart: wall-clock time of timestamp zero, for weekly schedules.
@@ -52,6 +70,7 @@ public struct RuleEngine: Stage {
             case (.projectile, let zone?, _): rules.append(ProjectileRule(common, zone: zone))
             case (.abandonedObject, let zone?, _): rules.append(AbandonedObjectRule(common, zone: zone))
             case (.objectRemoved, let zone?, _): rules.append(ObjectRemovedRule(common, zone: zone))
+            case (.tamper, _, _): rules.append(TamperRule(common))
             default:
                 unsupported.append((configuration.id, "\(configuration.kind.rawValue) rules are not evaluated by this version"))
             }
@@ -65,7 +84,41 @@ public struct RuleEngine: Stage {
         if let last, input.timestamp <= last { throw RuleError.nonMonotonicTimestamp(previous: last, current: input.timestamp) }
         last = input.timestamp
         var events: [Event] = []
-        for i in rules.indices where input.tracked || !rules[i].needsTracks { events += try rules[i].evaluate(input) }
+        var holding = false
+        var tamperedBy: String?
+        for i in rules.indices where rules[i] is TamperRule {
+            events += try rules[i].evaluate(input)
+            guard let rule = rules[i] as? TamperRule else { continue }
+            holding = holding || rule.isHolding
+            if rule.isTampered && tamperedBy == nil { tamperedBy = rule.id }
+        }
+        if let tamperedBy {
+            if suppressedBy == nil { events += try endOthers(at: input.timestamp) }
+            suppressedBy = tamperedBy
+            return events
+        }
+        if suppressedBy != nil {
+            suppressedBy = nil
+            heldUntil = Timestamp(seconds: input.timestamp.seconds + resumeDelay)
+        }
+        if let heldUntil, input.timestamp < heldUntil { return events }
+        heldUntil = nil
+        if holding { return events }
+        for i in rules.indices where !(rules[i] is TamperRule) && (input.tracked || !rules[i].needsTracks) {
+            events += try rules[i].evaluate(input)
+        }
+        return events
+    }
+
+    /// Ends the open events of every rule but the tamper rules, marked `reason: tamper`.
+    private mutating func endOthers(at time: Timestamp) throws -> [Event] {
+        var events: [Event] = []
+        for i in rules.indices where !(rules[i] is TamperRule) {
+            for var event in try rules[i].finish(at: time) {
+                event.measurements.reason = "tamper"
+                events.append(event)
+            }
+        }
         return events
     }
 

@@ -79,6 +79,12 @@ public struct SceneSimulator: FrameSource {
 
     /// Renders the scene at time `t` seconds (frame `number`), independent of iteration.
     public func render(at t: Double, number: Int) -> (Frame, GroundTruth) {
+        if let source = frozenSource(at: t, number: number) {  // a frozen camera repeats a frame exactly
+            var (frame, truth) = render(at: source.t, number: source.number)
+            frame.timestamp = Timestamp(seconds: t)
+            frame.number = number
+            return (frame, truth)
+        }
         let w = scene.width, h = scene.height
         var gain = 1 + (scene.finalGain - 1) * t / scene.duration
         for s in scene.lightSwitches where s.time <= t { gain *= s.gain }
@@ -127,6 +133,7 @@ public struct SceneSimulator: FrameSource {
             }
         }
         drawLights(at: t, number: number, luma: &y, cb: &cb, cr: &cr)
+        applyCameraEffects(at: t, luma: &y, cb: &cb, cr: &cr)
         var lumaBytes = [UInt8](repeating: 0, count: w * h)
         for i in 0..<(w * h) {
             let n = scene.noise > 0 ? gaussian(&rng) * scene.noise : 0

@@ -27,6 +27,8 @@ public struct SimulatedScene: Sendable, Hashable {
     public var actors: [Actor]
     /// Lights drawn over the scene (flames, beacons, signs, headlights, reflections). Default none.
     public var lights: [SimulatedLight] = []
+    /// Things done to the camera (covered, blinded, defocused, frozen, moved, panned). Default none.
+    public var cameraEffects: [CameraEffect] = []
 
     /// A scene with the given geometry and actors.
     public init(width: Int, height: Int, framesPerSecond: Double = 10, duration: Double, seed: UInt64,

@@ -177,6 +177,15 @@ public struct Tracker: Stage, Sendable {
     /// The id the next new track will get.
     public var nextTrackId: Int { nextId }
 
+    /// Forgets every track at once, without reporting them as ended, keeping the id sequence
+    /// (new tracks get new ids) and the time of the last frame. For a view that stopped meaning
+    /// anything (the camera was covered or moved): tracks from before it would coast into
+    /// the restored view as ghosts.
+    public mutating func dropAllTracks() {
+        records.removeAll(keepingCapacity: true)
+        output.removeAll(keepingCapacity: true)
+    }
+
     private static let forbidden = 1e6
 
     /// Tracks one frame.

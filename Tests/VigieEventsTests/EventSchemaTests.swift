@@ -50,7 +50,7 @@ struct EventSchemaTests {
         let phases = (properties["phase"] as? [String: Any])?["enum"] as? [String]
         #expect(phases == EventPhase.allCases.map(\.rawValue))
         let topics = (properties["topic"] as? [String: Any])?["enum"] as? [String]
-        #expect(Set(topics ?? []) == Set(EventKind.allCases.map(\.onvifTopic)))
+        #expect(Set(topics ?? []) == EventKind.allTopics)
     }
 
     @Test func validatorRejectsBadInstances() throws {
