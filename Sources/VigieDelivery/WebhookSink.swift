@@ -358,30 +358,30 @@ private final class DeliveryState: @unchecked Sendable {
             switch outcome {
             case .delivered:
                 stats.delivered += 1
-                settle()
                 if failures > 0 {
                     logger.info(
                         "webhook delivery recovered",
                         metadata: ["vigie.event": "\(item.eventID)", "vigie.attempts": "\(failures + 1)"])
                 }
+                settle()
                 return
             case .rejected(let status):
                 stats.rejected += 1
-                settle()
                 logger.warning(
                     "webhook rejected an event: not retried",
                     metadata: ["vigie.event": "\(item.eventID)", "vigie.status": "\(status)"])
+                settle()
                 return
             case .retry(let reason):
                 failures += 1
                 if let maxAttempts = configuration.maxAttempts, failures >= maxAttempts {
                     stats.abandoned += 1
-                    settle()
                     logger.warning(
                         "webhook gave up on an event",
                         metadata: [
                             "vigie.event": "\(item.eventID)", "vigie.attempts": "\(failures)", "vigie.reason": "\(reason)",
                         ])
+                    settle()
                     return
                 }
                 stats.retried += 1
@@ -407,7 +407,8 @@ private final class DeliveryState: @unchecked Sendable {
         }
     }
 
-    /// The in-flight event is settled; wakes `flush`. Called with the lock held; unlocks.
+    /// The in-flight event is settled (and already logged, so a `flush` that returns has seen
+    /// every warning); wakes `flush`. Called with the lock held; unlocks.
     private func settle() {
         inFlight = nil
         currentTask = nil

@@ -106,11 +106,11 @@ struct WebhookSinkTests {
     }
 
     @Test func overflowDropsTheOldestQueuedEventsAndCountsThem() throws {
-        // The first request is never answered: it times out after 1 s and is retried.
+        // The first request is never answered: it times out after 2 s and is retried.
         let server = try ScriptedHTTPServer(script: [.silent])
         defer { server.stop() }
         let log = CapturedLog()
-        let sink = WebhookSink(configuration: configuration(server.url, capacity: 3, timeout: 1), logger: log.logger)
+        let sink = WebhookSink(configuration: configuration(server.url, capacity: 3, timeout: 2), logger: log.logger)
         try sink.send(event(0))
         #expect(server.waitForRequests(1, timeout: 10), "event 0 is in flight")
         for n in 1..<10 { try sink.send(event(n)) }
