@@ -71,11 +71,9 @@ public final class WebhookSink: EventSink, Sendable {
         public var requestTimeout: Double
         /// Attempts per event before giving up on it (counted in `abandoned`); `nil`: no limit.
         public var maxAttempts: Int?
-        /// Seconds the protocol's `flush()` waits for the queue to drain before throwing.
-        public var flushTimeout: Double
 
         /// A configuration; defaults: 10,000 events, backoff 0.5 s × 2 up to 30 s, 10 s per
-        /// request, unlimited attempts, 10 s flush.
+        /// request, unlimited attempts.
         public init(
             url: URL,
             headers: [String: String] = [:],
@@ -84,8 +82,7 @@ public final class WebhookSink: EventSink, Sendable {
             backoffFactor: Double = 2,
             maxBackoff: Double = 30,
             requestTimeout: Double = 10,
-            maxAttempts: Int? = nil,
-            flushTimeout: Double = 10
+            maxAttempts: Int? = nil
         ) {
             precondition(queueCapacity >= 1, "queueCapacity must be ≥ 1, got \(queueCapacity)")
             precondition(
@@ -94,7 +91,6 @@ public final class WebhookSink: EventSink, Sendable {
             precondition(maxBackoff >= initialBackoff, "maxBackoff \(maxBackoff) s is below initialBackoff \(initialBackoff) s")
             precondition(requestTimeout > 0, "requestTimeout must be > 0 s, got \(requestTimeout)")
             precondition((maxAttempts ?? 1) >= 1, "maxAttempts must be ≥ 1, got \(maxAttempts ?? 0)")
-            precondition(flushTimeout >= 0, "flushTimeout must be ≥ 0 s, got \(flushTimeout)")
             self.url = url
             self.headers = headers
             self.queueCapacity = queueCapacity
@@ -103,7 +99,6 @@ public final class WebhookSink: EventSink, Sendable {
             self.maxBackoff = maxBackoff
             self.requestTimeout = requestTimeout
             self.maxAttempts = maxAttempts
-            self.flushTimeout = flushTimeout
         }
 
         /// Seconds to wait after failed attempt number `failures` (from 1) before the next:
@@ -189,15 +184,12 @@ public final class WebhookSink: EventSink, Sendable {
         state.waitUntilDrained(timeout: timeout)
     }
 
-    /// `flush(timeout: configuration.flushTimeout)`; throws `.writeFailed` naming how many events
-    /// are still undelivered when the time is up (they stay queued and keep being retried).
+    /// Returns at once: `send` already handed the event to the worker, and waiting for the
+    /// network here would hold up the calling camera thread (`SharedEventSink` flushes after every
+    /// event). To wait for delivery, at shutdown, call `flush(timeout:)` or `close(timeout:)`.
+    /// Throws `.closed` after `close`.
     public func flush() throws(EventSinkError) {
-        let left = flush(timeout: configuration.flushTimeout)
-        if left > 0 {
-            throw .writeFailed(
-                path: configuration.url.absoluteString,
-                reason: "\(left) event\(left == 1 ? "" : "s") not delivered after \(configuration.flushTimeout) s")
-        }
+        guard state.isAccepting else { throw .closed(path: configuration.url.absoluteString) }
     }
 
     /// Stops taking events, lets the worker drain the queue for up to `timeout` seconds, then
@@ -246,6 +238,8 @@ private final class DeliveryState: @unchecked Sendable {
         sessionConfiguration.httpCookieStorage = nil
         self.session = URLSession(configuration: sessionConfiguration)
     }
+
+    var isAccepting: Bool { condition.withLock { accepting } }
 
     func snapshot() -> WebhookSink.Statistics {
         condition.lock()

@@ -40,14 +40,12 @@ private func event(_ n: Int, camera: String = "cam1") -> Event {
         ruleID: "r", cameraID: camera, startTime: Timestamp(seconds: Double(n)), time: Timestamp(seconds: Double(n)))
 }
 
-private func configuration(
-    _ url: URL, capacity: Int = 100, backoff: Double = 0.05, timeout: Double = 5, attempts: Int? = nil, flush: Double = 10
-)
+private func configuration(_ url: URL, capacity: Int = 100, backoff: Double = 0.05, timeout: Double = 5, attempts: Int? = nil)
     -> WebhookSink.Configuration
 {
     WebhookSink.Configuration(
         url: url, headers: ["Authorization": "Bearer test"], queueCapacity: capacity, initialBackoff: backoff,
-        backoffFactor: 2, maxBackoff: 1, requestTimeout: timeout, maxAttempts: attempts, flushTimeout: flush)
+        backoffFactor: 2, maxBackoff: 1, requestTimeout: timeout, maxAttempts: attempts)
 }
 
 @Suite("Webhook sink", .serialized)
@@ -128,18 +126,15 @@ struct WebhookSinkTests {
     @Test func closeCountsWhatIsLeftAndRefusesLaterEvents() throws {
         let server = try ScriptedHTTPServer(script: [], then: .silent)
         defer { server.stop() }
-        let sink = WebhookSink(configuration: configuration(server.url, timeout: 30, flush: 0.2))
+        let sink = WebhookSink(configuration: configuration(server.url, timeout: 30))
         for n in 0..<5 { try sink.send(event(n)) }
         #expect(server.waitForRequests(1, timeout: 10))
         #expect(sink.flush(timeout: 0.2) == 5, "nothing answered yet")
-        #expect {
-            try sink.flush()
-        } throws: { error in
-            (error as? EventSinkError)?.reason.contains("5 events not delivered") ?? false
-        }
+        try sink.flush()  // the protocol's flush never waits for the network
         #expect(sink.close(timeout: 0) == 5)
         #expect(sink.statistics.abandoned == 5 && sink.statistics.queued == 0)
         #expect(throws: EventSinkError.closed(path: server.url.absoluteString)) { try sink.send(event(9)) }
+        #expect(throws: EventSinkError.closed(path: server.url.absoluteString)) { try sink.flush() }
     }
 
     @Test func eventsQueuedFromManyThreadsAreAllDeliveredInEachCamerasOrder() async throws {
