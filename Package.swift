@@ -2,10 +2,11 @@
 import PackageDescription
 
 // MARK: - Dependencies
-// swift-log is the only third-party dependency of the library modules;
-// swift-argument-parser is used by the example CLI only.
+// swift-log is the third-party dependency of the library modules, swift-crypto (SHA-256) of the
+// alert journal only; swift-argument-parser is used by the example CLI only.
 let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
 ]
 
@@ -71,6 +72,17 @@ let libraryTargets: [Target] = [
         swiftSettings: strict
     ),
     .target(name: "VigieSimulator", dependencies: ["VigieCore", "VigieIO", "VigieKernels"], swiftSettings: strict),
+    // Delivery over the network (FoundationNetworking on Linux) kept out of VigieEvents.
+    .target(
+        name: "VigieDelivery",
+        dependencies: ["VigieEvents", .product(name: "Logging", package: "swift-log")],
+        swiftSettings: strict
+    ),
+    .target(
+        name: "VigieJournal",
+        dependencies: ["VigieCore", "VigieEvents", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: strict
+    ),
     .target(
         name: "VigieEvaluation",
         dependencies: ["VigieCore", "VigieKernels", "VigieIO", "CZlib"],
@@ -81,6 +93,7 @@ let libraryTargets: [Target] = [
         dependencies: [
             "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
             "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise", "VigieAnalysis",
+            "VigieDelivery", "VigieJournal",
         ],
         swiftSettings: strict
     ),
@@ -95,6 +108,7 @@ let exampleTargets: [Target] = [
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
             "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise", "VigieAnalysis",
+            "VigieDelivery", "VigieJournal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -148,6 +162,11 @@ let testTargets: [Target] = [
             "VigieTracking", "VigieRules", "VigieEvents",
         ]
     ),
+    .testTarget(
+        name: "VigieDeliveryTests",
+        dependencies: ["VigieDelivery", "VigieEvents", "VigieCore", .product(name: "Logging", package: "swift-log")]
+    ),
+    .testTarget(name: "VigieJournalTests", dependencies: ["VigieJournal", "VigieEvents", "VigieCore"]),
     .testTarget(name: "VigieCLITests", dependencies: ["Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 

@@ -4,9 +4,11 @@
 @_exported import VigieBackground
 @_exported import VigieBlobs
 @_exported import VigieCore
+@_exported import VigieDelivery
 @_exported import VigieEvaluation
 @_exported import VigieEvents
 @_exported import VigieIO
+@_exported import VigieJournal
 @_exported import VigiePipeline
 @_exported import VigieRules
 @_exported import VigieSimulator

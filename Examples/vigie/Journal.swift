@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Vigie
+
+/// `vigie journal verify|show FILE`: the auditor's side of the alert journal.
+struct JournalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "Check or list an alert journal (the tamper-evident record of alerts and configuration changes).",
+        discussion: "The format and what an auditor does are described in Documentation/Journal.md.",
+        subcommands: [Verify.self, Show.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a journal: `OK: N entries, last hash H` and exit 0, or `TAMPERED: line L: reason` and exit 1.",
+            discussion: """
+                Detects any edited, removed, reordered, duplicated or truncated entry. Entries removed from \
+                the end can only be caught against a hash noted at an earlier visit: pass it with --anchor.
+                """)
+
+        @Argument(help: "The journal file (JSON Lines).")
+        var file: String
+
+        @Option(help: "A `last hash` printed by an earlier verification: the journal must still hold that entry.")
+        var anchor: String?
+
+        func validate() throws {
+            if let anchor, anchor.count != 64 || !anchor.allSatisfy(\.isHexDigit) {
+                throw ValidationError("--anchor must be 64 hexadecimal digits (a SHA-256), got \"\(anchor)\"")
+            }
+        }
+
+        func run() throws {
+            let report: JournalReport
+            do {
+                report = try JournalVerifier().verify(path: file, anchor: anchor)
+            } catch {
+                throw fail(error)
+            }
+            print(report.description)
+            if !report.isIntact { throw ExitCode(1) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a journal's entries, one per line, then verify it as `verify` does (same exit codes).")
+
+        @Argument(help: "The journal file (JSON Lines).")
+        var file: String
+
+        func run() throws {
+            let (entries, report): ([JournalEntry], JournalReport)
+            do {
+                (entries, report) = try JournalVerifier().entries(path: file)
+            } catch {
+                throw fail(error)
+            }
+            for entry in entries {
+                var text = "#\(entry.sequence) \(entry.time) \(entry.type.rawValue)"
+                if let alert = entry.alert {
+                    text += " \(alert.kind) \(alert.phase) \(alert.id)"
+                } else if let configuration = entry.configuration {
+                    text += " camera \(configuration.cameraID) scene \(configuration.sceneHash.prefix(16))…"
+                } else if let retention = entry.retention {
+                    text +=
+                        " pruned \(retention.prunedCount) entries up to #\(retention.lastPrunedSequence)"
+                        + " (older than \(retention.months) months: before \(retention.cutoff))"
+                }
+                print(text)
+            }
+            print(report.description)
+            if !report.isIntact { throw ExitCode(1) }
+        }
+    }
+}
