@@ -45,6 +45,12 @@ struct Run: ParsableCommand {
     @Option(help: "Reopen attempts for a live input (FIFO, device) that breaks.")
     var retries: Int = 3
 
+    @Option(help: "Also write every event and each scene file's hash to this tamper-evident journal (Documentation/Journal.md).")
+    var journal: String?
+
+    @Option(help: "Also POST every event as JSON to this URL (retried with back-off; see Documentation/Events.md).")
+    var webhook: String?
+
     func validate() throws {
         switch (scene, input, scenes, inputs.isEmpty) {
         case (_?, _?, nil, true): break
@@ -52,14 +58,19 @@ struct Run: ParsableCommand {
         default: throw ValidationError("give --scene and --input (one camera), or --scenes and --inputs (many)")
         }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+        if let webhook {
+            guard let url = URL(string: webhook), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ValidationError("--webhook must be an http:// or https:// URL, got \(webhook)")
+            }
+        }
     }
 
     func run() throws {
-        // Cameras: (scene, input path).
-        var cameras: [(scene: Scene, input: String)] = []
+        // Cameras: (scene, input path, scene file).
+        var cameras: [(scene: Scene, input: String, file: String)] = []
         do {
             if let scene, let input {
-                cameras = [(try Scene(contentsOf: URL(fileURLWithPath: scene)), input)]
+                cameras = [(try Scene(contentsOf: URL(fileURLWithPath: scene)), input, scene)]
             } else if let scenes {
                 cameras = try Self.pairs(scenes: scenes, inputs: inputs)
             }
@@ -71,9 +82,26 @@ struct Run: ParsableCommand {
 
         let sink: SharedEventSink
         var runners: [CameraRunner] = []
+        let logger = Logger(label: "vigie", factory: { StreamLogHandler.standardError(label: $0) })
+        var poster: WebhookSink?
         do {
-            sink = SharedEventSink(try events.map { try JSONLinesSink(path: $0, mode: .append) } ?? JSONLinesSink(standardOutput: ()))
-            for (sceneFile, path) in cameras {
+            var sinks: [any EventSink] = [try events.map { try JSONLinesSink(path: $0, mode: .append) } ?? JSONLinesSink(standardOutput: ())]
+            if let webhook, let url = URL(string: webhook) {
+                let p = WebhookSink(configuration: WebhookSink.Configuration(url: url), logger: logger)
+                poster = p
+                sinks.append(p)
+            }
+            if let journal {
+                // Verifies the journal, continues its chain, prunes what has expired (12 months).
+                let writer = try JournalWriter(path: journal)
+                for camera in cameras {
+                    try writer.recordConfiguration(sceneData: try Data(contentsOf: URL(fileURLWithPath: camera.file)),
+                                                   cameraID: camera.scene.cameraID)
+                }
+                sinks.append(JournalSink(writer: writer))
+            }
+            sink = SharedEventSink(sinks.count == 1 ? sinks[0] : FanOutSink(sinks))
+            for (sceneFile, path, _) in cameras {
                 // Fail fast on an input that cannot be opened at all; reopen only live inputs.
                 let first = try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps ?? sceneFile.frameRate ?? 25)
                 let opener = InputOpener(path: path, first: first, fps: fps ?? sceneFile.frameRate ?? 25)
@@ -82,7 +110,7 @@ struct Run: ParsableCommand {
                 let runner = CameraRunner(scene: sceneFile, openInput: { try opener.open() },
                                           model: { modelKind.makeModel() }, sink: sink,
                                           retry: CameraRunner.RetryPolicy(retries: live ? retries : 0),
-                                          logger: Logger(label: "vigie", factory: { StreamLogHandler.standardError(label: $0) }))
+                                          logger: logger)
                 for (id, reason) in RuleEngine(scene: sceneFile).unsupported {
                     note("vigie: \(sceneFile.cameraID): rule \(id) skipped: \(reason)")
                 }
@@ -121,29 +149,34 @@ struct Run: ParsableCommand {
             note("vigie: \(runner.cameraID): \(runner.framesProcessed) frames")
         }
         note("vigie: \(sink.count) events")
+        if let poster {
+            let left = poster.close(timeout: 10)
+            note("vigie: webhook: \(poster.statistics)\(left > 0 ? ", \(left) undelivered" : "")")
+        }
         if failed, signalled == nil { throw ExitCode(1) }
     }
 
     /// Scene files of `scenes` matched to `CAMERA=INPUT` pairs by camera id.
-    static func pairs(scenes folder: String, inputs: [String]) throws -> [(scene: Scene, input: String)] {
+    static func pairs(scenes folder: String, inputs: [String]) throws -> [(scene: Scene, input: String, file: String)] {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
-        var byCamera: [String: Scene] = [:]
+        var byCamera: [String: (Scene, String)] = [:]
         for file in files {
-            let scene = try Scene(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent(file))
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(file).path
+            let scene = try Scene(contentsOf: URL(fileURLWithPath: path))
             guard byCamera[scene.cameraID] == nil else {
                 throw ValidationError("two scene files in \(folder) have cameraID \(scene.cameraID)")
             }
-            byCamera[scene.cameraID] = scene
+            byCamera[scene.cameraID] = (scene, path)
         }
         return try inputs.map { pair in
             guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
                 throw ValidationError("--inputs takes CAMERA=INPUT, got \(pair)")
             }
             let camera = String(pair[..<eq]), path = String(pair[pair.index(after: eq)...])
-            guard let scene = byCamera[camera] else {
+            guard let (scene, file) = byCamera[camera] else {
                 throw ValidationError("no scene file in \(folder) has cameraID \(camera) (have: \(byCamera.keys.sorted().joined(separator: ", ")))")
             }
-            return (scene, path)
+            return (scene, path, file)
         }
     }
 

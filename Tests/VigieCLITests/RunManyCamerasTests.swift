@@ -67,4 +67,16 @@ struct RunManyCamerasTests {
         let crossings = Self.events(r.stdout).filter { $0["phase"] as? String == "started" }
         #expect(crossings.count == 1, "the reopened stream's crossing: \(r.stdout)")
     }
+
+    @Test func theJournalRecordsTheScenesAndEveryEventAndVerifies() throws {
+        let clip = try SceneCLITests.walkerClip()
+        let journal = NSTemporaryDirectory() + "vigie-cli-journal-" + UUID().uuidString + ".jsonl"
+        let r = try CLI.run(["run", "--scenes", try Self.scenesFolder(), "--inputs", "north=\(clip)", "south=\(clip)",
+                             "--journal", journal])
+        #expect(r.status == 0, "\(r.stderr)")
+        let printed = Self.events(r.stdout).count
+        let verify = try CLI.run(["journal", "verify", journal])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("OK: \(printed + 2) entries"),
+                "two configuration entries and every event: \(verify.stdout) \(verify.stderr)")
+    }
 }
