@@ -117,6 +117,16 @@ let exampleTargets: [Target] = [
     )
 ]
 
+// The embedding example of Documentation/Embedding.md: built with the package, so it stays true.
+let embeddingExample: [Target] = [
+    .executableTarget(
+        name: "vigie-embedding-example",
+        dependencies: ["Vigie"],
+        path: "Examples/embedding",
+        swiftSettings: strict
+    )
+]
+
 // MARK: - Benchmarks
 // An executable in this package rather than a nested package: it shares the build folder, so
 // a benchmark run costs no second build of the dependencies.
@@ -178,5 +188,5 @@ let package = Package(
         .executable(name: "vigie", targets: ["vigie"]),
     ],
     dependencies: dependencies,
-    targets: cTargets + libraryTargets + exampleTargets + benchmarkTargets + testTargets
+    targets: cTargets + libraryTargets + exampleTargets + embeddingExample + benchmarkTargets + testTargets
 )

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import VigieIO
+
+/// `vigie render` (anonymised annotated output for any input and scene) and the embedding example
+/// of `Documentation/Embedding.md`, run as users would.
+@Suite("vigie render and the embedding example", .enabled(if: CLI.isBuilt, "needs the vigie executable built beside the tests (swift build)"))
+struct RenderAndEmbeddingTests {
+    static let scene = #"{"cameraID": "gate", "lines": [{"id": "fence", "from": {"x": 0.5, "y": 0.1}, "to": {"x": 0.5, "y": 0.99}}], "rules": [{"id": "cross", "kind": "lineCrossed", "line": "fence"}]}"#
+
+    @Test func renderWritesEveryFrameAnonymisedWithTheEvents() throws {
+        let clip = try SceneCLITests.walkerClip()
+        let scene = try SceneCLITests.sceneFile(Self.scene)
+        let out = NSTemporaryDirectory() + "vigie-cli-render-" + UUID().uuidString + ".y4m"
+        let events = NSTemporaryDirectory() + "vigie-cli-render-" + UUID().uuidString + ".jsonl"
+        let r = try CLI.run(["render", "--scene", scene, "--input", clip, "--output", out, "--events", events])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("1 alerts"), "\(r.stderr)")
+        var rendered = try Y4MSource(path: out)
+        var original = try Y4MSource(path: clip)
+        var count = 0
+        while let frame = try rendered.next(), let source = try original.next() {
+            #expect(frame.width == source.width && frame.height == source.height)
+            count += 1
+        }
+        #expect(count == 88, "every input frame is rendered")
+        let lines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2, "the crossing's started and ended events")
+    }
+
+    @Test func renderRejectsAMissingScene() throws {
+        let r = try CLI.run(["render", "--scene", "/nonexistent.json", "--input", "-", "--output", "x.y4m"])
+        #expect(r.status == 1 && r.stderr.contains("no such file"))
+    }
+
+    @Test func theEmbeddingExampleRunsTheSceneOnAnInput() throws {
+        let binary = URL(fileURLWithPath: CLI.binary).deletingLastPathComponent().appendingPathComponent("vigie-embedding-example").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "built with the package")
+        let clip = try SceneCLITests.walkerClip()
+        let scene = try SceneCLITests.sceneFile(Self.scene)
+        let folder = NSTemporaryDirectory() + "vigie-embedding-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [scene, clip]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("lineCrossed started rule cross"), "\(text)")
+        let written = try String(contentsOfFile: folder + "/events.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(written.count == 2)
+    }
+}
