@@ -121,7 +121,8 @@ let exampleTargets: [Target] = [
 let embeddingExample: [Target] = [
     .executableTarget(
         name: "vigie-embedding-example",
-        dependencies: ["Vigie"],
+        // Modules listed beside the umbrella, as for `vigie` (incremental builds and @_exported).
+        dependencies: ["Vigie", "VigieCore", "VigieIO", "VigieEvents", "VigieRules", "VigiePipeline"],
         path: "Examples/embedding",
         swiftSettings: strict
     )

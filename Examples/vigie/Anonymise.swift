@@ -55,6 +55,7 @@ struct Anonymise: ParsableCommand {
         if let scene {
             do {
                 let file = try Scene(contentsOf: URL(fileURLWithPath: scene))
+                if file.statisticsOnly { throw PipelineError.statisticsOnly(cameraID: file.cameraID) }
                 privacyMasks = file.privacyMasks
                 sceneRate = file.frameRate
                 (drawing.zones, drawing.lines) = (file.zones, file.lines)

@@ -84,6 +84,7 @@ struct Run: ParsableCommand {
         var runners: [CameraRunner] = []
         let logger = Logger(label: "vigie", factory: { StreamLogHandler.standardError(label: $0) })
         var poster: WebhookSink?
+        let statisticsOut: StatisticsWriter
         do {
             var sinks: [any EventSink] = [try events.map { try JSONLinesSink(path: $0, mode: .append) } ?? JSONLinesSink(standardOutput: ())]
             if let webhook, let url = URL(string: webhook) {
@@ -101,14 +102,17 @@ struct Run: ParsableCommand {
                 sinks.append(JournalSink(writer: writer))
             }
             sink = SharedEventSink(sinks.count == 1 ? sinks[0] : FanOutSink(sinks))
+            statisticsOut = try StatisticsWriter(path: events)
             for (sceneFile, path, _) in cameras {
                 // Fail fast on an input that cannot be opened at all; reopen only live inputs.
                 let first = try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps ?? sceneFile.frameRate ?? 25)
                 let opener = InputOpener(path: path, first: first, fps: fps ?? sceneFile.frameRate ?? 25)
                 let live = Self.isLive(path)
                 let modelKind = model
+                let out = statisticsOut
                 let runner = CameraRunner(scene: sceneFile, openInput: { try opener.open() },
                                           model: { modelKind.makeModel() }, sink: sink,
+                                          statistics: { records in out.write(records) },
                                           retry: CameraRunner.RetryPolicy(retries: live ? retries : 0),
                                           logger: logger)
                 for (id, reason) in RuleEngine(scene: sceneFile).unsupported {
@@ -187,6 +191,32 @@ struct Run: ParsableCommand {
             return false
         }
         return type != .typeRegular && type != .typeDirectory
+    }
+}
+
+/// Writes statistics records (statistics mode) as JSON Lines to stdout or appends them to a file,
+/// one write per line, from any camera thread.
+final class StatisticsWriter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let handle: FileHandle
+
+    init(path: String?) throws {
+        if let path {
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            guard let h = FileHandle(forWritingAtPath: path) else { throw WriteError(path: path, reason: "cannot open for writing") }
+            h.seekToEndOfFile()
+            handle = h
+        } else {
+            handle = FileHandle.standardOutput
+        }
+    }
+
+    func write(_ records: [ZoneStatistics]) {
+        lock.lock()
+        defer { lock.unlock() }
+        for record in records {
+            if let line = try? record.jsonLine() { try? handle.write(contentsOf: Data((line + "\n").utf8)) }
+        }
     }
 }
 

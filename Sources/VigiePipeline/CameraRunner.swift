@@ -57,6 +57,7 @@ public final class CameraRunner: @unchecked Sendable {
     private let openInput: @Sendable () throws -> any FrameSource
     private let makeModel: @Sendable () -> any BackgroundModel
     private let sink: SharedEventSink
+    private let statisticsHandler: (@Sendable ([ZoneStatistics]) -> Void)?
     private let policy: RetryPolicy
     private let logger: Logger
     private let condition = NSCondition()
@@ -65,16 +66,19 @@ public final class CameraRunner: @unchecked Sendable {
     private var frames = 0
 
     /// A runner for `scene`, reading frames from what `openInput` returns (called again on
-    /// every retry), writing events to `sink`.
+    /// every retry), writing events to `sink` and, in statistics mode, handing each completed
+    /// interval's records to `statistics` (from the camera's thread).
     public init(scene: Scene, openInput: @escaping @Sendable () throws -> any FrameSource,
                 model: @escaping @Sendable () -> any BackgroundModel = { AdaptiveBackground() },
-                sink: SharedEventSink, retry: RetryPolicy = RetryPolicy(),
+                sink: SharedEventSink, statistics: (@Sendable ([ZoneStatistics]) -> Void)? = nil,
+                retry: RetryPolicy = RetryPolicy(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {
         cameraID = scene.cameraID
         self.scene = scene
         self.openInput = openInput
         makeModel = model
         self.sink = sink
+        statisticsHandler = statistics
         policy = retry
         var logger = logger
         logger[metadataKey: "vigie.camera"] = "\(scene.cameraID)"
@@ -181,11 +185,17 @@ public final class CameraRunner: @unchecked Sendable {
             while !shouldStop,
                   let frame = try source.nextSkippingCorruptFrames(report: { logger.warning("frame skipped", metadata: ["vigie.reason": "\($0)"]) }) {
                 try sink.send(try pipeline.process(frame))
+                if let statisticsHandler, case let records = pipeline.takeStatistics(), !records.isEmpty {
+                    statisticsHandler(records)
+                }
                 condition.lock()
                 frames += 1
                 condition.unlock()
             }
             try sink.send(try pipeline.finish())
+            if let statisticsHandler, case let records = pipeline.takeStatistics(), !records.isEmpty {
+                statisticsHandler(records)
+            }
         } catch {
             // Whatever this attempt left open is ended before the error goes up: nothing is lost.
             if let closing = try? pipeline.finish() { try? sink.send(closing) }

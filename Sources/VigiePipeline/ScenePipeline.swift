@@ -29,8 +29,11 @@ public struct ScenePipeline {
     public var rules: RuleEngine
     /// The frame-level analysers the scene's rules need.
     public var analysers: SceneAnalysers
-    /// Live tracks after the last frame.
-    public private(set) var tracks: [Track] = []
+    /// Live tracks after the last frame; always empty in statistics mode (`Scene.statisticsOnly`:
+    /// no per-object geometry leaves the pipeline).
+    public var tracks: [Track] { scene.statisticsOnly ? [] : liveTracks }
+    private var liveTracks: [Track] = []
+    private var statistics: ZoneStatisticsAccumulator?
     private var lastTime: Timestamp?
     private let logger: Logger
 
@@ -47,6 +50,7 @@ public struct ScenePipeline {
         tracking = TrackingPipeline(model: model, minimumBlobArea: .pixels(15), detector: detector)
         rules = RuleEngine(scene: scene, streamStart: streamStart)
         analysers = Self.analysers(for: scene)
+        statistics = scene.statisticsOnly ? ZoneStatisticsAccumulator(scene: scene) : nil
         self.logger = logger
         for (id, reason) in rules.unsupported {
             logger.warning("rule not evaluated", metadata: ["vigie.rule": "\(id)", "vigie.reason": "\(reason)"])
@@ -63,7 +67,16 @@ public struct ScenePipeline {
                 ? StaticObjectDetector() : nil)
     }
 
-    /// Runs one frame through the chain; returns the events it raises, updates or ends.
+    /// Statistics mode (`Scene.statisticsOnly`): the per-zone records of the intervals completed
+    /// since the last call (after `finish()`, the last, partial one too). Always empty otherwise.
+    public mutating func takeStatistics() -> [ZoneStatistics] {
+        guard statistics != nil else { return [] }
+        defer { statistics!.completed.removeAll() }
+        return statistics!.completed
+    }
+
+    /// Runs one frame through the chain; returns the events it raises, updates or ends (none in
+    /// statistics mode: read ``takeStatistics()``).
     ///
     /// Until the background model is warm, and on a frame it flags as a sudden global change
     /// (light switched, camera covered), its mask means nothing: the tracker and the track
@@ -72,25 +85,34 @@ public struct ScenePipeline {
     /// rules, and the tracker forgets its tracks, so none coasts into the restored view.
     /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`, `RuleError`.
     public mutating func process(_ frame: Frame) throws -> [Event] {
-        try processKeepingMask(frame).events
+        if statistics != nil {
+            let (mask, tracked) = try tracking.process(frame)
+            lastTime = frame.timestamp
+            statistics!.add(time: frame.timestamp, tracks: tracked, foreground: tracked == nil ? nil : mask,
+                            width: frame.width, height: frame.height)
+            return []
+        }
+        return try processKeepingMask(frame).events
     }
 
     /// `process(_:)`, also returning the frame's cleaned foreground mask (for the anonymiser).
     /// Let go of the mask before the next frame, or the cleanup allocates a new buffer.
+    /// - Throws: also `PipelineError.statisticsOnly` in statistics mode, where no mask may leave.
     public mutating func processKeepingMask(_ frame: Frame) throws -> (events: [Event], foreground: Mask) {
+        guard statistics == nil else { throw PipelineError.statisticsOnly(cameraID: scene.cameraID) }
         let (mask, tracked) = try tracking.process(frame)
         let warm = tracking.motion.model.isWarm
         let cues = analysers.isEmpty ? SceneCues() : try analysers.process(
             frame, foreground: warm ? mask : nil, globalChange: tracking.motion.model.sawGlobalChange)
-        if let tracked { tracks = tracked }
+        if let tracked { liveTracks = tracked }
         lastTime = frame.timestamp
         let events = try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width,
-                                                 frameHeight: frame.height, tracks: tracked ?? tracks,
+                                                 frameHeight: frame.height, tracks: tracked ?? liveTracks,
                                                  foreground: tracked == nil ? nil : mask, tracked: tracked != nil,
                                                  cues: cues))
         if rules.isSuppressed {  // camera tampered: tracks from before would haunt the restored view
             tracking.tracker.dropAllTracks()
-            tracks = []
+            liveTracks = []
         }
         return (events, mask)
     }
@@ -98,6 +120,23 @@ public struct ScenePipeline {
     /// Ends every open event (end of stream): call once after the last frame.
     public mutating func finish() throws -> [Event] {
         guard let lastTime else { return [] }
+        if statistics != nil {
+            statistics!.finish(at: lastTime)
+            return []
+        }
         return try rules.finish(at: lastTime)
+    }
+}
+
+/// Why the pipeline refused a call.
+public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The scene is in statistics mode: no image, mask or per-object geometry may leave.
+    case statisticsOnly(cameraID: String)
+
+    public var description: String {
+        switch self {
+        case let .statisticsOnly(camera):
+            "camera \(camera) is in statistics mode (statisticsOnly): no image, mask or object geometry leaves the pipeline"
+        }
     }
 }

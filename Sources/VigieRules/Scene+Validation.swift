@@ -12,6 +12,9 @@ struct SceneValidator {
 
     mutating func check(_ scene: Scene) {
         if scene.cameraID.trimmingCharacters(in: .whitespaces).isEmpty { fail("cameraID", "must not be empty") }
+        if !(scene.statisticsInterval > 0 && scene.statisticsInterval <= 86_400) {
+            fail("statisticsInterval", "must be > 0 and ≤ 86400 seconds, got \(scene.statisticsInterval)")
+        }
         if let rate = scene.frameRate, !(rate > 0 && rate <= 1000) {
             fail("frameRate", "must be > 0 and ≤ 1000 frames per second, got \(rate)")
         }

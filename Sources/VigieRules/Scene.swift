@@ -33,15 +33,21 @@ public struct Scene: Codable, Sendable, Equatable {
     public var calibration: GroundCalibration?
     /// The rules, in the order they run.
     public var rules: [RuleConfiguration]
-    /// Anonymous statistics mode: rules count and measure but raise no alerts with object
-    /// geometry (implemented by a later issue). Default false.
+    /// Anonymous statistics mode: no image and no per-object geometry leaves the pipeline —
+    /// no alerts, no tracks, no rendering — only aggregated counts, occupancy and densities per
+    /// zone per `statisticsInterval` (`ZoneStatistics`). Default false.
     public var statisticsOnly: Bool
+    /// Seconds of stream time each statistics record covers (> 0, at most a day). Default
+    /// ``defaultStatisticsInterval`` (60 s).
+    public var statisticsInterval: Double
+    /// Default ``statisticsInterval``: 60 s.
+    public static let defaultStatisticsInterval = 60.0
 
     /// A scene; call ``validate()`` before use (the file initialisers do).
     public init(
         cameraID: String, description: String? = nil, frameRate: Double? = nil, zones: [Zone] = [], lines: [Line] = [],
         privacyMasks: [PrivacyMask] = [], calibration: GroundCalibration? = nil, rules: [RuleConfiguration] = [],
-        statisticsOnly: Bool = false
+        statisticsOnly: Bool = false, statisticsInterval: Double = Scene.defaultStatisticsInterval
     ) {
         self.cameraID = cameraID
         self.description = description
@@ -52,10 +58,12 @@ public struct Scene: Codable, Sendable, Equatable {
         self.calibration = calibration
         self.rules = rules
         self.statisticsOnly = statisticsOnly
+        self.statisticsInterval = statisticsInterval
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case cameraID, description, frameRate, zones, lines, privacyMasks, calibration, rules, statisticsOnly
+        case statisticsInterval
     }
 
     /// Decodes without validating. `"$schema"` is accepted at the root (editors use it) and ignored.
@@ -71,7 +79,9 @@ public struct Scene: Codable, Sendable, Equatable {
             privacyMasks: try c.decodeIfPresent([PrivacyMask].self, forKey: .privacyMasks) ?? [],
             calibration: try c.decodeIfPresent(GroundCalibration.self, forKey: .calibration),
             rules: try c.decodeIfPresent([RuleConfiguration].self, forKey: .rules) ?? [],
-            statisticsOnly: try c.decodeIfPresent(Bool.self, forKey: .statisticsOnly) ?? false)
+            statisticsOnly: try c.decodeIfPresent(Bool.self, forKey: .statisticsOnly) ?? false,
+            statisticsInterval: try c.decodeIfPresent(Double.self, forKey: .statisticsInterval)
+                ?? Scene.defaultStatisticsInterval)
     }
 
     // MARK: - Loading

@@ -54,4 +54,18 @@ struct RenderAndEmbeddingTests {
         let written = try String(contentsOfFile: folder + "/events.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(written.count == 2)
     }
+
+    @Test func statisticsModePrintsAggregatesAndRefusesImages() throws {
+        let clip = try SceneCLITests.walkerClip()
+        let scene = try SceneCLITests.sceneFile(#"{"cameraID": "hall", "statisticsOnly": true, "statisticsInterval": 4, "zones": [{"id": "all", "polygon": [{"x":0,"y":0},{"x":1,"y":0},{"x":1,"y":1},{"x":0,"y":1}]}], "rules": [{"id": "in", "kind": "intrusion", "zone": "all"}]}"#)
+        let r = try CLI.run(["run", "--scene", scene, "--input", clip])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 3 && lines.allSatisfy { $0.contains(#""schema":"vigie.statistics/1""#) }, "\(r.stdout)")
+        #expect(!r.stdout.contains("\"phase\""), "no alert")
+        let render = try CLI.run(["render", "--scene", scene, "--input", clip, "--output", NSTemporaryDirectory() + "x.y4m"])
+        #expect(render.status == 1 && render.stderr.contains("statistics mode"), "\(render.stderr)")
+        let anonymise = try CLI.run(["anonymise", "--scene", scene, "--input", clip, "--output", NSTemporaryDirectory() + "y.y4m"])
+        #expect(anonymise.status == 1 && anonymise.stderr.contains("statistics mode"), "\(anonymise.stderr)")
+    }
 }
