@@ -1,0 +1,159 @@
+// Whole-pipeline figures for Documentation/Performance.md (issues 5 and 7):
+//   vigie-bench streams FRAMES_DIR      640x360 streams at 10 fps one core sustains (in memory and from
+//                                       JPEG), and 1 → 2 cores (one pipeline per thread)
+//   vigie-bench pipeline FRAMES_DIR     ScenePipeline at the frames' size, in memory: fps per core, MP/s
+//   vigie-bench hard-events Y4M         what the hard-event analysers and rules add to the motion stage
+import Foundation
+import Vigie
+
+/// A transport scene: intrusion, loitering, line crossing, density and wrong way on the whole view.
+let benchScene = try! Scene(json: Data(#"""
+    {"cameraID": "bench",
+     "zones": [{"id": "platform", "polygon": [{"x":0.05,"y":0.4},{"x":0.95,"y":0.4},{"x":0.95,"y":0.98},{"x":0.05,"y":0.98}],
+                "allowedDirection": 0, "directionTolerance": 60},
+               {"id": "track", "polygon": [{"x":0.05,"y":0.1},{"x":0.95,"y":0.1},{"x":0.95,"y":0.38},{"x":0.05,"y":0.38}]}],
+     "lines": [{"id": "gate", "from": {"x":0.5,"y":0.1}, "to": {"x":0.5,"y":0.99}}],
+     "rules": [{"id": "in", "kind": "intrusion", "zone": "track"},
+               {"id": "stay", "kind": "loitering", "zone": "platform", "maxDwell": 30},
+               {"id": "cross", "kind": "lineCrossed", "line": "gate"},
+               {"id": "crowd", "kind": "densityExceeded", "zone": "platform", "maxCount": 12},
+               {"id": "wrong", "kind": "wrongWay", "zone": "platform"}]}
+    """#.utf8))
+
+/// The same scene with every hard event added (fire, tamper, abandoned and removed objects,
+/// person down, crowd movement, projectile).
+let hardScene: Scene = {
+    var s = benchScene
+    s.rules += [
+        RuleConfiguration(id: "fire", kind: .fire), RuleConfiguration(id: "tamper", kind: .tamper),
+        RuleConfiguration(id: "bag", kind: .abandonedObject, zone: "platform"),
+        RuleConfiguration(id: "gone", kind: .objectRemoved, zone: "platform"),
+        RuleConfiguration(id: "down", kind: .personDown), RuleConfiguration(id: "panic", kind: .crowdMovement, zone: "platform"),
+        RuleConfiguration(id: "thrown", kind: .projectile, zone: "track"),
+    ]
+    return s
+}()
+
+/// Frames of a JPEG folder decoded into memory, timestamps at `fps`.
+func loadFrames(_ folder: String, max: Int, fps: Double = 10) throws -> (frames: [Frame], jpegs: [[UInt8]]) {
+    let files = jpegFiles([folder]).prefix(max)
+    var frames: [Frame] = []
+    var jpegs: [[UInt8]] = []
+    for (i, file) in files.enumerated() {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        var frame = try JPEGCodec.decode(bytes, format: .ycbcr420)
+        frame.timestamp = Timestamp(frameIndex: i, framesPerSecond: fps)
+        frame.number = i + 1
+        frames.append(frame)
+        jpegs.append(bytes)
+    }
+    guard frames.count >= 50 else { throw CocoaError(.fileReadCorruptFile) }
+    return (frames, jpegs)
+}
+
+/// Seconds per frame of a fresh pipeline over `frames` (after a first pass to warm the model).
+func pipelineSeconds(_ frames: [Frame], scene: Scene = benchScene, decode jpegs: [[UInt8]]? = nil) throws -> Double {
+    var pipeline = ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0))
+    let decoder = JPEGDecoder()
+    var decoded: Frame?
+    let span = frames[frames.count - 1].timestamp.seconds + 0.1
+    var events = 0
+    for f in frames { events += try pipeline.process(f).count }
+    let start = now()
+    for (i, f) in frames.enumerated() {
+        let time = Timestamp(seconds: f.timestamp.seconds + span)
+        if let jpegs {
+            try decoder.decode(jpegs[i], into: &decoded, format: .ycbcr420, timestamp: time, number: f.number)
+            events += try pipeline.process(decoded!).count
+        } else {
+            var frame = f
+            frame.timestamp = time
+            events += try pipeline.process(frame).count
+        }
+    }
+    let elapsed = now() - start
+    _ = events
+    return elapsed / Double(frames.count)
+}
+
+func benchStreams(_ arguments: [String]) throws {
+    guard let folder = arguments.first else { throw CocoaError(.fileNoSuchFile) }
+    let (frames, jpegs) = try loadFrames(folder, max: 300)
+    let w = frames[0].width, h = frames[0].height
+    let memory = try pipelineSeconds(frames)
+    let fromJPEG = try pipelineSeconds(frames, decode: jpegs)
+    print(String(format: "%dx%d, %d frames, one core: %.2f ms/frame in memory → %.1f streams at 10 fps; "
+                 + "%.2f ms/frame from JPEG → %.1f streams", w, h, frames.count, memory * 1e3, 0.1 / memory,
+                 fromJPEG * 1e3, 0.1 / fromJPEG))
+    // 1 → 2 cores: one pipeline per thread, each over its own copy of the frames.
+    for threads in [1, 2] {
+        let group = DispatchGroup()
+        let results = Results()
+        let start = now()
+        for _ in 0..<threads {
+            group.enter()
+            Thread.detachNewThread {
+                results.append((try? pipelineSeconds(frames, decode: jpegs)) ?? .nan)
+                group.leave()
+            }
+        }
+        group.wait()
+        let perFrame = results.values
+        let wall = now() - start
+        let throughput = Double(threads * frames.count * 2) / wall  // two passes each
+        print(String(format: "%d thread(s), from JPEG: %.0f frames/s in all → %.1f streams at 10 fps (%.2f ms/frame per thread)",
+                     threads, throughput, throughput / 10, perFrame.reduce(0, +) / Double(threads) * 1e3))
+    }
+}
+
+func benchPipeline(_ arguments: [String], json: Bool) throws {
+    guard let folder = arguments.first else { throw CocoaError(.fileNoSuchFile) }
+    let max = arguments.firstIndex(of: "--max-frames").flatMap { Int(arguments[$0 + 1]) } ?? 100
+    let (frames, _) = try loadFrames(folder, max: max)
+    let seconds = try pipelineSeconds(frames)
+    let mp = Double(frames[0].width * frames[0].height) / 1e6
+    if json {
+        print(#"{"tool": "vigie", "model": "pipeline", "width": \#(frames[0].width), "height": \#(frames[0].height), "frames": \#(frames.count), "mps": \#(mp / seconds), "ms_per_frame": \#(seconds * 1e3)}"#)
+    } else {
+        print(String(format: "ScenePipeline %dx%d (%d frames in memory): %.1f ms/frame, %.1f fps per core, %.1f MP/s",
+                     frames[0].width, frames[0].height, frames.count, seconds * 1e3, 1 / seconds, mp / seconds))
+    }
+}
+
+func benchHardEvents(_ arguments: [String]) throws {
+    guard let path = arguments.first else { throw CocoaError(.fileNoSuchFile) }
+    var source = try Y4MSource(path: path)
+    var frames: [Frame] = []
+    while frames.count < 300, let f = try source.next() { frames.append(f) }
+    guard frames.count >= 100 else { throw CocoaError(.fileReadCorruptFile) }
+    func motionSeconds() throws -> Double {
+        var motion = MotionPipeline(model: AdaptiveBackground())
+        for f in frames { _ = try motion.process(f) }
+        let span = frames[frames.count - 1].timestamp.seconds + 0.1
+        let start = now()
+        for f in frames {
+            var g = f
+            g.timestamp = Timestamp(seconds: f.timestamp.seconds + span)
+            _ = try motion.process(g)
+        }
+        return (now() - start) / Double(frames.count)
+    }
+    var best = (motion: Double.infinity, zone: Double.infinity, hard: Double.infinity)
+    for _ in 0..<3 {
+        best.motion = min(best.motion, try motionSeconds())
+        best.zone = min(best.zone, try pipelineSeconds(frames))
+        best.hard = min(best.hard, try pipelineSeconds(frames, scene: hardScene))
+    }
+    print(String(format: "%dx%d, %d frames, best of 3: motion stage %.2f ms; whole chain with the zone rules %.2f ms; "
+                 + "with every hard event too %.2f ms: the hard events add %.2f ms = %.1f %% of the motion stage",
+                 frames[0].width, frames[0].height, frames.count, best.motion * 1e3, best.zone * 1e3, best.hard * 1e3,
+                 (best.hard - best.zone) * 1e3, (best.hard - best.zone) / best.motion * 100))
+}
+
+/// Per-thread results, appended under a lock.
+final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Double] = []
+    func append(_ value: Double) { lock.lock(); stored.append(value); lock.unlock() }
+    var values: [Double] { lock.lock(); defer { lock.unlock() }; return stored }
+}
