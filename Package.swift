@@ -131,7 +131,9 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking", "VigieAnalysis"]),
     .testTarget(
         name: "VigieAnalysisTests",
-        dependencies: ["VigieAnalysis", "VigieSimulator", "VigieCore", "VigieIO", "VigieEvaluation"]
+        dependencies: [
+            "VigieAnalysis", "VigieSimulator", "VigieCore", "VigieIO", "VigieEvaluation", "VigieRules", "VigieEvents",
+        ]
     ),
     .testTarget(name: "VigieSimulatorTests", dependencies: ["VigieSimulator", "VigieBackground", "VigieBlobs"]),
     .testTarget(

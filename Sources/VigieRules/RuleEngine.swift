@@ -12,6 +12,7 @@ import VigieTracking
 ///            ├ lineCrossed    (line, per track, instant)
 ///            ├ wrongWay       (zone with allowedDirection, per track)
 ///            ├ densityExceeded (zone: count, people per m², occupancy)
+///            ├ fire           (optional zone; frame-level, from the fire analyser's cues)
 ///            └ integrator rules (`Rule` protocol)
 /// ```
 ///
@@ -41,6 +42,7 @@ public struct RuleEngine: Stage {
             case (.wrongWay, let zone?, _): rules.append(WrongWayRule(common, zone: zone, calibration: scene.calibration))
             case (.densityExceeded, let zone?, _):
                 rules.append(DensityRule(common, zone: zone, calibration: scene.calibration))
+            case (.fire, _, _): rules.append(FireRule(common, zone: zone))
             default:
                 unsupported.append((configuration.id, "\(configuration.kind.rawValue) rules are not evaluated by this version"))
             }
