@@ -111,7 +111,7 @@ let benchmarkTargets: [Target] = [
         name: "vigie-bench",
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieKernels",
-            "VigieTracking", "VigieSimulator",
+            "VigieTracking", "VigieSimulator", "VigieAnalysis",
         ],
         path: "Benchmarks/VigieBenchmarks",
         swiftSettings: strict

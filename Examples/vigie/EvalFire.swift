@@ -29,7 +29,7 @@ extension Eval {
         @Option(help: "Fire detector: minimum Cr − Cb of a fire-coloured cell (default 40).")
         var minChromaDifference: Double?
 
-        @Option(help: "Fire detector: luma change between frames that counts as flicker (default 4).")
+        @Option(help: "Fire detector: luma change between frames that counts as flicker (default 5).")
         var deadBand: Double?
 
         @Option(help: "Fire detector: minimum irregularity (CV of peak intervals) of a flickering cell (default 0.3).")

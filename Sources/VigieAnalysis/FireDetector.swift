@@ -75,7 +75,7 @@ public struct FireDetector {
         /// Minimum mean luma of a fire-coloured cell.
         public var minLuma: Double = 80
         /// Change of a cell's mean luma between frames that counts as flicker (8-bit levels).
-        public var deadBand: Double = 4
+        public var deadBand: Double = 5
         /// Time constant of the fast averages (colour, flicker activity), seconds.
         public var window: Double = 1
         /// Time constant of the slow colour average (the anchor), seconds.
@@ -90,7 +90,7 @@ public struct FireDetector {
         /// Minimum coefficient of variation of a cell's peak-to-peak intervals.
         public var minIrregularity: Double = 0.25
         /// Minimum number of flickering cells in a region.
-        public var minCells: Int = 2
+        public var minCells: Int = 3
 
         /// The defaults.
         public init() {}
@@ -141,19 +141,34 @@ extension FireDetector: CustomStringConvertible {
     public var description: String { "FireDetector(cell \(grid.map { "\($0.cell)" } ?? "auto") px)" }
 }
 
-/// The per-cell state, structure of arrays, allocated at the first frame.
+/// One cell's time series summary (32 bytes).
+private struct Cell {
+    var previousY: Float = 0
+    var colourFast: Float = 0, colourSlow: Float = 0, activity: Float = 0
+    var lastPeak: Float = -1
+    var intervalMean: Float = 0, intervalSquare: Float = 0
+    var lastSign: Int8 = 0
+    var wasFireColour = false
+    var peaks: UInt8 = 0
+    var flickering = false
+
+    /// Coefficient of variation of the peak-to-peak intervals.
+    var irregularity: Float {
+        let m = intervalMean
+        guard m > 0 else { return 0 }
+        return max(0, intervalSquare - m * m).squareRoot() / m
+    }
+}
+
+/// The per-cell state, allocated at the first frame.
 private struct Grid {
     let width: Int, height: Int, cell: Int
     let columns: Int, rows: Int
     var sumY: [UInt32], sumCb: [UInt32], sumCr: [UInt32]
-    var previousY: [Float]
-    var colourFast: [Float], colourSlow: [Float], activity: [Float]
-    var lastSign: [Int8]
-    var wasFireColour: [Bool]
-    var lastPeak: [Float]
-    var intervalMean: [Float], intervalSquare: [Float]
-    var peaks: [UInt8]
-    var flickering: [Bool], label: [Int32]
+    var cells: [Cell]
+    /// Cells whose state is at rest (see `update`); they cost one colour test per frame.
+    var dormant: [Bool]
+    var label: [Int32]
     var stack: [Int32]
     var frames = 0
 
@@ -167,17 +182,8 @@ private struct Grid {
         sumY = Array(repeating: 0, count: n)
         sumCb = sumY
         sumCr = sumY
-        previousY = Array(repeating: 0, count: n)
-        colourFast = previousY
-        colourSlow = previousY
-        activity = previousY
-        lastSign = Array(repeating: 0, count: n)
-        wasFireColour = Array(repeating: false, count: n)
-        lastPeak = Array(repeating: -1, count: n)
-        intervalMean = previousY
-        intervalSquare = previousY
-        peaks = Array(repeating: 0, count: n)
-        flickering = Array(repeating: false, count: n)
+        cells = Array(repeating: Cell(), count: n)
+        dormant = Array(repeating: true, count: n)
         label = Array(repeating: 0, count: n)
         stack = []
         stack.reserveCapacity(n)
@@ -186,7 +192,10 @@ private struct Grid {
     mutating func measure(luma: Plane, cb: Plane, cr: Plane) {
         let cell = cell, half = cell / 2, columns = columns, rows = rows
         luma.withView { v in
-            sumY.withUnsafeMutableBufferPointer { cellSums(v, cell: cell, columns: columns, rows: rows, into: $0) }
+            // Every other row: half the memory read; a flame spans many rows.
+            sumY.withUnsafeMutableBufferPointer {
+                cellSums(v, cell: cell, columns: columns, rows: rows, rowStep: 2, into: $0)
+            }
         }
         cb.withView { v in
             sumCb.withUnsafeMutableBufferPointer { cellSums(v, cell: half, columns: columns, rows: rows, into: $0) }
@@ -199,7 +208,7 @@ private struct Grid {
     mutating func update(time: Double, dt: Double, _ c: FireDetector.Configuration) -> FireCues {
         let n = columns * rows
         guard n > 0 else { return FireCues() }
-        let lumaScale = 1 / Float(cell * cell), chromaScale = 4 / Float(cell * cell)
+        let lumaScale = 2 / Float(cell * cell), chromaScale = 4 / Float(cell * cell)  // luma: even rows only
         // Frame means of Y and Cr (Çelik's "brighter and redder than the scene").
         var totalY: UInt64 = 0, totalCr: UInt64 = 0
         for i in 0..<n { totalY &+= UInt64(sumY[i]); totalCr &+= UInt64(sumCr[i]) }
@@ -209,59 +218,77 @@ private struct Grid {
         let aFast = first ? 1 : Float(1 - exp(-dt / c.window))
         let aSlow = first ? 1 : Float(1 - exp(-dt / c.anchorWindow))
         let minLuma = max(Float(c.minLuma), meanY), minDifference = Float(c.minChromaDifference)
-        let deadBand = Float(c.deadBand), now = Float(time)
+        let deadBand = Float(c.deadBand), now = Float(time), recent = Float(2 * c.window)
         let minColour = Float(c.minColour), minFlicker = Float(c.minFlicker)
         let minCV = Float(c.minIrregularity)
         var anyFlickering = false
-        for i in 0..<n {
-            let y = Float(sumY[i]) * lumaScale
-            let b = Float(sumCb[i]) * chromaScale, r = Float(sumCr[i]) * chromaScale
-            let fireColour: Float = (y >= minLuma && y > b && r > b && r - b >= minDifference && r >= meanCr) ? 1 : 0
-            colourFast[i] += aFast * (fireColour - colourFast[i])
-            colourSlow[i] += aSlow * (fireColour - colourSlow[i])
-            var changed: Float = 0
-            if !first && fireColour > 0 && wasFireColour[i] {
-                // Flicker inside fire colours only: a cell that loses them (someone walking in
-                // front of an orange wall) is occluded, not flickering; its peak chain restarts.
-                let d = y - previousY[i]
-                if abs(d) > deadBand {
-                    changed = 1
-                    let sign: Int8 = d > 0 ? 1 : -1
-                    if lastSign[i] == 1 && sign == -1 {  // a luma peak
-                        if lastPeak[i] >= 0 {
-                            let interval = now - lastPeak[i]
-                            if peaks[i] < 2 {
-                                intervalMean[i] = interval
-                                intervalSquare[i] = interval * interval
-                            } else {
-                                intervalMean[i] += 0.2 * (interval - intervalMean[i])
-                                intervalSquare[i] += 0.2 * (interval * interval - intervalSquare[i])
+        sumY.withUnsafeBufferPointer { sumY in
+        sumCb.withUnsafeBufferPointer { sumCb in
+        sumCr.withUnsafeBufferPointer { sumCr in
+        cells.withUnsafeMutableBufferPointer { cells in
+        dormant.withUnsafeMutableBufferPointer { dormant in
+            for i in 0..<n {
+                let y = Float(sumY[i]) * lumaScale
+                let b = Float(sumCb[i]) * chromaScale, r = Float(sumCr[i]) * chromaScale
+                let fireColour: Float = (y >= minLuma && y > b && r > b && r - b >= minDifference && r >= meanCr) ? 1 : 0
+                // The common case: a dormant cell (no fire colours for a while, its averages at 0,
+                // not flickering) without fire colours now stays dormant, untouched. Its previous
+                // luma is not needed: flicker is only measured between two fire-coloured frames.
+                if fireColour == 0 && dormant[i] { continue }
+                var s = cells[i]
+                let lastY = s.previousY
+                s.previousY = y
+                s.colourFast += aFast * (fireColour - s.colourFast)
+                s.colourSlow += aSlow * (fireColour - s.colourSlow)
+                var changed: Float = 0
+                if !first && fireColour > 0 && s.wasFireColour {
+                    // Flicker inside fire colours only: a cell that loses them (someone walking in
+                    // front of an orange wall) is occluded, not flickering; its peak chain restarts.
+                    let d = y - lastY
+                    if abs(d) > deadBand {
+                        changed = 1
+                        let sign: Int8 = d > 0 ? 1 : -1
+                        if s.lastSign == 1 && sign == -1 {  // a luma peak
+                            if s.lastPeak >= 0 {
+                                let interval = now - s.lastPeak
+                                if s.peaks < 2 {
+                                    s.intervalMean = interval
+                                    s.intervalSquare = interval * interval
+                                } else {
+                                    s.intervalMean += 0.2 * (interval - s.intervalMean)
+                                    s.intervalSquare += 0.2 * (interval * interval - s.intervalSquare)
+                                }
                             }
+                            s.lastPeak = now
+                            if s.peaks < 255 { s.peaks += 1 }
                         }
-                        lastPeak[i] = now
-                        if peaks[i] < 255 { peaks[i] += 1 }
+                        s.lastSign = sign
                     }
-                    lastSign[i] = sign
+                } else {
+                    s.lastSign = 0
                 }
-            } else {
-                lastSign[i] = 0
+                s.wasFireColour = fireColour > 0
+                s.activity += aFast * (changed - s.activity)
+                s.flickering = s.colourFast >= minColour && s.activity >= minFlicker && s.peaks >= 3
+                    && now - s.lastPeak <= recent && s.irregularity >= minCV
+                anyFlickering = anyFlickering || s.flickering
+                if fireColour == 0 && !s.flickering && s.colourFast < 0.01 && s.colourSlow < 0.01 && s.activity < 0.01 {
+                    s.colourFast = 0
+                    s.colourSlow = 0
+                    s.activity = 0
+                    dormant[i] = true
+                } else {
+                    dormant[i] = false
+                }
+                cells[i] = s
             }
-            wasFireColour[i] = fireColour > 0
-            previousY[i] = y
-            activity[i] += aFast * (changed - activity[i])
-            let flicker = colourFast[i] >= minColour && activity[i] >= minFlicker && peaks[i] >= 3
-                && now - lastPeak[i] <= Float(2 * c.window) && coefficientOfVariation(i) >= minCV
-            flickering[i] = flicker
-            anyFlickering = anyFlickering || flicker
+        }
+        }
+        }
+        }
         }
         guard anyFlickering else { return FireCues() }
         return regions(c)
-    }
-
-    func coefficientOfVariation(_ i: Int) -> Float {
-        let m = intervalMean[i]
-        guard m > 0 else { return 0 }
-        return max(0, intervalSquare[i] - m * m).squareRoot() / m
     }
 
     /// 8-connected components of flickering cells, kept when anchored and large enough.
@@ -271,7 +298,7 @@ private struct Grid {
         var found: [FireRegion] = []
         var next: Int32 = 0
         let minAnchor = Float(c.minAnchor)
-        for start in 0..<n where flickering[start] && label[start] == 0 {
+        for start in 0..<n where cells[start].flickering && label[start] == 0 {
             next += 1
             label[start] = next
             stack.removeAll(keepingCapacity: true)
@@ -282,8 +309,8 @@ private struct Grid {
             while let top = stack.popLast() {
                 let i = Int(top), x = i % columns, y = i / columns
                 count += 1
-                flickerSum += activity[i]
-                cvSum += coefficientOfVariation(i)
+                flickerSum += cells[i].activity
+                cvSum += cells[i].irregularity
                 minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
                 for dy in -1...1 {
                     let yy = y + dy
@@ -292,8 +319,8 @@ private struct Grid {
                         let xx = x + dx
                         guard xx >= 0, xx < columns else { continue }
                         let j = yy * columns + xx
-                        if colourSlow[j] >= minAnchor { anchored = true }
-                        if flickering[j] && label[j] == 0 {
+                        if cells[j].colourSlow >= minAnchor { anchored = true }
+                        if cells[j].flickering && label[j] == 0 {
                             label[j] = next
                             stack.append(Int32(j))
                         }

@@ -82,12 +82,12 @@ struct FireRealDataTests {
         let truth = try FURGFireAnnotations(path: FireData.house6 + "/house6.xml")
         var source = try Y4MSource(path: y4m)
         let (detector, rule, events) = try FireData.evaluate(&source, truth: truth)
-        // Measured: detector F1 0.986 (precision 1, recall 0.972); rule F1 0.952 (recall 0.908,
-        // first alert at frame 83 = 2.8 s: 0.8 s of flicker history plus minDuration 2 s).
+        // Measured: detector F1 0.967 (precision 1, recall 0.936); rule F1 0.930 (precision 1,
+        // recall 0.869, first alert at frame 118 = 3.9 s: 1.9 s of flicker history plus minDuration 2 s).
         #expect(detector.frames == 899)
-        #expect(detector.f1 >= 0.965 && detector.precision >= 0.99, "detector \(detector)")
-        #expect(rule.f1 >= 0.93 && rule.precision >= 0.99, "rule \(rule)")
-        #expect((rule.firstDetectionFrame ?? .max) <= 90, "first alert at frame \(String(describing: rule.firstDetectionFrame))")
+        #expect(detector.f1 >= 0.945 && detector.precision >= 0.99, "detector \(detector)")
+        #expect(rule.f1 >= 0.91 && rule.precision >= 0.99, "rule \(rule)")
+        #expect((rule.firstDetectionFrame ?? .max) <= 125, "first alert at frame \(String(describing: rule.firstDetectionFrame))")
         #expect(events == 1)
     }
 
@@ -100,8 +100,9 @@ struct FireRealDataTests {
         var source = try Y4MSource(path: y4m)
         let (detector, rule, events) = try FireData.evaluate(&source, truth: nil)
         #expect(events == 0 && rule.falsePositiveFrames == 0, "rule \(rule)")
-        // Measured 14 of 795 frames with a short-lived detector region, all under the 2 s minDuration.
-        #expect(detector.falsePositiveFrames <= 30, "detector \(detector)")
+        // Measured 6 of 795 frames with a short-lived detector region (brown gravel with people
+        // walking in front), none lasting the 2 s minDuration.
+        #expect(detector.falsePositiveFrames <= 20, "detector \(detector)")
     }
 
     @Test("CDnet highway (cars, daylight): no fire region at all",
