@@ -136,7 +136,7 @@ let benchmarkTargets: [Target] = [
         name: "vigie-bench",
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieKernels",
-            "VigieTracking", "VigieSimulator",
+            "VigieTracking", "VigieSimulator", "VigieAnalysis",
         ],
         path: "Benchmarks/VigieBenchmarks",
         swiftSettings: strict
@@ -156,7 +156,9 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking", "VigieAnalysis"]),
     .testTarget(
         name: "VigieAnalysisTests",
-        dependencies: ["VigieAnalysis", "VigieSimulator", "VigieCore", "VigieIO", "VigieEvaluation"]
+        dependencies: [
+            "VigieAnalysis", "VigieSimulator", "VigieCore", "VigieIO", "VigieEvaluation", "VigieRules", "VigieEvents",
+        ]
     ),
     .testTarget(name: "VigieSimulatorTests", dependencies: ["VigieSimulator", "VigieBackground", "VigieBlobs"]),
     .testTarget(

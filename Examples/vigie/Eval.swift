@@ -5,7 +5,7 @@ import Vigie
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score Vigie against annotated data.",
-        subcommands: [CDnet.self])
+        subcommands: [CDnet.self, Fire.self])
 
     struct CDnet: ParsableCommand {
         static let configuration = CommandConfiguration(

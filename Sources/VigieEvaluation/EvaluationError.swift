@@ -11,6 +11,8 @@ public enum EvaluationError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidImage(path: String, reason: String)
     /// A sequence folder whose layout or `temporalROI.txt` is not what CDnet describes.
     case invalidSequence(path: String, reason: String)
+    /// An annotation file (FURG fire XML) that is malformed.
+    case invalidAnnotations(path: String, reason: String)
     /// Two images that must have the same size do not; `what` names the one at fault.
     case sizeMismatch(what: String, width: Int, height: Int, expectedWidth: Int, expectedHeight: Int)
 
@@ -21,6 +23,7 @@ public enum EvaluationError: Error, Equatable, Sendable, CustomStringConvertible
         case let .unreadableFile(path): "\(path): cannot read file"
         case let .invalidImage(path, reason): "\(path): invalid image: \(reason)"
         case let .invalidSequence(path, reason): "\(path): invalid CDnet sequence: \(reason)"
+        case let .invalidAnnotations(path, reason): "\(path): invalid annotations: \(reason)"
         case let .sizeMismatch(what, width, height, expectedWidth, expectedHeight):
             "\(what) is \(width)x\(height), expected \(expectedWidth)x\(expectedHeight)"
         }

@@ -18,6 +18,7 @@ import VigieTracking
 ///            ├ abandonedObject (zone, per static object; static-object cues + tracks)
 ///            ├ objectRemoved  (zone, per removed item, instant)
 ///            ├ tamper         (whole image, frame-level; suppresses the others)
+///            ├ fire           (optional zone; frame-level, from the fire analyser's cues)
 ///            └ integrator rules (`Rule` protocol)
 /// ```
 ///
@@ -71,6 +72,7 @@ public struct RuleEngine: Stage {
             case (.abandonedObject, let zone?, _): rules.append(AbandonedObjectRule(common, zone: zone))
             case (.objectRemoved, let zone?, _): rules.append(ObjectRemovedRule(common, zone: zone))
             case (.tamper, _, _): rules.append(TamperRule(common))
+            case (.fire, _, _): rules.append(FireRule(common, zone: zone))
             default:
                 unsupported.append((configuration.id, "\(configuration.kind.rawValue) rules are not evaluated by this version"))
             }

@@ -106,13 +106,17 @@ extension SceneSimulator {
             let box = pixelRect(region)
             guard box.width > 0, box.height > 0 else { continue }
             var rng = SplitMix64(seed: scene.seed &* 0x51ED &+ UInt64(index) &* 7919 &+ UInt64(number))
-            // A flame's height wavers irregularly: three incommensurate tones plus per-frame noise.
-            var heightScale = 1.0
+            // A flame's height and brightness waver irregularly: incommensurate tones plus
+            // per-frame noise, so no single frequency dominates (real flames flicker at 1–15 Hz
+            // with a broad spectrum). Each light has its own phases.
+            var heightScale = 1.0, brightness = 1.0
             if case .flame = light.pattern {
-                let s = t * 2 * .pi
-                let tones: Double = 0.1 * sin(s * 1.7) + 0.07 * sin(s * 4.3 + 1) + 0.05 * sin(s * 9.1 + 2)
+                let s = t * 2 * .pi, p = Double(index) * 1.3
+                let tones: Double = 0.1 * sin(s * 1.7 + p) + 0.07 * sin(s * 4.3 + 1 + p) + 0.05 * sin(s * 9.1 + 2 + p)
                 let jitter: Double = 0.08 * (Double(rng.next() % 1000) / 1000 - 0.5)
                 heightScale = 0.72 + tones + jitter
+                let glow: Double = 0.06 * sin(s * 2.9 + 0.5 + p) + 0.05 * sin(s * 6.1 + 2.2 + p)
+                brightness = 0.88 + glow + 0.12 * (Double(rng.next() % 1000) / 1000 - 0.5)
             }
             let a = light.opacity
             for yy in box.y..<(box.y + box.height) {
@@ -128,7 +132,7 @@ extension SceneSimulator {
                         let reach = heightScale * column.squareRoot() * ragged
                         guard 1 - v <= reach else { continue }
                         // Hotter (brighter, yellower) at the base and the core.
-                        luma = Double(light.luma) * (0.8 + 0.2 * v) + 12 * column
+                        luma = (Double(light.luma) * (0.8 + 0.2 * v) + 12 * column) * brightness
                         alpha = 1
                     }
                     let i = yy * w + x
