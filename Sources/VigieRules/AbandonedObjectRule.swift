@@ -214,12 +214,33 @@ public struct ObjectRemovedRule: Rule {
     let zone: Zone
     /// Items already reported, with when they were last seen (forgotten 10 s after they vanish).
     var reported: [Int: Timestamp] = [:]
+    /// Where each track was first seen (and when), kept `birthMemory` seconds: a "removed" region
+    /// where a track was born and that it walked out of is a person who stood there while the
+    /// background was learned and left — a departure, not a removal.
+    var births: [Int: (time: Timestamp, box: PixelRect)] = [:]
+    static let birthMemory = 300.0
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone) {
         self.common = common
         self.zone = zone
         ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+    }
+
+    /// Whether `box` is mostly covered by the birth box of a track that has since moved away.
+    func isDeparture(_ box: PixelRect, tracks: [Track]) -> Bool {
+        births.contains { id, birth in
+            let b = birth.box
+            let ix = max(0, min(b.x + b.width, box.x + box.width) - max(b.x, box.x))
+            let iy = max(0, min(b.y + b.height, box.y + box.height) - max(b.y, box.y))
+            guard Double(ix * iy) >= 0.5 * Double(max(box.area, 1)) else { return false }
+            // Moved away: no longer there (ended or gone), or its box no longer overlaps the region.
+            guard let now = tracks.first(where: { $0.id == id }), now.state != .ended else { return true }
+            let t = now.box
+            let ox = min(t.x + t.width, box.x + box.width) - max(t.x, box.x)
+            let oy = min(t.y + t.height, box.y + box.height) - max(t.y, box.y)
+            return ox <= 0 || oy <= 0
+        }
     }
 
     /// The rule's id.
@@ -230,6 +251,12 @@ public struct ObjectRemovedRule: Rule {
         let objects = input.cues.staticObjects?.objects ?? []
         for object in objects where reported[object.id] != nil { reported[object.id] = input.timestamp }
         reported = reported.filter { input.timestamp.seconds - $0.value.seconds <= 10 }
+        if input.tracked {
+            for track in input.tracks where births[track.id] == nil && track.state != .ended {
+                births[track.id] = (input.timestamp, track.box)
+            }
+            births = births.filter { input.timestamp.seconds - $0.value.time.seconds <= Self.birthMemory }
+        }
         guard common.isScheduled(at: input.timestamp) else { return [] }
         let minimumHeight = common.configuration.minObjectSize * Double(input.frameHeight)
         var events: [Event] = []
@@ -238,6 +265,7 @@ public struct ObjectRemovedRule: Rule {
             && input.contains(object, in: zone)
         {
             reported[object.id] = input.timestamp
+            if isDeparture(object.box, tracks: input.tracks) { continue }
             let number = ids.next()
             let started = Event(id: Event.makeID(cameraID: common.cameraID, ruleID: common.id, sequence: number),
                                 kind: .objectRemoved, phase: .started, ruleID: common.id, zoneID: zone.id,
