@@ -211,6 +211,21 @@ func benchAllocations(_ arguments: [String]) throws {
               + "\(after - before) allocations in \(replay.count) steady-state frames"
               + " (blob extraction included, \(found) blobs)")
     }
+    // The whole chain (tracker and the zone rules of `benchScene`), and with every hard event.
+    for (name, scene) in [("no rules", Scene(cameraID: "bench")), ("zone rules", benchScene), ("all rules", hardScene)] {
+        var pipeline = ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0))
+        var events = 0
+        for frame in frames { events += try pipeline.process(frame).count }
+        let before = counter.pointee
+        var busy = 0
+        for frame in replay {
+            events += try pipeline.process(frame).count
+            busy += pipeline.tracks.isEmpty ? 0 : 1
+        }
+        let after = counter.pointee
+        print("ScenePipeline, \(name): \(after - before) allocations in \(replay.count) steady-state frames "
+              + "(\(busy) frames with live tracks, \(events) events)")
+    }
 }
 
 /// Tracking scored with MOT metrics on the simulator's ground truth: a 640x360 scene, 10 fps,
