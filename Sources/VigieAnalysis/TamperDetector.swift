@@ -47,6 +47,10 @@ public struct TamperDetector {
         /// `max(1, width / analysisWidth)`). 96: enough structure for a shift search at 1 % steps,
         /// and one row in 8 read at 768x576.
         public var analysisWidth: Int = 96
+        /// Shortest time between two analysed frames, seconds; frames in between return the last
+        /// analysis. 0.15 s (about 7 analyses per second): every condition takes seconds to
+        /// confirm, and at 25 fps this reads one frame in four.
+        public var analysisInterval: Double = 0.15
         /// Seconds of normal view before the learned view is trusted. 2 s.
         public var warmUp: Double = 2
         /// Time constant of the learned view while normal, seconds. 10 s: follows dusk and
@@ -111,7 +115,9 @@ public struct TamperDetector {
     private var referenceMean = 0.0, referenceSharpness = 0.0
     private var learnedSeconds = 0.0
     // State.
-    private var lastTime: Timestamp?
+    private var lastTime: Timestamp?     // the last analysed frame
+    private var lastSeen: Timestamp?     // the last frame of any kind (time must advance)
+    private var lastCues: TamperCues?
     private var frozenSince: Timestamp?
     private var lastShiftCheck: Timestamp?
     private var movedSince: Timestamp?
@@ -135,8 +141,15 @@ public struct TamperDetector {
         guard frame.width == width, frame.height == height else {
             throw .frameSizeChanged(expectedWidth: width, expectedHeight: height, width: frame.width, height: frame.height)
         }
-        if let lastTime, frame.timestamp <= lastTime {
-            throw .nonMonotonicTimestamp(previous: lastTime, current: frame.timestamp)
+        if let lastSeen, frame.timestamp <= lastSeen {
+            throw .nonMonotonicTimestamp(previous: lastSeen, current: frame.timestamp)
+        }
+        lastSeen = frame.timestamp
+        // Between analyses, the last one stands (frozen time still counts on).
+        if let lastTime, var cues = lastCues, !globalChange,
+           frame.timestamp.seconds - lastTime.seconds < configuration.analysisInterval {
+            if let since = frozenSince { cues.frozenSeconds = frame.timestamp.seconds - since.seconds }
+            return cues
         }
         let t = frame.timestamp
         let dt = lastTime.map { t.seconds - $0.seconds } ?? 0
@@ -233,6 +246,7 @@ public struct TamperDetector {
             learnedSeconds += dt
         }
         lastTime = t
+        lastCues = cues
         return cues
     }
 
