@@ -212,7 +212,14 @@ func benchAllocations(_ arguments: [String]) throws {
               + " (blob extraction included, \(found) blobs)")
     }
     // The whole chain (tracker and the zone rules of `benchScene`), and with every hard event.
-    for (name, scene) in [("no rules", Scene(cameraID: "bench")), ("zone rules", benchScene), ("all rules", hardScene)] {
+    var scenes: [(String, Scene)] = [("no rules", Scene(cameraID: "bench")), ("zone rules", benchScene)]
+    for kinds in [[EventKind.fire], [.tamper], [.abandonedObject, .objectRemoved], [.personDown, .crowdMovement, .projectile]] {
+        var scene = benchScene
+        scene.rules += hardScene.rules.filter { kinds.contains($0.kind) }
+        scenes.append(("zone rules + " + kinds.map(\.rawValue).joined(separator: "+"), scene))
+    }
+    scenes.append(("all rules", hardScene))
+    for (name, scene) in scenes {
         var pipeline = ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0))
         var events = 0
         for frame in frames { events += try pipeline.process(frame).count }

@@ -29,8 +29,9 @@ public struct ScenePipeline {
     public var rules: RuleEngine
     /// The frame-level analysers the scene's rules need.
     public var analysers: SceneAnalysers
-    /// Live tracks after the last frame; always empty in statistics mode (`Scene.statisticsOnly`:
-    /// no per-object geometry leaves the pipeline).
+    /// Live tracks after the last frame (empty after a frame that was not tracked: model not warm,
+    /// global change); always empty in statistics mode (`Scene.statisticsOnly`: no per-object
+    /// geometry leaves the pipeline).
     public var tracks: [Track] { scene.statisticsOnly ? [] : liveTracks }
     private var liveTracks: [Track] = []
     private var statistics: ZoneStatisticsAccumulator?
@@ -100,14 +101,17 @@ public struct ScenePipeline {
     /// - Throws: also `PipelineError.statisticsOnly` in statistics mode, where no mask may leave.
     public mutating func processKeepingMask(_ frame: Frame) throws -> (events: [Event], foreground: Mask) {
         guard statistics == nil else { throw PipelineError.statisticsOnly(cameraID: scene.cameraID) }
+        // Let go of the last tracks first: they share the tracker's output and trajectory storage,
+        // which would otherwise be copied (allocated) on this frame's update.
+        liveTracks = []
         let (mask, tracked) = try tracking.process(frame)
         let warm = tracking.motion.model.isWarm
         let cues = analysers.isEmpty ? SceneCues() : try analysers.process(
             frame, foreground: warm ? mask : nil, globalChange: tracking.motion.model.sawGlobalChange)
-        if let tracked { liveTracks = tracked }
+        liveTracks = tracked ?? []
         lastTime = frame.timestamp
         let events = try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width,
-                                                 frameHeight: frame.height, tracks: tracked ?? liveTracks,
+                                                 frameHeight: frame.height, tracks: liveTracks,
                                                  foreground: tracked == nil ? nil : mask, tracked: tracked != nil,
                                                  cues: cues))
         if rules.isSuppressed {  // camera tampered: tracks from before would haunt the restored view

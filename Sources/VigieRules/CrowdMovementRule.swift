@@ -52,6 +52,8 @@ public struct CrowdMovementRule: Rule {
     public private(set) var baseline = 0.0
     /// The zone's slow average number of runners.
     public private(set) var baselineRunners = 0.0
+    var people: [Track] = []   // scratch
+    var runners: [Track] = []  // scratch
     var lastTime: Timestamp?
 
     init(_ common: RuleCommon, zone: Zone) {
@@ -67,16 +69,21 @@ public struct CrowdMovementRule: Rule {
     /// One frame.
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         let now = input.timestamp
-        let people = input.tracks.filter { track in
+        // Scratch arrays kept between frames: a quiet frame allocates nothing.
+        people.removeAll(keepingCapacity: true)
+        runners.removeAll(keepingCapacity: true)
+        var energy = 0.0
+        for track in input.tracks {
             let aspect = Double(track.box.width) / Double(max(track.box.height, 1))
-            return common.isEligible(track, input) && aspect >= Self.personAspect.lowerBound
-                && aspect <= Self.personAspect.upperBound && zone.contains(input.normalisedFootPoint(of: track))
+            guard common.isEligible(track, input), Self.personAspect.contains(aspect),
+                  zone.contains(input.normalisedFootPoint(of: track)) else { continue }
+            people.append(track)
+            let speed = Self.bodySpeed(track, now: now)
+            energy += speed
+            if speed >= Self.runningSpeed, !Self.movesRigidlyWithAny(track, runners) { runners.append(track) }
         }
-        let speeds = people.map { Self.bodySpeed($0, now: now) }
-        var runners = zip(people, speeds).filter { $0.1 >= Self.runningSpeed }.map(\.0)
-        runners = Self.discountRigid(runners)
-        let energy = speeds.reduce(0, +)
         let dispersion = Self.dispersion(people)
+        let runners = self.runners
         let reference = max(baseline, Self.baselineFloor)
         let rising = energy >= Self.energyRise * reference
             && Double(runners.count) >= Self.energyRise * baselineRunners
@@ -90,13 +97,13 @@ public struct CrowdMovementRule: Rule {
             baselineRunners += (Double(runners.count) - baselineRunners) * a
         }
         lastTime = now
-        let objects = runners.map(input.eventObject(for:))
         var measurements = EventMeasurements(count: runners.count)
         measurements.speedNormalisedPerSecond = energy / Double(max(people.count, 1))
         measurements.reason = dispersion > Self.runningSpeed / 2 ? "dispersion" : "running"
         let zoneID = zone.id
         let event = try lifecycle.observe(active: common.isScheduled(at: now) && active, at: now, ids: &ids) { t in
-            makeEvent(t, kind: .crowdMovement, zoneID: zoneID, objects: objects, measurements: measurements)
+            makeEvent(t, kind: .crowdMovement, zoneID: zoneID, objects: runners.map(input.eventObject(for:)),
+                      measurements: measurements)
         }
         return event.map { [$0] } ?? []
     }
@@ -112,19 +119,14 @@ public struct CrowdMovementRule: Rule {
         return (dx * dx + dy * dy).squareRoot() / span / Double(max(track.box.height, 1))
     }
 
-    /// Tracks moving as one rigid body (same velocity within `rigidTolerance`, boxes touching)
-    /// count once: the pieces of a train's blob are not three runners.
-    static func discountRigid(_ tracks: [Track]) -> [Track] {
-        var kept: [Track] = []
-        for t in tracks {
-            let rigid = kept.contains { k in
-                let dv = PixelVelocity(dx: t.velocity.dx - k.velocity.dx, dy: t.velocity.dy - k.velocity.dy).speed
-                let gap = max(k.box.x - (t.box.x + t.box.width), t.box.x - (k.box.x + k.box.width), 0)
-                return dv <= rigidTolerance * max(t.velocity.speed, k.velocity.speed) && gap <= max(t.box.height, k.box.height) / 4
-            }
-            if !rigid { kept.append(t) }
+    /// Whether `t` moves as one rigid body with a runner already counted (same velocity within
+    /// `rigidTolerance`, boxes touching): the pieces of a train's blob are not three runners.
+    static func movesRigidlyWithAny(_ t: Track, _ kept: [Track]) -> Bool {
+        kept.contains { k in
+            let dv = PixelVelocity(dx: t.velocity.dx - k.velocity.dx, dy: t.velocity.dy - k.velocity.dy).speed
+            let gap = max(k.box.x - (t.box.x + t.box.width), t.box.x - (k.box.x + k.box.width), 0)
+            return dv <= rigidTolerance * max(t.velocity.speed, k.velocity.speed) && gap <= max(t.box.height, k.box.height) / 4
         }
-        return kept
     }
 
     /// Mean speed away from the group's centre, in own-box heights per second (0 for fewer

@@ -53,6 +53,7 @@ public struct PersonDownRule: Rule {
     static let standingFraction = 0.85
     /// Seconds of upright heights kept per track.
     static let standingMemory = 10.0
+    var seen = Set<Int>()  // scratch, reused every frame
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone?, calibration: GroundCalibration?) {
@@ -70,7 +71,7 @@ public struct PersonDownRule: Rule {
         let now = input.timestamp
         upright.removeAll { now.seconds - $0.time.seconds > Self.fallWindow }
         var events: [Event] = []
-        var seen = Set<Int>()
+        seen.removeAll(keepingCapacity: true)
         let scheduled = common.isScheduled(at: now)
         for track in input.tracks where track.state != .tentative {
             seen.insert(track.id)
@@ -78,10 +79,11 @@ public struct PersonDownRule: Rule {
             let lying = isLying(track, input)
             if track.state == .confirmed, Double(box.height) >= Self.uprightAspect * Double(box.width),
                common.isEligible(track, input) {
-                var recent = heights[track.id, default: []].filter { now.seconds - $0.time.seconds <= Self.standingMemory }
-                recent.append((now, box.height))
-                heights[track.id] = recent
-                let tallest = recent.map(\.height).max() ?? box.height
+                // In place: no per-frame allocation once a track's history has grown.
+                heights[track.id, default: []].removeAll { now.seconds - $0.time.seconds > Self.standingMemory }
+                heights[track.id, default: []].append((now, box.height))
+                var tallest = box.height
+                for entry in heights[track.id, default: []] { tallest = max(tallest, entry.height) }
                 if Double(box.height) >= Self.standingFraction * Double(tallest) {
                     upright.append((now, box))
                     fallen[track.id] = nil
@@ -118,8 +120,8 @@ public struct PersonDownRule: Rule {
             }
             lifecycles[trackID] = nil
         }
-        fallen = fallen.filter { seen.contains($0.key) }
-        heights = heights.filter { seen.contains($0.key) }
+        if fallen.keys.contains(where: { !seen.contains($0) }) { fallen = fallen.filter { seen.contains($0.key) } }
+        if heights.keys.contains(where: { !seen.contains($0) }) { heights = heights.filter { seen.contains($0.key) } }
         return events
     }
 

@@ -44,6 +44,11 @@ public struct ProjectileRule: Rule {
     let common: RuleCommon
     let zone: Zone
     var chains: [Chain] = []
+    // Scratch, reused every frame.
+    var observed: [(point: PixelPoint, size: Double, track: Track)] = []
+    var taken: [Bool] = []
+    var extended = Set<Int>()
+    var pairs: [(distance: Double, chain: Int, point: Int)] = []
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone) {
@@ -59,9 +64,13 @@ public struct ProjectileRule: Rule {
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         let now = input.timestamp
         let h = Double(input.frameHeight), w = Double(input.frameWidth)
-        chains.removeAll { now.seconds - $0.points.last!.timestamp.seconds > Self.maxGap }
+        // Chains not extended lately, or older than a flight lasts, are dropped.
+        chains.removeAll {
+            now.seconds - $0.points.last!.timestamp.seconds > Self.maxGap
+                || now.seconds - $0.points[0].timestamp.seconds > Self.maxAge
+        }
         // This frame's small observations.
-        var observed: [(point: PixelPoint, size: Double, track: Track)] = []
+        observed.removeAll(keepingCapacity: true)
         for track in input.tracks where track.state != .ended && track.lastSeen == now {
             if let classes = common.configuration.classes {
                 guard let c = track.objectClass, classes.contains(c) else { continue }
@@ -73,9 +82,10 @@ public struct ProjectileRule: Rule {
             observed.append((centre, size, track))
         }
         // Greedy nearest linking to predicted chain positions.
-        var taken = [Bool](repeating: false, count: observed.count)
-        var extended = Set<Int>()
-        var pairs: [(distance: Double, chain: Int, point: Int)] = []
+        taken.removeAll(keepingCapacity: true)
+        taken.append(contentsOf: repeatElement(false, count: observed.count))
+        extended.removeAll(keepingCapacity: true)
+        pairs.removeAll(keepingCapacity: true)
         for (c, chain) in chains.enumerated() {
             let last = chain.points[chain.points.count - 1]
             let dt = now.seconds - last.timestamp.seconds
@@ -98,7 +108,8 @@ public struct ProjectileRule: Rule {
                 if d <= tolerance { pairs.append((d, c, i)) }
             }
         }
-        for pair in pairs.sorted(by: { $0.distance < $1.distance }) where !taken[pair.point] && !extended.contains(pair.chain) {
+        pairs.sort { $0.distance < $1.distance }
+        for pair in pairs where !taken[pair.point] && !extended.contains(pair.chain) {
             taken[pair.point] = true
             extended.insert(pair.chain)
             chains[pair.chain].points.append(TrajectoryPoint(footPoint: observed[pair.point].point, timestamp: now))
@@ -113,15 +124,22 @@ public struct ProjectileRule: Rule {
         for c in chains.indices where extended.contains(c) && !chains[c].reported {
             let chain = chains[c]
             let age = now.seconds - chain.points[0].timestamp.seconds
-            guard chain.points.count >= Self.minPoints, age <= Self.maxAge, let fit = Self.fitPath(chain.points) else { continue }
+            guard chain.points.count >= Self.minPoints, age <= Self.maxAge else { continue }
+            // Cheap tests first (no allocation): entering the zone, and fast end to end (the path
+            // is at least as long as its chord; half the speed threshold leaves room for arcs).
+            func normalised(_ p: TrajectoryPoint) -> NormalisedPoint {
+                NormalisedPoint(x: p.footPoint.x / w, y: p.footPoint.y / h)
+            }
+            let first = chain.points[0], last = chain.points[chain.points.count - 1]
+            guard zone.contains(normalised(last)),
+                  chain.points.dropLast().contains(where: { !zone.contains(normalised($0)) }) else { continue }
+            let chord = hypot(last.footPoint.x - first.footPoint.x, last.footPoint.y - first.footPoint.y)
+            guard chord / max(age, 1e-6) >= 0.5 * Self.minSpeed * h, let fit = Self.fitPath(chain.points) else { continue }
             let speed = fit.distance / max(fit.duration, 1e-6)
             guard speed >= Self.minSpeed * h, speed >= Self.minSizesPerSecond * max(chain.size, 1),
                   fit.residual <= Self.maxResidual * fit.distance else { continue }
-            let normalised = chain.points.map { NormalisedPoint(x: $0.footPoint.x / w, y: $0.footPoint.y / h) }
-            guard zone.contains(normalised[normalised.count - 1]), normalised.dropLast().contains(where: { !zone.contains($0) })
-            else { continue }
             chains[c].reported = true
-            let last = chain.points[chain.points.count - 1], before = chain.points[chain.points.count - 2]
+            let before = chain.points[chain.points.count - 2]
             var measurements = EventMeasurements()
             measurements.speedNormalisedPerSecond = speed / h
             measurements.directionDegrees = atan2(last.footPoint.y - before.footPoint.y,

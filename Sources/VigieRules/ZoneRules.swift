@@ -35,12 +35,16 @@ public struct IntrusionRule: Rule {
     /// One frame.
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         let scheduled = common.isScheduled(at: input.timestamp)
-        let inside = input.tracks.filter { common.isEligible($0, input) && zone.contains(input.normalisedFootPoint(of: $0)) }
-        let objects = inside.map(input.eventObject(for:))
-        let zoneID = zone.id
-        let event = try lifecycle.observe(active: scheduled && !inside.isEmpty, at: input.timestamp, ids: &ids) { t in
-            makeEvent(t, kind: .intrusion, zoneID: zoneID, objects: objects,
-                      measurements: EventMeasurements(count: objects.count))
+        let (common, zone) = (self.common, self.zone)
+        func isInside(_ track: Track) -> Bool {
+            common.isEligible(track, input) && zone.contains(input.normalisedFootPoint(of: track))
+        }
+        let occupied = input.tracks.contains(where: isInside)
+        // The objects are listed only when an event is raised: a quiet frame allocates nothing.
+        let event = try lifecycle.observe(active: scheduled && occupied, at: input.timestamp, ids: &ids) { t in
+            let objects = input.tracks.filter(isInside).map(input.eventObject(for:))
+            return makeEvent(t, kind: .intrusion, zoneID: zone.id, objects: objects,
+                             measurements: EventMeasurements(count: objects.count))
         }
         return event.map { [$0] } ?? []
     }
@@ -70,6 +74,7 @@ public struct LoiteringRule: Rule {
     let zone: Zone
     let maxDwell: Double
     var tracks: [Int: PerTrack<(dwell: Double, last: Timestamp?)>] = [:]
+    var seen = Set<Int>()  // scratch, reused every frame
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone) {
@@ -86,7 +91,7 @@ public struct LoiteringRule: Rule {
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         var events: [Event] = []
         let scheduled = common.isScheduled(at: input.timestamp)
-        var seen = Set<Int>()
+        seen.removeAll(keepingCapacity: true)
         var config = common.lifecycle
         config.minDuration = 0  // the dwell threshold is the duration
         for track in input.tracks where track.state != .tentative {
@@ -150,6 +155,7 @@ public struct LineCrossingRule: Rule {
     let line: Line
     let direction: CrossingDirection
     var previous: [Int: NormalisedPoint] = [:]
+    var current: [Int: NormalisedPoint] = [:]  // scratch, swapped with `previous` every frame
     var lastCrossing: [Int: Timestamp] = [:]
     var ids: EventIDSequence
 
@@ -167,7 +173,7 @@ public struct LineCrossingRule: Rule {
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         var events: [Event] = []
         let scheduled = common.isScheduled(at: input.timestamp)
-        var current: [Int: NormalisedPoint] = [:]
+        current.removeAll(keepingCapacity: true)
         for track in input.tracks where common.isEligible(track, input) {
             let p = input.normalisedFootPoint(of: track)
             current[track.id] = p
@@ -192,8 +198,10 @@ public struct LineCrossingRule: Rule {
             ended.endTime = input.timestamp
             events += [base, ended]
         }
-        previous = current
-        lastCrossing = lastCrossing.filter { current[$0.key] != nil }
+        swap(&previous, &current)
+        if lastCrossing.keys.contains(where: { previous[$0] == nil }) {
+            lastCrossing = lastCrossing.filter { previous[$0.key] != nil }
+        }
         return events
     }
 
@@ -213,6 +221,7 @@ public struct WrongWayRule: Rule {
     let calibration: GroundCalibration?
     let window = 4.0
     var tracks: [Int: EventLifecycle] = [:]
+    var seen = Set<Int>()  // scratch, reused every frame
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone, calibration: GroundCalibration?) {
@@ -231,7 +240,7 @@ public struct WrongWayRule: Rule {
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         var events: [Event] = []
         let scheduled = common.isScheduled(at: input.timestamp)
-        var seen = Set<Int>()
+        seen.removeAll(keepingCapacity: true)
         for track in input.tracks where track.state != .tentative {
             seen.insert(track.id)
             var lifecycle = tracks[track.id] ?? EventLifecycle(common.lifecycle)
@@ -324,8 +333,12 @@ public struct DensityRule: Rule {
     /// One frame.
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         let c = common.configuration
-        let inside = input.tracks.filter { common.isEligible($0, input) && zone.contains(input.normalisedFootPoint(of: $0)) }
-        let count = inside.count
+        let (common, zone) = (self.common, self.zone)
+        func isInside(_ track: Track) -> Bool {
+            common.isEligible(track, input) && zone.contains(input.normalisedFootPoint(of: track))
+        }
+        var count = 0
+        for track in input.tracks where isInside(track) { count += 1 }
         let density = groundArea.map { $0 > 0 ? Double(count) / $0 : 0 }
         let occupancy = c.maxOccupancy != nil ? occupancyFraction(input) : nil
         let holding = lifecycle.isStarted
@@ -335,14 +348,13 @@ public struct DensityRule: Rule {
         if let maxOccupancy = c.maxOccupancy, let occupancy {
             over = over || occupancy > (holding ? 0.9 * maxOccupancy : maxOccupancy)
         }
-        let objects = inside.map(input.eventObject(for:))
         var measurements = EventMeasurements(count: count)
         measurements.density = density
         measurements.occupancy = occupancy
-        let zoneID = zone.id
         let event = try lifecycle.observe(active: common.isScheduled(at: input.timestamp) && over, at: input.timestamp,
                                           ids: &ids) { t in
-            makeEvent(t, kind: .densityExceeded, zoneID: zoneID, objects: objects, measurements: measurements)
+            makeEvent(t, kind: .densityExceeded, zoneID: zone.id, objects: input.tracks.filter(isInside).map(input.eventObject(for:)),
+                      measurements: measurements)
         }
         return event.map { [$0] } ?? []
     }
