@@ -219,6 +219,15 @@ func benchAllocations(_ arguments: [String]) throws {
         scenes.append(("zone rules + " + kinds.map(\.rawValue).joined(separator: "+"), scene))
     }
     scenes.append(("all rules", hardScene))
+    for (name, make) in [("tamper analyser", { SceneAnalysers(tamper: TamperDetector()) }),
+                         ("static-object analyser", { SceneAnalysers(staticObjects: StaticObjectDetector()) }),
+                         ("fire analyser", { SceneAnalysers(fire: FireDetector()) })] as [(String, () -> SceneAnalysers)] {
+        var analysers = make()
+        for frame in frames { _ = try analysers.process(frame, foreground: nil, globalChange: false) }
+        let before = counter.pointee
+        for frame in replay { _ = try analysers.process(frame, foreground: nil, globalChange: false) }
+        print("\(name) alone: \(counter.pointee - before) allocations in \(replay.count) steady-state frames")
+    }
     for (name, scene) in scenes {
         var pipeline = ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0))
         var events = 0
