@@ -127,6 +127,10 @@ public struct StaticObjectDetector {
     private var lastAnalysis: Timestamp?
     private var lastTime: Timestamp?
     private var candidates: [Candidate] = []
+    private var reduced: [Frame?] = []      // the frame halved once, twice…, reused
+    private var luma: [UInt8] = []          // scratch: the analysis frame's luma, packed
+    private var longPixels: [UInt8] = []    // scratch: the long-term foreground, packed
+    private var staticPixels: [UInt8] = []  // scratch: the cleaned static mask, packed
     private var nextID = 1
     private var cues = StaticObjectCues()
 
@@ -162,24 +166,35 @@ public struct StaticObjectDetector {
             return cues
         }
         lastAnalysis = frame.timestamp
-        var small = frame
+        // Halved into frames kept between analyses (no allocation in steady state).
+        var source = frame
+        var level = 0
         var s = 1
-        while s < scale { small = small.downscaled2x(); s *= 2 }
-        try analyse(small)
+        while s < scale {
+            if reduced.count <= level { reduced.append(nil) }
+            source.downscale2x(into: &reduced[level])
+            source = reduced[level]!
+            level += 1
+            s *= 2
+        }
+        try analyse(source)
         return cues
     }
 
     private mutating func analyse(_ small: Frame) throws(FrameError) {
         analyses += 1
         let longMask = try model.process(small)
-        let luma = small.luma.packedPixels
+        small.luma.copyPackedPixels(into: &luma)
         let w = small.width, h = small.height
         let now = small.timestamp
-        let long = longMask.plane.packedPixels
-        defer { previous = luma }
+        longMask.plane.copyPackedPixels(into: &longPixels)
+        let long = longPixels
+        // The current luma becomes `previous` for the next analysis (swapped, not copied).
+        defer { swap(&previous, &luma) }
         guard model.isWarm, !model.sawGlobalChange, reference.count == luma.count, previous.count == luma.count else {
             // Learning (start-up or after a global change): the reference is the scene as it is now.
-            reference = luma
+            reference = Array(luma)
+            if previous.count != luma.count { previous = Array(luma) }
             candidates.removeAll()
             cues = StaticObjectCues()
             return
@@ -192,8 +207,9 @@ public struct StaticObjectDetector {
         let staticMask = try cleanup.process(model.staticForeground)
         let minimumArea = max(4, Int((Double(w * h) * configuration.minimumAreaFraction).rounded()))
         let found = blobs.process(staticMask).filter { $0.area >= minimumArea }
-        let stat = staticMask.plane.packedPixels
-        let image = RegionImage(width: w, height: h, motionThreshold: configuration.motionThreshold, frame: luma, reference: reference, staticMask: stat, previous: previous)
+        staticMask.plane.copyPackedPixels(into: &staticPixels)
+        let image = RegionImage(width: w, height: h, motionThreshold: configuration.motionThreshold, frame: luma,
+                                reference: reference, staticMask: staticPixels, previous: previous)
 
         // Match blobs to candidates: best overlap, or the blob's centre inside the candidate's box.
         var matched = Set<Int>()

@@ -98,6 +98,23 @@ public struct Frame: Sendable {
         return out
     }
 
+    /// Writes this frame at half size into `out` (every plane 2x2 box-averaged, same time and
+    /// number), reusing `out`'s planes when they have the right size and are not shared.
+    /// Package-only: the allocation-free form of ``downscaled2x()``.
+    package func downscale2x(into out: inout Frame?) {
+        if out == nil || out!.format != format || out!.width != (width + 1) / 2 || out!.height != (height + 1) / 2 {
+            out = downscaled2x()
+            return
+        }
+        luma.downscale2x(into: &out!.luma)
+        if let cb, let cr {
+            cb.downscale2x(into: &out!.cb!)
+            cr.downscale2x(into: &out!.cr!)
+        }
+        out!.timestamp = timestamp
+        out!.number = number
+    }
+
     /// The luma plane alone, as a luma-only frame.
     public var lumaOnly: Frame { Frame(luma: luma, timestamp: timestamp, number: number) }
 

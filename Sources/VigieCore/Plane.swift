@@ -114,6 +114,28 @@ public struct Plane: Sendable {
         }
     }
 
+    /// Copies the pixels, tightly packed row after row, into `array` (resized to `width * height`);
+    /// reuses its storage when it is large enough and not shared. Package-only.
+    package func copyPackedPixels(into array: inout [UInt8]) {
+        let count = width * height
+        if array.count != count { array = [UInt8](repeating: 0, count: count) }
+        withView { view in
+            array.withUnsafeMutableBufferPointer { out in
+                for y in 0..<height {
+                    (out.baseAddress! + y * width).update(from: view.row(y), count: width)
+                }
+            }
+        }
+    }
+
+    /// Writes this plane at half size (ceil) into `out`, reusing its storage when it has that size
+    /// and is not shared (no allocation in steady state). Package-only.
+    package func downscale2x(into out: inout Plane) {
+        let w = (width + 1) / 2, h = (height + 1) / 2
+        if out.width != w || out.height != h { out = Plane(width: w, height: h) }
+        withView { source in out.withMutableView { VigieKernels.downscale2x(source, into: $0) } }
+    }
+
     /// A view of the pixels inside `rect`, sharing storage with this plane until either is mutated.
     /// - Precondition: `rect` lies inside the plane and is not empty.
     public func cropped(to rect: PixelRect) -> Plane {
@@ -135,7 +157,7 @@ public struct Plane: Sendable {
     /// This plane at half size in each direction (ceil), by 2x2 box averaging.
     public func downscaled2x() -> Plane {
         var out = Plane(width: (width + 1) / 2, height: (height + 1) / 2)
-        withView { source in out.withMutableView { downscale2x(source, into: $0) } }
+        withView { source in out.withMutableView { VigieKernels.downscale2x(source, into: $0) } }
         return out
     }
 
