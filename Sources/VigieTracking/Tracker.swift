@@ -140,6 +140,11 @@ public struct Tracker: Stage, Sendable {
         /// Height of the object while it was fully seen (pixels); a blob much smaller than this
         /// at the same place is the object fading into the background, not the object moving.
         var fullHeight = 0.0
+        /// Whether the object was ever seen upright (a blob at least 1.3 times taller than wide):
+        /// only such an object can lie down.
+        var wasUpright = false
+        /// The blob's width the last time it was seen upright, pixels.
+        var uprightWidth = 0.0
         var objectClass: String?
         var trajectory: Trajectory
         var predicted = Box(x0: 0, y0: 0, x1: 0, y1: 0)
@@ -373,9 +378,12 @@ public struct Tracker: Stage, Sendable {
                 // proof of presence, not of motion, so it keeps the track alive without moving it.
                 let speed = (r.filter.x.velocity * r.filter.x.velocity + r.filter.y.velocity * r.filter.y.velocity).squareRoot()
                 let slow = speed < 2 * c.stillSpeed * max(r.fullHeight, r.filter.h.position, 1)
-                // …unless the blob is a body lying down — clearly wider than tall and about as long
-                // as the person was tall (a fall, not a remnant) — which the track must follow.
-                let lying = o.box.width >= 1.5 * o.box.height && o.box.width >= 0.6 * r.fullHeight
+                // …unless the blob is a body lying down — an object once seen upright, now clearly
+                // wider than tall, about as long as it was tall and at least twice as wide as it
+                // stood (a fall, not feet and a shadow left by absorption) — which the track must
+                // follow.
+                let lying = r.wasUpright && o.box.width >= 1.5 * o.box.height && o.box.width >= 0.6 * r.fullHeight
+                    && o.box.width >= 2 * r.uprightWidth
                 let fading = slow && !lying && o.box.height < 0.8 * r.fullHeight
                     && o.box.fractionInside(r.filter.box) >= c.fragmentCoverage
                 if fading {
@@ -385,6 +393,10 @@ public struct Tracker: Stage, Sendable {
                     r.fullHeight = slow ? max(r.fullHeight, o.box.height) : o.box.height
                     r.filter.update(footX: o.box.centreX, footY: o.box.y1, width: o.box.width, height: o.box.height,
                                     noise: c.measurementNoise)
+                }
+                if o.box.height >= 1.3 * o.box.width {
+                    r.wasUpright = true
+                    r.uprightWidth = o.box.width
                 }
                 if let cls = o.objectClass { r.objectClass = cls }
             } else {
