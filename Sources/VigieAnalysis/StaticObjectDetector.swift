@@ -128,6 +128,9 @@ public struct StaticObjectDetector {
     private var lastTime: Timestamp?
     private var candidates: [Candidate] = []
     private var reduced: [Frame?] = []      // the frame halved once, twice…, reused
+    private var found: [Blob] = []          // scratch: this analysis's static regions
+    private var matched = Set<Int>()        // scratch: candidates continued by a region
+    private var updated: [Candidate] = []   // scratch: the candidates after this analysis
     private var luma: [UInt8] = []          // scratch: the analysis frame's luma, packed
     private var longPixels: [UInt8] = []    // scratch: the long-term foreground, packed
     private var staticPixels: [UInt8] = []  // scratch: the cleaned static mask, packed
@@ -206,19 +209,23 @@ public struct StaticObjectDetector {
         }
         let staticMask = try cleanup.process(model.staticForeground)
         let minimumArea = max(4, Int((Double(w * h) * configuration.minimumAreaFraction).rounded()))
-        let found = blobs.process(staticMask).filter { $0.area >= minimumArea }
+        found.removeAll(keepingCapacity: true)
+        for blob in blobs.process(staticMask) where blob.area >= minimumArea { found.append(blob) }
+        found.sort { $0.area > $1.area }
         staticMask.plane.copyPackedPixels(into: &staticPixels)
         let image = RegionImage(width: w, height: h, motionThreshold: configuration.motionThreshold, frame: luma,
                                 reference: reference, staticMask: staticPixels, previous: previous)
 
         // Match blobs to candidates: best overlap, or the blob's centre inside the candidate's box.
-        var matched = Set<Int>()
-        var updated: [Candidate] = []
-        for blob in found.sorted(by: { $0.area > $1.area }) {
-            let best = candidates.indices.filter { !matched.contains($0) }
-                .map { ($0, overlapScore(candidates[$0].box, blob)) }
-                .filter { $0.1 > 0 }
-                .max { $0.1 < $1.1 }
+        // (Scratch storage reused between analyses: no allocation in steady state.)
+        matched.removeAll(keepingCapacity: true)
+        updated.removeAll(keepingCapacity: true)
+        for blob in found {
+            var best: (index: Int, score: Double)?
+            for index in candidates.indices where !matched.contains(index) {
+                let score = overlapScore(candidates[index].box, blob)
+                if score > 0, score > (best?.score ?? 0) { best = (index, score) }
+            }
             var candidate: Candidate
             if let (index, _) = best {
                 matched.insert(index)
@@ -231,7 +238,7 @@ public struct StaticObjectDetector {
             candidate.lastSeen = now
             let stats = image.statistics(in: blob.boundingBox)
             candidate.similarity = stats.correlation
-            candidate.votes[classify(stats), default: 0] += 1
+            candidate.votes[classify(stats)] += 1
             candidate.analyses += 1
             if stats.movingFraction >= configuration.internalMotionFraction.lowerBound
                 && stats.movingFraction <= configuration.internalMotionFraction.upperBound { candidate.moving += 1 }
@@ -240,7 +247,7 @@ public struct StaticObjectDetector {
         for (index, candidate) in candidates.enumerated() where !matched.contains(index) {
             if now.seconds - candidate.lastSeen.seconds <= configuration.gracePeriod { updated.append(candidate) }
         }
-        candidates = updated
+        swap(&candidates, &updated)
         cues = StaticObjectCues(objects: candidates.filter { $0.lastSeen == now }.map { c in
             StaticObject(id: c.id, box: scaled(c.box), staticSeconds: model.longestStaticSeconds(in: c.box),
                          origin: c.origin, internalMotion: Double(c.moving) / Double(max(1, c.analyses)),
@@ -280,7 +287,7 @@ struct Candidate {
     let firstSeen: Timestamp
     var box = PixelRect(x: 0, y: 0, width: 0, height: 0)
     var lastSeen: Timestamp = .zero
-    var votes: [StaticObjectOrigin: Int] = [:]
+    var votes = Votes()
     var analyses = 0
     var moving = 0
     var similarity = 0.0
@@ -294,10 +301,35 @@ struct Candidate {
     /// The majority verdict; ties go to the cautious answer (illumination, then removed).
     var origin: StaticObjectOrigin {
         var best = StaticObjectOrigin.unclear, count = 0
-        for origin in [StaticObjectOrigin.illumination, .removed, .appeared, .unclear] where (votes[origin] ?? 0) > count {
-            (best, count) = (origin, votes[origin] ?? 0)
-        }
+        for origin in Votes.order where votes[origin] > count { (best, count) = (origin, votes[origin]) }
         return best
+    }
+}
+
+/// Verdict counts of a candidate, one per origin (a fixed struct: no allocation per analysis).
+struct Votes {
+    private var counts: (appeared: Int, removed: Int, illumination: Int, unclear: Int) = (0, 0, 0, 0)
+
+    /// The order ties are broken in: the cautious answers first.
+    static let order: [StaticObjectOrigin] = [.illumination, .removed, .appeared, .unclear]
+
+    subscript(origin: StaticObjectOrigin) -> Int {
+        get {
+            switch origin {
+            case .appeared: counts.appeared
+            case .removed: counts.removed
+            case .illumination: counts.illumination
+            case .unclear: counts.unclear
+            }
+        }
+        set {
+            switch origin {
+            case .appeared: counts.appeared = newValue
+            case .removed: counts.removed = newValue
+            case .illumination: counts.illumination = newValue
+            case .unclear: counts.unclear = newValue
+            }
+        }
     }
 }
 
