@@ -11,15 +11,7 @@ func benchFire(_ arguments: [String], json: Bool) throws {
     var maxFrames = Int.max
     if let i = arguments.firstIndex(of: "--max-frames"), i + 1 < arguments.count { maxFrames = Int(arguments[i + 1]) ?? maxFrames }
     var source = try FrameInput.open(path, format: .ycbcr420)
-    var frames: [Frame] = []
-    while frames.count < maxFrames, let f = try source.next() {
-        // Each frame in its own storage (a source may reuse its buffer).
-        var g = Frame(width: f.width, height: f.height, format: f.format, timestamp: f.timestamp, number: f.number)
-        g.luma.withMutableView { d in f.luma.withView { s in copyPixels(s, into: d) } }
-        g.cb!.withMutableView { d in f.cb!.withView { s in copyPixels(s, into: d) } }
-        g.cr!.withMutableView { d in f.cr!.withView { s in copyPixels(s, into: d) } }
-        frames.append(g)
-    }
+    let frames = try framesInMemory(&source, max: maxFrames)
     guard let first = frames.first else { throw CocoaError(.fileReadCorruptFile) }
     func best(_ pass: () throws -> Void) rethrows -> Double {
         var elapsed = Double.infinity

@@ -123,8 +123,7 @@ func benchPipeline(_ arguments: [String], json: Bool) throws {
 func benchHardEvents(_ arguments: [String]) throws {
     guard let path = arguments.first else { throw CocoaError(.fileNoSuchFile) }
     var source = try Y4MSource(path: path)
-    var frames: [Frame] = []
-    while frames.count < 300, let f = try source.next() { frames.append(f) }
+    let frames = try framesInMemory(&source, max: 300)
     guard frames.count >= 100 else { throw CocoaError(.fileReadCorruptFile) }
     func motionSeconds() throws -> Double {
         var motion = MotionPipeline(model: AdaptiveBackground())

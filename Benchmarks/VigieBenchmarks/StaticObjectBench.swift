@@ -12,15 +12,7 @@ func benchStaticObjects(_ arguments: [String], json: Bool) throws {
     var maxFrames = Int.max
     if let i = arguments.firstIndex(of: "--max-frames"), i + 1 < arguments.count { maxFrames = Int(arguments[i + 1]) ?? maxFrames }
     var source = try Y4MSource(path: path)
-    var frames: [Frame] = []
-    while frames.count < maxFrames, let f = try source.next() {
-        // Each frame in its own storage (the source reuses its buffer).
-        var g = Frame(width: f.width, height: f.height, format: f.format, timestamp: f.timestamp, number: f.number)
-        g.luma.withMutableView { d in f.luma.withView { s in copyPixels(s, into: d) } }
-        g.cb!.withMutableView { d in f.cb!.withView { s in copyPixels(s, into: d) } }
-        g.cr!.withMutableView { d in f.cr!.withView { s in copyPixels(s, into: d) } }
-        frames.append(g)
-    }
+    let frames = try framesInMemory(&source, max: maxFrames)
     guard let first = frames.first else { throw CocoaError(.fileReadCorruptFile) }
     let fps = frames.count > 1 ? Double(frames.count - 1) / (frames.last!.timestamp.seconds - first.timestamp.seconds) : 25
 

@@ -25,6 +25,22 @@ func timeRepeated(seconds: Double, _ body: () throws -> Void) rethrows -> (Int, 
     return (calls, elapsed)
 }
 
+/// Up to `max` frames of `source`, each in its own storage (a source may reuse its buffer), so
+/// that timed or counted passes over them never copy.
+func framesInMemory(_ source: inout some FrameSource, max: Int = .max) throws -> [Frame] {
+    var frames: [Frame] = []
+    while frames.count < max, let f = try source.next() {
+        var g = Frame(width: f.width, height: f.height, format: f.format, timestamp: f.timestamp, number: f.number)
+        g.luma.withMutableView { d in f.luma.withView { s in copyPixels(s, into: d) } }
+        if let cb = f.cb, let cr = f.cr {
+            g.cb!.withMutableView { d in cb.withView { s in copyPixels(s, into: d) } }
+            g.cr!.withMutableView { d in cr.withView { s in copyPixels(s, into: d) } }
+        }
+        frames.append(g)
+    }
+    return frames
+}
+
 func jpegFiles(_ arguments: [String]) -> [String] {
     arguments.flatMap { path -> [String] in
         var isDir: ObjCBool = false
@@ -75,16 +91,7 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
     if let i = arguments.firstIndex(of: "--max-frames"), i + 1 < arguments.count { maxFrames = Int(arguments[i + 1]) ?? maxFrames }
     let sequence: CDnetSequence? = framesOnly ? nil : try CDnetSequence(path: path)
     var source = try JPEGFolderSource(path: sequence?.inputFolder ?? path)
-    var frames: [Frame] = []
-    while frames.count < maxFrames, let f = try source.next() { frames.append(f) }
-    // Each frame in its own storage (the source reuses its buffer).
-    frames = frames.map { f in
-        var g = Frame(width: f.width, height: f.height, format: f.format, timestamp: f.timestamp, number: f.number)
-        g.luma.withMutableView { d in f.luma.withView { s in copyPixels(s, into: d) } }
-        g.cb!.withMutableView { d in f.cb!.withView { s in copyPixels(s, into: d) } }
-        g.cr!.withMutableView { d in f.cr!.withView { s in copyPixels(s, into: d) } }
-        return g
-    }
+    let frames = try framesInMemory(&source, max: maxFrames)
     let (w, h) = (frames[0].width, frames[0].height)
     for kind in BackgroundModelKind.allCases {
         // Best of three full passes, each with a fresh model (the first also warms the caches).
@@ -179,14 +186,7 @@ func benchAllocations(_ arguments: [String]) throws {
     let counter = symbol.assumingMemoryBound(to: UInt.self)
     guard let path = arguments.first else { throw CocoaError(.fileNoSuchFile) }
     var source = try JPEGFolderSource(path: path)
-    var frames: [Frame] = []
-    while frames.count < 300, let f = try source.next() {
-        var g = Frame(width: f.width, height: f.height, format: f.format, timestamp: f.timestamp, number: f.number)
-        g.luma.withMutableView { d in f.luma.withView { s in copyPixels(s, into: d) } }
-        g.cb!.withMutableView { d in f.cb!.withView { s in copyPixels(s, into: d) } }
-        g.cr!.withMutableView { d in f.cr!.withView { s in copyPixels(s, into: d) } }
-        frames.append(g)
-    }
+    let frames = try framesInMemory(&source, max: 300)
     guard frames.count > 100 else { throw CocoaError(.fileReadCorruptFile) }
     // The second pass replays the frames with later timestamps, after every buffer has grown
     // to the busiest mask of the clip: what is counted then is the true per-frame cost.

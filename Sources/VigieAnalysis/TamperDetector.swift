@@ -225,7 +225,8 @@ public struct TamperDetector {
                 conditions.insert(.defocused)
             }
             // Shift: only on a view with structure to match.
-            let matchable = conditions.isDisjoint(with: [.covered, .tooDark, .tooBright, .frozen])
+            let matchable = !conditions.contains(.covered) && !conditions.contains(.tooDark) && !conditions.contains(.tooBright)
+                && !conditions.contains(.frozen)
             let due = lastShiftCheck.map { t.seconds - $0.seconds >= configuration.shiftCheckInterval } ?? true
             if matchable && (due || globalChange || changedFraction > 0.5) {
                 lastShiftCheck = t

@@ -25,10 +25,18 @@ public struct ScenePipeline {
     public var tracking: TrackingPipeline
     /// Background model and mask cleanup.
     public var motion: MotionPipeline { tracking.motion }
+    /// The scene's analysers and rules (the same stage as in a composed `Pipeline`).
+    public var ruleStage: RulesStage
     /// The scene's rules.
-    public var rules: RuleEngine
+    public var rules: RuleEngine {
+        get { ruleStage.rules }
+        set { ruleStage.rules = newValue }
+    }
     /// The frame-level analysers the scene's rules need.
-    public var analysers: SceneAnalysers
+    public var analysers: SceneAnalysers {
+        get { ruleStage.analysers }
+        set { ruleStage.analysers = newValue }
+    }
     /// Live tracks after the last frame (empty after a frame that was not tracked: model not warm,
     /// global change); always empty in statistics mode (`Scene.statisticsOnly`: no per-object
     /// geometry leaves the pipeline).
@@ -49,8 +57,7 @@ public struct ScenePipeline {
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.scene = scene
         tracking = TrackingPipeline(model: model, minimumBlobArea: .pixels(15), detector: detector)
-        rules = RuleEngine(scene: scene, streamStart: streamStart)
-        analysers = Self.analysers(for: scene)
+        ruleStage = RulesStage(scene: scene, streamStart: streamStart)
         statistics = scene.statisticsOnly ? ZoneStatisticsAccumulator(scene: scene) : nil
         self.logger = logger
         for (id, reason) in rules.unsupported {
@@ -105,15 +112,11 @@ public struct ScenePipeline {
         // which would otherwise be copied (allocated) on this frame's update.
         liveTracks = []
         let (mask, tracked) = try tracking.process(frame)
-        let warm = tracking.motion.model.isWarm
-        let cues = analysers.isEmpty ? SceneCues() : try analysers.process(
-            frame, foreground: warm ? mask : nil, globalChange: tracking.motion.model.sawGlobalChange)
         liveTracks = tracked ?? []
         lastTime = frame.timestamp
-        let events = try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width,
-                                                 frameHeight: frame.height, tracks: liveTracks,
-                                                 foreground: tracked == nil ? nil : mask, tracked: tracked != nil,
-                                                 cues: cues))
+        let model = tracking.motion.model
+        let events = try ruleStage.evaluate(frame, foreground: mask, tracks: tracked, warm: model.isWarm,
+                                            globalChange: model.sawGlobalChange)
         if rules.isSuppressed {  // camera tampered: tracks from before would haunt the restored view
             tracking.tracker.dropAllTracks()
             liveTracks = []

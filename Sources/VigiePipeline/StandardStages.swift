@@ -104,13 +104,12 @@ public struct TrackingStage: Stage {
     }
 }
 
-/// A scene's analysers and rules: `TrackingResult` → `[Event]`.
+/// A scene's analysers and rules: `TrackingResult` → `[Event]`. `ScenePipeline` runs the same stage.
 public struct RulesStage: Stage {
     /// The rules.
     public var rules: RuleEngine
     /// The analysers the rules need.
     public var analysers: SceneAnalysers
-    private var lastTracks: [Track] = []
 
     /// The rules and analysers of `scene`.
     public init(scene: Scene, streamStart: Date = Date()) {
@@ -121,14 +120,23 @@ public struct RulesStage: Stage {
     /// One tracked frame.
     public mutating func process(_ input: TrackingResult) throws -> [Event] {
         let motion = input.motion
-        let frame = motion.frame
+        return try evaluate(motion.frame, foreground: motion.foreground, tracks: input.tracks, warm: motion.warm,
+                            globalChange: motion.globalChange)
+    }
+
+    /// One frame: the analysers' cues, then the rules.
+    /// - Parameters:
+    ///   - foreground: the frame's cleaned mask (the analysers see it once the model is `warm`,
+    ///     the rules only on a tracked frame).
+    ///   - tracks: the live tracks, or nil when the frame was not tracked (then only the rules
+    ///     that need no tracks run).
+    public mutating func evaluate(_ frame: Frame, foreground: Mask, tracks: [Track]?, warm: Bool,
+                                  globalChange: Bool) throws -> [Event] {
         let cues = analysers.isEmpty ? SceneCues() : try analysers.process(
-            frame, foreground: motion.warm ? motion.foreground : nil, globalChange: motion.globalChange)
-        if let tracks = input.tracks { lastTracks = tracks }
+            frame, foreground: warm ? foreground : nil, globalChange: globalChange)
         return try rules.process(RuleInput(timestamp: frame.timestamp, frameWidth: frame.width, frameHeight: frame.height,
-                                           tracks: input.tracks ?? lastTracks,
-                                           foreground: input.tracks == nil ? nil : motion.foreground,
-                                           tracked: input.tracks != nil, cues: cues))
+                                           tracks: tracks ?? [], foreground: tracks == nil ? nil : foreground,
+                                           tracked: tracks != nil, cues: cues))
     }
 
     /// Ends every open event at `time`.

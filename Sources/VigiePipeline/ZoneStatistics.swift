@@ -74,8 +74,7 @@ struct ZoneStatisticsAccumulator {
     let groundAreas: [Double?]
     var intervalStart: Double?
     var running: [Running]
-    var zonePixels: [[Int]]
-    var maskSize = (0, 0)
+    var occupancy: [ZoneOccupancy]
     var completed: [ZoneStatistics] = []
 
     init(scene: Scene) {
@@ -83,7 +82,7 @@ struct ZoneStatisticsAccumulator {
         interval = scene.statisticsInterval
         groundAreas = scene.zones.map { zone in scene.calibration?.groundArea(ofPolygon: zone.polygon) }
         running = Array(repeating: Running(), count: scene.zones.count)
-        zonePixels = Array(repeating: [], count: scene.zones.count)
+        occupancy = scene.zones.map(ZoneOccupancy.init(zone:))
     }
 
     /// Adds one frame (tracks and foreground of a tracked frame; nil tracks: not tracked).
@@ -95,19 +94,6 @@ struct ZoneStatisticsAccumulator {
             intervalStart = start + interval
         }
         guard let tracks else { return }
-        if let foreground, maskSize != (foreground.width, foreground.height) {
-            maskSize = (foreground.width, foreground.height)
-            for (z, zone) in scene.zones.enumerated() {
-                var offsets: [Int] = []
-                for y in 0..<foreground.height {
-                    for x in 0..<foreground.width where zone.contains(NormalisedPoint(
-                        x: (Double(x) + 0.5) / Double(foreground.width), y: (Double(y) + 0.5) / Double(foreground.height))) {
-                        offsets.append(foreground.offset(x: x, y: y))
-                    }
-                }
-                zonePixels[z] = offsets
-            }
-        }
         for (z, zone) in scene.zones.enumerated() {
             var count = 0
             var now = Set<Int>()
@@ -122,8 +108,8 @@ struct ZoneStatisticsAccumulator {
             running[z].frames += 1
             running[z].countSum += count
             running[z].maxCount = max(running[z].maxCount, count)
-            if let foreground, !zonePixels[z].isEmpty {
-                running[z].occupancySum += Double(foreground.countSet(atOffsets: zonePixels[z])) / Double(zonePixels[z].count)
+            if let foreground, let fraction = occupancy[z].fraction(of: foreground) {
+                running[z].occupancySum += fraction
             }
             if let area = groundAreas[z], area > 0 { running[z].densitySum += Double(count) / area }
         }

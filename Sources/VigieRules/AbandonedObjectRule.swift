@@ -230,16 +230,10 @@ public struct ObjectRemovedRule: Rule {
     /// Whether `box` is mostly covered by the birth box of a track that has since moved away.
     func isDeparture(_ box: PixelRect, tracks: [Track]) -> Bool {
         births.contains { id, birth in
-            let b = birth.box
-            let ix = max(0, min(b.x + b.width, box.x + box.width) - max(b.x, box.x))
-            let iy = max(0, min(b.y + b.height, box.y + box.height) - max(b.y, box.y))
-            guard Double(ix * iy) >= 0.5 * Double(max(box.area, 1)) else { return false }
+            guard Double(intersectionArea(birth.box, box)) >= 0.5 * Double(max(box.area, 1)) else { return false }
             // Moved away: no longer there (ended or gone), or its box no longer overlaps the region.
             guard let now = tracks.first(where: { $0.id == id }), now.state != .ended else { return true }
-            let t = now.box
-            let ox = min(t.x + t.width, box.x + box.width) - max(t.x, box.x)
-            let oy = min(t.y + t.height, box.y + box.height) - max(t.y, box.y)
-            return ox <= 0 || oy <= 0
+            return intersectionArea(now.box, box) == 0
         }
     }
 

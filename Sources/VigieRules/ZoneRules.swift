@@ -316,13 +316,13 @@ public struct DensityRule: Rule {
     let groundArea: Double?
     var lifecycle: EventLifecycle
     var ids: EventIDSequence
-    var zonePixels: [Int] = []  // storage offsets of the zone's pixels in masks of `zoneSize`
-    var zoneSize: (Int, Int) = (0, 0)
+    var occupancy: ZoneOccupancy
 
     init(_ common: RuleCommon, zone: Zone, calibration: GroundCalibration?) {
         self.common = common
         self.zone = zone
         groundArea = calibration?.groundArea(ofPolygon: zone.polygon)
+        occupancy = ZoneOccupancy(zone: zone)
         lifecycle = EventLifecycle(common.lifecycle)
         ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
     }
@@ -362,19 +362,7 @@ public struct DensityRule: Rule {
     /// Foreground pixels inside the zone as a fraction of its pixels.
     mutating func occupancyFraction(_ input: RuleInput) -> Double? {
         guard let mask = input.foreground else { return nil }
-        if zoneSize != (mask.width, mask.height) {
-            zoneSize = (mask.width, mask.height)
-            zonePixels = []
-            for y in 0..<mask.height {
-                for x in 0..<mask.width where zone.contains(NormalisedPoint(x: (Double(x) + 0.5) / Double(mask.width),
-                                                                           y: (Double(y) + 0.5) / Double(mask.height))) {
-                    zonePixels.append(mask.offset(x: x, y: y))
-                }
-            }
-        }
-        guard !zonePixels.isEmpty else { return 0 }
-        let set = mask.countSet(atOffsets: zonePixels)
-        return Double(set) / Double(zonePixels.count)
+        return occupancy.fraction(of: mask) ?? 0
     }
 
     /// Ends an open density event.
