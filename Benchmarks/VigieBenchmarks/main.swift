@@ -188,27 +188,41 @@ func benchAllocations(_ arguments: [String]) throws {
     var source = try JPEGFolderSource(path: path)
     let frames = try framesInMemory(&source, max: 300)
     guard frames.count > 100 else { throw CocoaError(.fileReadCorruptFile) }
-    // The second pass replays the frames with later timestamps, after every buffer has grown
-    // to the busiest mask of the clip: what is counted then is the true per-frame cost.
-    let span = frames[frames.count - 1].timestamp.seconds - frames[0].timestamp.seconds + 0.04
-    let replay = frames.map { f -> Frame in
+    // The clip is played forwards, backwards, then forwards again, with timestamps going on: the
+    // first two passes let every buffer grow to the busiest frame of the clip, the third is
+    // counted (the true per-frame cost in steady state). Backwards, not from the start again: a
+    // jump from the last frame to the first is a cut of the view, which the tamper rule rightly
+    // reports (and the tracker then starts afresh).
+    let start = frames[0].timestamp.seconds, end = frames[frames.count - 1].timestamp.seconds
+    func retimed(_ f: Frame, _ seconds: Double) -> Frame {
         var g = f
-        g.timestamp = Timestamp(seconds: f.timestamp.seconds + span)
+        g.timestamp = Timestamp(seconds: seconds)
         return g
     }
-    for kind in BackgroundModelKind.allCases {
+    let backwards = frames.reversed().dropFirst().map { retimed($0, 2 * end - $0.timestamp.seconds) }
+    let warmUp = frames + backwards
+    let replay = frames.dropFirst().map { retimed($0, $0.timestamp.seconds + 2 * (end - start)) }
+    let only = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    // With VIGIE_ALLOCATION_TRACE in the environment, every counted allocation prints its stack.
+    let trace = ProcessInfo.processInfo.environment["VIGIE_ALLOCATION_TRACE"] != nil
+        ? dlsym(UnsafeMutableRawPointer(bitPattern: 0), "vigie_allocation_trace")?.assumingMemoryBound(to: Int32.self) : nil
+    func counting<T>(_ body: () throws -> T) rethrows -> (T, UInt) {
+        let before = counter.pointee
+        trace?.pointee = 1
+        defer { trace?.pointee = 0 }
+        let result = try body()
+        return (result, counter.pointee - before)
+    }
+    for kind in BackgroundModelKind.allCases where only.map({ kind.rawValue.contains($0) }) ?? true {
         var pipeline = MotionPipeline(model: kind.makeModel())
         var blobs = BlobExtraction(minimumArea: 15)
         var found = 0
-        for frame in frames { found &+= blobs.process(try pipeline.process(frame)).count }
-        let before = counter.pointee
-        for frame in replay {
-            let mask = try pipeline.process(frame)
-            found &+= blobs.process(mask).count
+        for frame in warmUp { found &+= blobs.process(try pipeline.process(frame)).count }
+        let (_, count) = try counting {
+            for frame in replay { found &+= blobs.process(try pipeline.process(frame)).count }
         }
-        let after = counter.pointee
         print("\(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) model + cleanup + blobs: "
-              + "\(after - before) allocations in \(replay.count) steady-state frames"
+              + "\(count) allocations in \(replay.count) steady-state frames"
               + " (blob extraction included, \(found) blobs)")
     }
     // The whole chain (tracker and the zone rules of `benchScene`), and with every hard event.
@@ -221,26 +235,29 @@ func benchAllocations(_ arguments: [String]) throws {
     scenes.append(("all rules", hardScene))
     for (name, make) in [("tamper analyser", { SceneAnalysers(tamper: TamperDetector()) }),
                          ("static-object analyser", { SceneAnalysers(staticObjects: StaticObjectDetector()) }),
-                         ("fire analyser", { SceneAnalysers(fire: FireDetector()) })] as [(String, () -> SceneAnalysers)] {
+                         ("fire analyser", { SceneAnalysers(fire: FireDetector()) })] as [(String, () -> SceneAnalysers)]
+        where only.map({ name.contains($0) }) ?? true {
         var analysers = make()
-        for frame in frames { _ = try analysers.process(frame, foreground: nil, globalChange: false) }
-        let before = counter.pointee
-        for frame in replay { _ = try analysers.process(frame, foreground: nil, globalChange: false) }
-        print("\(name) alone: \(counter.pointee - before) allocations in \(replay.count) steady-state frames")
-    }
-    for (name, scene) in scenes {
-        var pipeline = ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0))
-        var events = 0
-        for frame in frames { events += try pipeline.process(frame).count }
-        let before = counter.pointee
-        var busy = 0
-        for frame in replay {
-            events += try pipeline.process(frame).count
-            busy += pipeline.tracks.isEmpty ? 0 : 1
+        for frame in warmUp { _ = try analysers.process(frame, foreground: nil, globalChange: false) }
+        let (_, count) = try counting {
+            for frame in replay { _ = try analysers.process(frame, foreground: nil, globalChange: false) }
         }
-        let after = counter.pointee
-        print("ScenePipeline, \(name): \(after - before) allocations in \(replay.count) steady-state frames "
-              + "(\(busy) frames with live tracks, \(events) events)")
+        print("\(name) alone: \(count) allocations in \(replay.count) steady-state frames")
+    }
+    for (name, scene) in scenes where only.map({ name.contains($0) }) ?? true {
+        var pipeline = ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0))
+        for frame in warmUp { _ = try pipeline.process(frame) }
+        var busy = 0
+        let (events, count) = try counting { () throws -> Int in
+            var events = 0
+            for frame in replay {
+                events += try pipeline.process(frame).count
+                busy += pipeline.tracks.isEmpty ? 0 : 1
+            }
+            return events
+        }
+        print("ScenePipeline, \(name): \(count) allocations in \(replay.count) steady-state frames "
+              + "(\(busy) frames with live tracks, \(events) events raised in them)")
     }
 }
 
@@ -378,7 +395,7 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR   (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M     (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M     (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n".utf8))
     exit(64)
 }
 do {

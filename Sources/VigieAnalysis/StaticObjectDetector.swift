@@ -198,8 +198,8 @@ public struct StaticObjectDetector {
             // Learning (start-up or after a global change): the reference is the scene as it is now.
             reference = Array(luma)
             if previous.count != luma.count { previous = Array(luma) }
-            candidates.removeAll()
-            cues = StaticObjectCues()
+            candidates.removeAll(keepingCapacity: true)
+            cues.objects.removeAll(keepingCapacity: true)
             return
         }
         // The reference learns where nothing differs from the long-term model (a few levels a second).
@@ -248,11 +248,15 @@ public struct StaticObjectDetector {
             if now.seconds - candidate.lastSeen.seconds <= configuration.gracePeriod { updated.append(candidate) }
         }
         swap(&candidates, &updated)
-        cues = StaticObjectCues(objects: candidates.filter { $0.lastSeen == now }.map { c in
-            StaticObject(id: c.id, box: scaled(c.box), staticSeconds: model.longestStaticSeconds(in: c.box),
-                         origin: c.origin, internalMotion: Double(c.moving) / Double(max(1, c.analyses)),
-                         backgroundSimilarity: c.similarity)
-        }.sorted { $0.staticSeconds > $1.staticSeconds })
+        // The reported array is refilled in place: once the caller has let go of the last cues,
+        // reporting objects allocates nothing.
+        cues.objects.removeAll(keepingCapacity: true)
+        for c in candidates where c.lastSeen == now {
+            cues.objects.append(StaticObject(id: c.id, box: scaled(c.box), staticSeconds: model.longestStaticSeconds(in: c.box),
+                                             origin: c.origin, internalMotion: Double(c.moving) / Double(max(1, c.analyses)),
+                                             backgroundSimilarity: c.similarity))
+        }
+        cues.objects.sort { $0.staticSeconds > $1.staticSeconds }
     }
 
     /// The structure verdict of one analysis of a region.

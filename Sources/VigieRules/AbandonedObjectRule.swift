@@ -28,6 +28,7 @@ struct TrackMemory {
     private(set) var tracks: [Int: Seen] = [:]
     private(set) var sightings: [Sighting] = []
     private var head = 0
+    private var staleIDs: [Int] = []  // scratch
 
     mutating func record(_ input: RuleInput) {
         for track in input.tracks where track.state == .confirmed || track.state == .lost {
@@ -44,7 +45,9 @@ struct TrackMemory {
             sightings.removeFirst(head)
             head = 0
         }
-        tracks = tracks.filter { input.timestamp.seconds - $0.value.lastTime.seconds <= Self.horizon }
+        tracks.removeValues(collectingKeysIn: &staleIDs) { _, seen in
+            input.timestamp.seconds - seen.lastTime.seconds > Self.horizon
+        }
     }
 
     /// Whether `track` is a person (or vehicle) who stopped at `box`: it overlaps the region by at
@@ -67,6 +70,16 @@ struct TrackMemory {
             return s.id
         }
         return nil
+    }
+}
+
+extension Dictionary {
+    /// Removes, in place, the entries for which `isRemoved` holds; `keys` is scratch storage
+    /// (a dictionary rebuilt by `filter` every frame would allocate every frame).
+    mutating func removeValues(collectingKeysIn keys: inout [Key], where isRemoved: (Key, Value) -> Bool) {
+        keys.removeAll(keepingCapacity: true)
+        for (key, value) in self where isRemoved(key, value) { keys.append(key) }
+        for key in keys { removeValue(forKey: key) }
     }
 }
 
@@ -125,6 +138,9 @@ public struct AbandonedObjectRule: Rule {
     let requireOwner: Bool
     var memory = TrackMemory()
     var objects: [Int: ObjectState] = [:]
+    // Scratch, reused every frame.
+    var seen = Set<Int>()
+    var objectIDs: [Int] = []
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone) {
@@ -149,7 +165,7 @@ public struct AbandonedObjectRule: Rule {
         let scheduled = common.isScheduled(at: input.timestamp)
         let minimumHeight = common.configuration.minObjectSize * Double(input.frameHeight)
         var events: [Event] = []
-        var seen = Set<Int>()
+        seen.removeAll(keepingCapacity: true)
         for object in input.cues.staticObjects?.objects ?? [] where object.origin == .appeared {
             guard input.contains(object, in: zone), Double(object.box.height) >= minimumHeight else { continue }
             seen.insert(object.id)
@@ -167,17 +183,22 @@ public struct AbandonedObjectRule: Rule {
             } ?? false
             let active = scheduled && !state.person && object.staticSeconds >= common.configuration.minDuration
                 && (!requireOwner || ownerGone)
-            let measurements = EventMeasurements(dwellSeconds: object.staticSeconds,
-                                                 reason: state.owner.map { "owner track \($0)\(ownerGone ? " walked away" : "")" })
-            let eventObject = input.eventObject(for: object)
-            let zoneID = zone.id
+            let zoneID = zone.id, owner = state.owner
             if let e = try state.lifecycle.observe(active: active, at: input.timestamp, ids: &ids, makeEvent: { t in
-                makeEvent(t, kind: .abandonedObject, zoneID: zoneID, objects: [eventObject], measurements: measurements)
+                // Built only when an event is raised: nothing is allocated on a quiet frame.
+                let measurements = EventMeasurements(dwellSeconds: object.staticSeconds,
+                                                     reason: owner.map { "owner track \($0)\(ownerGone ? " walked away" : "")" })
+                return makeEvent(t, kind: .abandonedObject, zoneID: zoneID, objects: [input.eventObject(for: object)],
+                                 measurements: measurements)
             }) { events.append(e) }
             objects[object.id] = state
         }
         // Objects no longer there (taken away) or no longer counted: their situations end.
-        for (objectID, var state) in objects.sorted(by: { $0.key < $1.key }) where !seen.contains(objectID) {
+        objectIDs.removeAll(keepingCapacity: true)
+        for objectID in objects.keys where !seen.contains(objectID) { objectIDs.append(objectID) }
+        objectIDs.sort()
+        for objectID in objectIDs {
+            guard var state = objects[objectID] else { continue }
             let last = state.last
             let zoneID = zone.id
             if let e = try state.lifecycle.observe(active: false, at: input.timestamp, ids: &ids, makeEvent: { t in
@@ -219,6 +240,7 @@ public struct ObjectRemovedRule: Rule {
     /// background was learned and left — a departure, not a removal.
     var births: [Int: (time: Timestamp, box: PixelRect)] = [:]
     static let birthMemory = 300.0
+    var staleIDs: [Int] = []  // scratch
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone) {
@@ -244,12 +266,14 @@ public struct ObjectRemovedRule: Rule {
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         let objects = input.cues.staticObjects?.objects ?? []
         for object in objects where reported[object.id] != nil { reported[object.id] = input.timestamp }
-        reported = reported.filter { input.timestamp.seconds - $0.value.seconds <= 10 }
+        reported.removeValues(collectingKeysIn: &staleIDs) { _, seen in input.timestamp.seconds - seen.seconds > 10 }
         if input.tracked {
             for track in input.tracks where births[track.id] == nil && track.state != .ended {
                 births[track.id] = (input.timestamp, track.box)
             }
-            births = births.filter { input.timestamp.seconds - $0.value.time.seconds <= Self.birthMemory }
+            births.removeValues(collectingKeysIn: &staleIDs) { _, birth in
+                input.timestamp.seconds - birth.time.seconds > Self.birthMemory
+            }
         }
         guard common.isScheduled(at: input.timestamp) else { return [] }
         let minimumHeight = common.configuration.minObjectSize * Double(input.frameHeight)

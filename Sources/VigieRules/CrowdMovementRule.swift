@@ -52,8 +52,10 @@ public struct CrowdMovementRule: Rule {
     public private(set) var baseline = 0.0
     /// The zone's slow average number of runners.
     public private(set) var baselineRunners = 0.0
-    var people: [Track] = []   // scratch
-    var runners: [Track] = []  // scratch
+    // Scratch, indices into `RuleInput.tracks`: no `Track` is kept past the frame (a kept copy
+    // would make the tracker copy its trajectory storage on its next update).
+    var people: [Int] = []
+    var runners: [Int] = []
     var lastTime: Timestamp?
 
     init(_ common: RuleCommon, zone: Zone) {
@@ -73,16 +75,18 @@ public struct CrowdMovementRule: Rule {
         people.removeAll(keepingCapacity: true)
         runners.removeAll(keepingCapacity: true)
         var energy = 0.0
-        for track in input.tracks {
+        for (index, track) in input.tracks.enumerated() {
             let aspect = Double(track.box.width) / Double(max(track.box.height, 1))
             guard common.isEligible(track, input), Self.personAspect.contains(aspect),
                   zone.contains(input.normalisedFootPoint(of: track)) else { continue }
-            people.append(track)
+            people.append(index)
             let speed = Self.bodySpeed(track, now: now)
             energy += speed
-            if speed >= Self.runningSpeed, !Self.movesRigidlyWithAny(track, runners) { runners.append(track) }
+            if speed >= Self.runningSpeed, !Self.movesRigidlyWithAny(track, runners.lazy.map { input.tracks[$0] }) {
+                runners.append(index)
+            }
         }
-        let dispersion = Self.dispersion(people)
+        let dispersion = Self.dispersion(people.lazy.map { input.tracks[$0] })
         let runners = self.runners
         let reference = max(baseline, Self.baselineFloor)
         let rising = energy >= Self.energyRise * reference
@@ -102,7 +106,7 @@ public struct CrowdMovementRule: Rule {
         measurements.reason = dispersion > Self.runningSpeed / 2 ? "dispersion" : "running"
         let zoneID = zone.id
         let event = try lifecycle.observe(active: common.isScheduled(at: now) && active, at: now, ids: &ids) { t in
-            makeEvent(t, kind: .crowdMovement, zoneID: zoneID, objects: runners.map(input.eventObject(for:)),
+            makeEvent(t, kind: .crowdMovement, zoneID: zoneID, objects: runners.map { input.eventObject(for: input.tracks[$0]) },
                       measurements: measurements)
         }
         return event.map { [$0] } ?? []
@@ -121,7 +125,7 @@ public struct CrowdMovementRule: Rule {
 
     /// Whether `t` moves as one rigid body with a runner already counted (same velocity within
     /// `rigidTolerance`, boxes touching): the pieces of a train's blob are not three runners.
-    static func movesRigidlyWithAny(_ t: Track, _ kept: [Track]) -> Bool {
+    static func movesRigidlyWithAny(_ t: Track, _ kept: some Collection<Track>) -> Bool {
         kept.contains { k in
             let dv = PixelVelocity(dx: t.velocity.dx - k.velocity.dx, dy: t.velocity.dy - k.velocity.dy).speed
             let gap = max(k.box.x - (t.box.x + t.box.width), t.box.x - (k.box.x + k.box.width), 0)
@@ -131,10 +135,15 @@ public struct CrowdMovementRule: Rule {
 
     /// Mean speed away from the group's centre, in own-box heights per second (0 for fewer
     /// than two tracks).
-    static func dispersion(_ tracks: [Track]) -> Double {
+    static func dispersion(_ tracks: some Collection<Track>) -> Double {
         guard tracks.count >= 2 else { return 0 }
-        let cx = tracks.map(\.footPoint.x).reduce(0, +) / Double(tracks.count)
-        let cy = tracks.map(\.footPoint.y).reduce(0, +) / Double(tracks.count)
+        var cx = 0.0, cy = 0.0
+        for t in tracks {
+            cx += t.footPoint.x
+            cy += t.footPoint.y
+        }
+        cx /= Double(tracks.count)
+        cy /= Double(tracks.count)
         var total = 0.0
         for t in tracks {
             let rx = t.footPoint.x - cx, ry = t.footPoint.y - cy

@@ -53,7 +53,10 @@ public struct PersonDownRule: Rule {
     static let standingFraction = 0.85
     /// Seconds of upright heights kept per track.
     static let standingMemory = 10.0
-    var seen = Set<Int>()  // scratch, reused every frame
+    // Scratch, reused every frame; height histories of tracks gone, reused for new tracks.
+    var seen = Set<Int>()
+    var goneIDs: [Int] = []
+    var spareHeights: [[(time: Timestamp, height: Int)]] = []
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone?, calibration: GroundCalibration?) {
@@ -80,6 +83,9 @@ public struct PersonDownRule: Rule {
             if track.state == .confirmed, Double(box.height) >= Self.uprightAspect * Double(box.width),
                common.isEligible(track, input) {
                 // In place: no per-frame allocation once a track's history has grown.
+                if heights[track.id] == nil {
+                    heights[track.id] = spareHeights.popLast() ?? Array(unsafeUninitializedCapacity: 64) { _, n in n = 0 }
+                }
                 heights[track.id, default: []].removeAll { now.seconds - $0.time.seconds > Self.standingMemory }
                 heights[track.id, default: []].append((now, box.height))
                 var tallest = box.height
@@ -120,8 +126,17 @@ public struct PersonDownRule: Rule {
             }
             lifecycles[trackID] = nil
         }
-        if fallen.keys.contains(where: { !seen.contains($0) }) { fallen = fallen.filter { seen.contains($0.key) } }
-        if heights.keys.contains(where: { !seen.contains($0) }) { heights = heights.filter { seen.contains($0.key) } }
+        let seen = self.seen
+        fallen.removeValues(collectingKeysIn: &goneIDs) { id, _ in !seen.contains(id) }
+        goneIDs.removeAll(keepingCapacity: true)
+        for id in heights.keys where !seen.contains(id) { goneIDs.append(id) }
+        for id in goneIDs {
+            guard var history = heights.removeValue(forKey: id) else { continue }
+            if spareHeights.count < 64 {
+                history.removeAll(keepingCapacity: true)
+                spareHeights.append(history)
+            }
+        }
         return events
     }
 

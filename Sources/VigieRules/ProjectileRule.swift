@@ -45,10 +45,18 @@ public struct ProjectileRule: Rule {
     let zone: Zone
     var chains: [Chain] = []
     // Scratch, reused every frame.
-    var observed: [(point: PixelPoint, size: Double, track: Track)] = []
+    /// This frame's small observations; `track` indexes `RuleInput.tracks` (no `Track` is kept
+    /// past the frame: a kept copy would make the tracker copy its trajectory storage).
+    var observed: [(point: PixelPoint, size: Double, track: Int)] = []
     var taken: [Bool] = []
     var extended = Set<Int>()
     var pairs: [(distance: Double, chain: Int, point: Int)] = []
+    /// Point storage of dropped chains, reused by new ones.
+    var sparePoints: [[TrajectoryPoint]] = []
+    static let maxSpareChains = 256
+    /// Points reserved for a new chain: most chains are short-lived; longer ones grow once and
+    /// keep their storage when recycled.
+    static let typicalChainLength = 32
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, zone: Zone) {
@@ -60,18 +68,24 @@ public struct ProjectileRule: Rule {
     /// The rule's id.
     public var id: String { common.id }
 
+    static func isOver(_ chain: Chain, at now: Timestamp) -> Bool {
+        now.seconds - chain.points[chain.points.count - 1].timestamp.seconds > Self.maxGap
+            || now.seconds - chain.points[0].timestamp.seconds > Self.maxAge
+    }
+
     /// One frame.
     public mutating func evaluate(_ input: RuleInput) throws -> [Event] {
         let now = input.timestamp
         let h = Double(input.frameHeight), w = Double(input.frameWidth)
-        // Chains not extended lately, or older than a flight lasts, are dropped.
-        chains.removeAll {
-            now.seconds - $0.points.last!.timestamp.seconds > Self.maxGap
-                || now.seconds - $0.points[0].timestamp.seconds > Self.maxAge
+        // Chains not extended lately, or older than a flight lasts, are dropped (their point
+        // storage kept for new chains: a new chain allocates nothing in steady state).
+        for chain in chains where Self.isOver(chain, at: now) && sparePoints.count < Self.maxSpareChains {
+            sparePoints.append(chain.points)
         }
+        chains.removeAll { Self.isOver($0, at: now) }
         // This frame's small observations.
         observed.removeAll(keepingCapacity: true)
-        for track in input.tracks where track.state != .ended && track.lastSeen == now {
+        for (index, track) in input.tracks.enumerated() where track.state != .ended && track.lastSeen == now {
             if let classes = common.configuration.classes {
                 guard let c = track.objectClass, classes.contains(c) else { continue }
             }
@@ -79,7 +93,7 @@ public struct ProjectileRule: Rule {
             guard size <= Self.maxSize * h else { continue }
             let centre = PixelPoint(x: Double(track.box.x) + Double(track.box.width) / 2,
                                     y: Double(track.box.y) + Double(track.box.height) / 2)
-            observed.append((centre, size, track))
+            observed.append((centre, size, index))
         }
         // Greedy nearest linking to predicted chain positions.
         taken.removeAll(keepingCapacity: true)
@@ -116,7 +130,11 @@ public struct ProjectileRule: Rule {
             chains[pair.chain].size = max(chains[pair.chain].size, observed[pair.point].size)
         }
         for (i, o) in observed.enumerated() where !taken[i] {
-            chains.append(Chain(points: [TrajectoryPoint(footPoint: o.point, timestamp: now)], size: o.size))
+            var points = sparePoints.popLast() ?? []
+            points.removeAll(keepingCapacity: true)
+            points.reserveCapacity(Self.typicalChainLength)
+            points.append(TrajectoryPoint(footPoint: o.point, timestamp: now))
+            chains.append(Chain(points: points, size: o.size))
         }
         // Decide.
         var events: [Event] = []
@@ -144,7 +162,7 @@ public struct ProjectileRule: Rule {
             measurements.speedNormalisedPerSecond = speed / h
             measurements.directionDegrees = atan2(last.footPoint.y - before.footPoint.y,
                                                   last.footPoint.x - before.footPoint.x) * 180 / .pi
-            let track = observed.first { $0.point == last.footPoint }?.track
+            let track = observed.first { $0.point == last.footPoint }.map { input.tracks[$0.track] }
             let objects = track.map { [input.eventObject(for: $0)] } ?? []
             let number = ids.next()
             let started = Event(id: Event.makeID(cameraID: common.cameraID, ruleID: common.id, sequence: number),
@@ -160,51 +178,62 @@ public struct ProjectileRule: Rule {
     }
 
     /// Fits x = a + b t and y = c + d t + e t² to a path; returns the RMS residual (pixels), the
-    /// path length and its duration. Nil when the points span no time.
+    /// path length and its duration. Nil when the points span no time or the fit is singular.
+    /// Sums of powers of t and the normal equations solved in closed form: no allocation.
     static func fitPath(_ points: [TrajectoryPoint]) -> (residual: Double, distance: Double, duration: Double)? {
-        guard let t0 = points.first?.timestamp.seconds, let t1 = points.last?.timestamp.seconds, t1 > t0 else { return nil }
-        let ts = points.map { $0.timestamp.seconds - t0 }
-        let xs = points.map(\.footPoint.x), ys = points.map(\.footPoint.y)
-        guard let lineX = leastSquares(ts, xs, degree: 1), let parabolaY = leastSquares(ts, ys, degree: 2) else { return nil }
+        guard points.count >= 3, let t0 = points.first?.timestamp.seconds,
+              let t1 = points.last?.timestamp.seconds, t1 > t0 else { return nil }
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0
+        var sx = 0.0, stx = 0.0, sy = 0.0, sty = 0.0, stty = 0.0
+        for p in points {
+            let t = p.timestamp.seconds - t0, t2 = t * t
+            s0 += 1; s1 += t; s2 += t2; s3 += t2 * t; s4 += t2 * t2
+            sx += p.footPoint.x; stx += t * p.footPoint.x
+            sy += p.footPoint.y; sty += t * p.footPoint.y; stty += t2 * p.footPoint.y
+        }
+        guard let line = solveLinear2(s0, s1, s1, s2, sx, stx),
+              let parabola = solveLinear3(SIMD3(s0, s1, s2), SIMD3(s1, s2, s3), SIMD3(s2, s3, s4),
+                                          SIMD3(sy, sty, stty)) else { return nil }
         var squared = 0.0, distance = 0.0
         for i in points.indices {
-            let t = ts[i]
-            let ex = xs[i] - (lineX[0] + lineX[1] * t)
-            let ey = ys[i] - (parabolaY[0] + parabolaY[1] * t + parabolaY[2] * t * t)
+            let t = points[i].timestamp.seconds - t0
+            let x = points[i].footPoint.x, y = points[i].footPoint.y
+            let ex = x - (line.0 + line.1 * t)
+            let ey = y - (parabola.x + parabola.y * t + parabola.z * t * t)
             squared += ex * ex + ey * ey
             if i > 0 {
-                let dx = xs[i] - xs[i - 1], dy = ys[i] - ys[i - 1]
+                let dx = x - points[i - 1].footPoint.x, dy = y - points[i - 1].footPoint.y
                 distance += (dx * dx + dy * dy).squareRoot()
             }
         }
         return ((squared / Double(points.count)).squareRoot(), distance, t1 - t0)
     }
 
-    /// Polynomial least squares of `degree` 1 or 2 (normal equations, Gaussian elimination);
-    /// coefficients from the constant term up. Nil when singular.
-    static func leastSquares(_ t: [Double], _ v: [Double], degree: Int) -> [Double]? {
-        let n = degree + 1
-        guard t.count >= n else { return nil }
-        var a = [[Double]](repeating: [Double](repeating: 0, count: n + 1), count: n)
-        for (ti, vi) in zip(t, v) {
-            var powers = [Double](repeating: 1, count: 2 * n)
-            for k in 1..<(2 * n) { powers[k] = powers[k - 1] * ti }
-            for r in 0..<n {
-                for c in 0..<n { a[r][c] += powers[r + c] }
-                a[r][n] += vi * powers[r]
-            }
+    /// Solves [[a, b], [c, d]] x = [e, f] by Cramer's rule; nil when singular.
+    static func solveLinear2(_ a: Double, _ b: Double, _ c: Double, _ d: Double,
+                             _ e: Double, _ f: Double) -> (Double, Double)? {
+        let det = a * d - b * c
+        guard abs(det) > 1e-12 * max(abs(a * d), abs(b * c), 1e-300) else { return nil }
+        return ((e * d - b * f) / det, (a * f - e * c) / det)
+    }
+
+    /// Solves the 3x3 system with rows `r0`, `r1`, `r2` and right-hand side `v` by Cramer's rule
+    /// (the matrix of normal equations is symmetric positive semi-definite); nil when singular.
+    static func solveLinear3(_ r0: SIMD3<Double>, _ r1: SIMD3<Double>, _ r2: SIMD3<Double>,
+                             _ v: SIMD3<Double>) -> SIMD3<Double>? {
+        func det(_ a: SIMD3<Double>, _ b: SIMD3<Double>, _ c: SIMD3<Double>) -> Double {
+            a.x * (b.y * c.z - b.z * c.y) - a.y * (b.x * c.z - b.z * c.x) + a.z * (b.x * c.y - b.y * c.x)
         }
-        for col in 0..<n {
-            guard let pivot = (col..<n).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), abs(a[pivot][col]) > 1e-12 else {
-                return nil
-            }
-            a.swapAt(col, pivot)
-            for r in 0..<n where r != col {
-                let f = a[r][col] / a[col][col]
-                for c in col...n { a[r][c] -= f * a[col][c] }
-            }
-        }
-        return (0..<n).map { a[$0][n] / a[$0][$0] }
+        let d = det(r0, r1, r2)
+        func largestMagnitude(_ r: SIMD3<Double>) -> Double { max(Swift.abs(r.x), Swift.abs(r.y), Swift.abs(r.z)) }
+        let largest = max(largestMagnitude(r0), largestMagnitude(r1), largestMagnitude(r2))
+        let scale = max(largest * largest * largest, 1e-300)
+        guard abs(d) > 1e-12 * scale else { return nil }
+        // Replace each column in turn by v.
+        let dx = det(SIMD3(v.x, r0.y, r0.z), SIMD3(v.y, r1.y, r1.z), SIMD3(v.z, r2.y, r2.z))
+        let dy = det(SIMD3(r0.x, v.x, r0.z), SIMD3(r1.x, v.y, r1.z), SIMD3(r2.x, v.z, r2.z))
+        let dz = det(SIMD3(r0.x, r0.y, v.x), SIMD3(r1.x, r1.y, v.y), SIMD3(r2.x, r2.y, v.z))
+        return SIMD3(dx, dy, dz) / d
     }
 
     /// Projectiles are instants: nothing stays open.

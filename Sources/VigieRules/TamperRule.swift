@@ -20,7 +20,9 @@ import VigieEvents
 /// other rules; while a condition is seen but not yet confirmed (``isHolding``) it holds them.
 public struct TamperRule: Rule {
     let common: RuleCommon
-    var lifecycles: [TamperCondition: EventLifecycle] = [:]
+    /// One lifecycle per condition, in `TamperCondition.priority` order (an array, not a
+    /// dictionary: updating an element in place allocates nothing).
+    var lifecycles: [EventLifecycle]
     var ids: EventIDSequence
     /// The condition seen at the last frame, if any.
     public private(set) var current: TamperCondition?
@@ -28,7 +30,7 @@ public struct TamperRule: Rule {
     init(_ common: RuleCommon) {
         self.common = common
         ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
-        for condition in TamperCondition.allCases { lifecycles[condition] = EventLifecycle(common.lifecycle) }
+        lifecycles = TamperCondition.priority.map { _ in EventLifecycle(common.lifecycle) }
     }
 
     /// The rule's id.
@@ -38,14 +40,14 @@ public struct TamperRule: Rule {
     public var needsTracks: Bool { false }
 
     /// Whether a tamper situation has started and not ended.
-    public var isTampered: Bool { lifecycles.values.contains { $0.isStarted } }
+    public var isTampered: Bool { lifecycles.contains { $0.isStarted } }
 
     /// Whether a condition is seen now or a situation is open: the other rules' view is not to be trusted.
     public var isHolding: Bool { current != nil || isTampered }
 
     /// The conditions with an open situation, in priority order.
     public var openConditions: [TamperCondition] {
-        TamperCondition.priority.filter { lifecycles[$0]?.isStarted == true }
+        TamperCondition.priority.indices.filter { lifecycles[$0].isStarted }.map { TamperCondition.priority[$0] }
     }
 
     /// One frame.
@@ -54,9 +56,9 @@ public struct TamperRule: Rule {
         let seen = scheduled ? input.cues.tamper?.primary : nil
         current = seen
         var events: [Event] = []
-        for condition in TamperCondition.priority {
+        for (index, condition) in TamperCondition.priority.enumerated() {
             let reason = condition.rawValue
-            if let e = try lifecycles[condition]!.observe(active: seen == condition, at: input.timestamp, ids: &ids,
+            if let e = try lifecycles[index].observe(active: seen == condition, at: input.timestamp, ids: &ids,
                                                           makeEvent: { t in
                 makeEvent(t, kind: .tamper, objects: [], measurements: EventMeasurements(reason: reason))
             }) { events.append(e) }
@@ -67,8 +69,8 @@ public struct TamperRule: Rule {
     /// Ends every open tamper situation.
     public mutating func finish(at time: Timestamp) throws -> [Event] {
         var events: [Event] = []
-        for condition in TamperCondition.priority {
-            if let t = try lifecycles[condition]!.close(at: time) {
+        for (index, condition) in TamperCondition.priority.enumerated() {
+            if let t = try lifecycles[index].close(at: time) {
                 events.append(makeEvent(t, kind: .tamper, objects: [],
                                         measurements: EventMeasurements(reason: condition.rawValue)))
             }

@@ -82,6 +82,12 @@ public struct Trajectory: RandomAccessCollection, Hashable, Sendable {
         }
     }
 
+    /// Empties the trajectory, keeping its storage for reuse.
+    public mutating func removeAll() {
+        storage.removeAll(keepingCapacity: true)
+        start = 0
+    }
+
     public static func == (a: Trajectory, b: Trajectory) -> Bool {
         a.capacity == b.capacity && a.elementsEqual(b)
     }

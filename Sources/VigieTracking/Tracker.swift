@@ -167,6 +167,9 @@ public struct Tracker: Stage, Sendable {
     private var costs: [Double] = []
     private var solver = HungarianSolver()
     private var output: [Track] = []
+    /// Trajectory storage of ended tracks, emptied and given to new tracks: a track born in
+    /// steady state allocates nothing.
+    private var spareTrajectories: [Trajectory] = []
     private var lastTimestamp: Timestamp?
     private var nextId = 1
 
@@ -187,8 +190,26 @@ public struct Tracker: Stage, Sendable {
     /// anything (the camera was covered or moved): tracks from before it would coast into
     /// the restored view as ghosts.
     public mutating func dropAllTracks() {
-        records.removeAll(keepingCapacity: true)
         output.removeAll(keepingCapacity: true)
+        for i in records.indices { recycleTrajectory(of: i) }
+        records.removeAll(keepingCapacity: true)
+    }
+
+    /// Keeps the trajectory storage of record `i`, which is about to be removed.
+    private mutating func recycleTrajectory(of i: Int) {
+        guard spareTrajectories.count < Self.maxSpareTrajectories else { return }
+        spareTrajectories.append(records[i].trajectory)
+    }
+
+    private static let maxSpareTrajectories = 256
+
+    /// An empty trajectory for a new track, reusing an ended track's storage when there is one.
+    private mutating func newTrajectory() -> Trajectory {
+        if var spare = spareTrajectories.popLast(), spare.capacity == configuration.trajectoryLength {
+            spare.removeAll()
+            return spare
+        }
+        return Trajectory(capacity: configuration.trajectoryLength)
     }
 
     private static let forbidden = 1e6
@@ -223,6 +244,7 @@ public struct Tracker: Stage, Sendable {
 
         for r in records where r.state != .ended { output.append(track(r, t: t)) }
         for r in records where r.state == .ended { output.append(track(r, t: t)) }
+        for i in records.indices where records[i].state == .ended { recycleTrajectory(of: i) }
         records.removeAll { $0.state == .ended }
         return output
     }
@@ -478,7 +500,7 @@ public struct Tracker: Stage, Sendable {
                 filter: BoxFilter(footX: box.centreX, footY: box.y1, width: box.width, height: box.height,
                                   measurementNoise: c.measurementNoise),
                 born: t, lastSeen: t, objectClass: observations[k].objectClass,
-                trajectory: Trajectory(capacity: c.trajectoryLength))
+                trajectory: newTrajectory())
             record.trajectory.append(TrajectoryPoint(footPoint: PixelPoint(x: box.centreX, y: box.y1), timestamp: t))
             records.append(record)
             nextId += 1

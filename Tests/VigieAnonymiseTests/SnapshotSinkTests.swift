@@ -16,6 +16,7 @@ struct SnapshotSinkTests {
     @Test(arguments: ["../../etc/passwd", "/absolute", "..", "cam\u{0}1", "ÉcoleGare", ".hidden", "a/../../b"])
     func namesCannotLeaveTheFolder(camera: String) throws {
         let folder = NSTemporaryDirectory() + "vigie-snapshots-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let sink = try SnapshotSink(directory: folder)
         let frame = AnonymisedFrame(redacted: Frame(width: 16, height: 16, format: .ycbcr420, y: 128))
         let out = try sink.attach(frame, to: Self.event(camera: camera, rule: "../rule"))

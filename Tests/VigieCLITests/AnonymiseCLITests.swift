@@ -20,8 +20,11 @@ struct AnonymiseCLITests {
 
     @Test func writesAY4MWithEveryFrameAndTheFirstRedacted() throws {
         let clip = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let scene = try SceneCLITests.sceneFile(#"{"cameraID": "gate", "privacyMasks": [{"id": "house", "polygon": [{"x": 0.0, "y": 0.0}, {"x": 0.25, "y": 0.0}, {"x": 0.25, "y": 0.25}, {"x": 0.0, "y": 0.25}]}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: scene) }
         let out = NSTemporaryDirectory() + "vigie-cli-anon-" + UUID().uuidString + ".y4m"
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let r = try CLI.run(["anonymise", "--input", clip, "--output", out, "--scene", scene])
         #expect(r.status == 0, "\(r.stderr)")
         let input = try Self.frames(ofY4M: clip), output = try Self.frames(ofY4M: out)
@@ -40,9 +43,13 @@ struct AnonymiseCLITests {
 
     @Test func overlayDrawsTheSceneOnTheAnonymisedFrames() throws {
         let clip = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let scene = try SceneCLITests.sceneFile(#"{"cameraID": "gate", "lines": [{"id": "fence", "from": {"x": 0.5, "y": 0.1}, "to": {"x": 0.5, "y": 0.99}}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: scene) }
         let plain = NSTemporaryDirectory() + "vigie-cli-plain-" + UUID().uuidString + ".y4m"
+        defer { try? FileManager.default.removeItem(atPath: plain) }
         let drawn = NSTemporaryDirectory() + "vigie-cli-overlay-" + UUID().uuidString + ".y4m"
+        defer { try? FileManager.default.removeItem(atPath: drawn) }
         #expect(try CLI.run(["anonymise", "--input", clip, "--output", plain, "--scene", scene]).status == 0)
         let r = try CLI.run(["anonymise", "--input", clip, "--output", drawn, "--scene", scene, "--overlay"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -55,7 +62,9 @@ struct AnonymiseCLITests {
 
     @Test func writesJPEGFramesToAFolderAndY4MToStdout() throws {
         let clip = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let folder = NSTemporaryDirectory() + "vigie-cli-anon-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let r = try CLI.run(["anonymise", "--input", clip, "--output", folder, "--mode", "pixelate"])
         #expect(r.status == 0, "\(r.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jpg") }.sorted()

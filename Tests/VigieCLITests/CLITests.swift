@@ -66,6 +66,7 @@ struct CLITests {
 
     @Test func corruptInputExits1WithMessage() throws {
         let path = NSTemporaryDirectory() + "vigie-cli-corrupt.jpg"
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A]).write(to: URL(fileURLWithPath: path))
         let r = try CLI.run(["info", path])
         #expect(r.status == 1 && r.stderr.contains("corrupt"))
@@ -111,7 +112,9 @@ struct MotionCLITests {
 
     @Test func writesOneMaskPerFrameNamedByFrameNumber() throws {
         let dir = NSTemporaryDirectory() + "vigie-motion-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = dir + "-in.y4m"
+        defer { try? FileManager.default.removeItem(atPath: input) }
         try Self.stream(frames: 30).write(to: URL(fileURLWithPath: input))
         let r = try CLI.run(["motion", "--input", input, "--output", dir])
         #expect(r.status == 0, "\(r.stderr)")
@@ -134,7 +137,9 @@ struct MotionCLITests {
 
     @Test func scaledAnalysisWritesFullSizeMasks() throws {
         let folder = NSTemporaryDirectory() + "vigie-motion-scaled-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let input = folder + "-in.y4m"
+        defer { try? FileManager.default.removeItem(atPath: input) }
         try Self.stream(frames: 12).write(to: URL(fileURLWithPath: input))
         let r = try CLI.run(["motion", "--input", input, "--output", folder, "--scale", "2", "--model", "sigma-delta"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -211,6 +216,7 @@ struct SceneCLITests {
 
     @Test func validateSceneNamesTheFieldAndReason() throws {
         let path = try Self.sceneFile(#"{"cameraID": "c", "zones": [{"id": "z", "polygon": [{"x": 0.1, "y": 0.1}, {"x": 0.2, "y": 0.1}]}], "rules": [{"id": "r", "kind": "intrusion", "zone": "quai-2"}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let r = try CLI.run(["validate-scene", path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("zones[0].polygon") && r.stderr.contains(#"rules[0].zone: no zone named "quai-2""#), "\(r.stderr)")
@@ -219,7 +225,9 @@ struct SceneCLITests {
 
     @Test func runPrintsOneCrossingAsJSONLines() throws {
         let clip = try Self.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let scene = try Self.sceneFile(#"{"cameraID": "gate", "lines": [{"id": "fence", "from": {"x": 0.5, "y": 0.1}, "to": {"x": 0.5, "y": 0.99}}], "rules": [{"id": "cross", "kind": "lineCrossed", "line": "fence"}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: scene) }
         let r = try CLI.run(["run", "--scene", scene, "--input", clip])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
@@ -233,8 +241,11 @@ struct SceneCLITests {
 
     @Test func runWritesEventsToAFile() throws {
         let clip = try Self.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let scene = try Self.sceneFile(#"{"cameraID": "gate", "zones": [{"id": "yard", "polygon": [{"x": 0.6, "y": 0.3}, {"x": 0.98, "y": 0.3}, {"x": 0.98, "y": 0.98}, {"x": 0.6, "y": 0.98}]}], "rules": [{"id": "in", "kind": "intrusion", "zone": "yard", "minDuration": 1}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: scene) }
         let out = NSTemporaryDirectory() + "vigie-cli-events-" + UUID().uuidString + ".jsonl"
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let r = try CLI.run(["run", "--scene", scene, "--input", clip, "--events", out])
         #expect(r.status == 0 && r.stdout.isEmpty, "\(r.stderr)")
         let text = try String(contentsOfFile: out, encoding: .utf8)
@@ -246,13 +257,16 @@ struct SceneCLITests {
 
     @Test func runRejectsAnInvalidScene() throws {
         let scene = try Self.sceneFile(#"{"cameraID": ""}"#)
+        defer { try? FileManager.default.removeItem(atPath: scene) }
         let r = try CLI.run(["run", "--scene", scene, "--input", "-"])
         #expect(r.status == 1 && r.stderr.contains("cameraID"))
     }
 
     @Test func trackWritesMOTChallengeLines() throws {
         let clip = try Self.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let out = NSTemporaryDirectory() + "vigie-cli-tracks-" + UUID().uuidString + ".txt"
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let r = try CLI.run(["track", "--input", clip, "--output", out])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
@@ -268,6 +282,7 @@ struct DemoCLITests {
     @Test(.enabled(if: CLI.isReleaseBuild, "renders 40 s of 640x360 video: release build only (.ci/run)"))
     func demoShowsAtLeastFiveEventKindsAndWritesARendering() throws {
         let out = NSTemporaryDirectory() + "vigie-demo-" + UUID().uuidString + ".y4m"
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let r = try CLI.run(["demo", "--json", "--output", out])
         #expect(r.status == 0, "\(r.stderr)")
         let kinds = Set(r.stdout.split(separator: "\n").compactMap {

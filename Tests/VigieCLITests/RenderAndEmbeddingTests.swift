@@ -10,9 +10,13 @@ struct RenderAndEmbeddingTests {
 
     @Test func renderWritesEveryFrameAnonymisedWithTheEvents() throws {
         let clip = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let scene = try SceneCLITests.sceneFile(Self.scene)
+        defer { try? FileManager.default.removeItem(atPath: scene) }
         let out = NSTemporaryDirectory() + "vigie-cli-render-" + UUID().uuidString + ".y4m"
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let events = NSTemporaryDirectory() + "vigie-cli-render-" + UUID().uuidString + ".jsonl"
+        defer { try? FileManager.default.removeItem(atPath: events) }
         let r = try CLI.run(["render", "--scene", scene, "--input", clip, "--output", out, "--events", events])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("1 alerts"), "\(r.stderr)")
@@ -37,8 +41,11 @@ struct RenderAndEmbeddingTests {
         let binary = URL(fileURLWithPath: CLI.binary).deletingLastPathComponent().appendingPathComponent("vigie-embedding-example").path
         try #require(FileManager.default.isExecutableFile(atPath: binary), "built with the package")
         let clip = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let scene = try SceneCLITests.sceneFile(Self.scene)
+        defer { try? FileManager.default.removeItem(atPath: scene) }
         let folder = NSTemporaryDirectory() + "vigie-embedding-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -57,15 +64,19 @@ struct RenderAndEmbeddingTests {
 
     @Test func statisticsModePrintsAggregatesAndRefusesImages() throws {
         let clip = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let scene = try SceneCLITests.sceneFile(#"{"cameraID": "hall", "statisticsOnly": true, "statisticsInterval": 4, "zones": [{"id": "all", "polygon": [{"x":0,"y":0},{"x":1,"y":0},{"x":1,"y":1},{"x":0,"y":1}]}], "rules": [{"id": "in", "kind": "intrusion", "zone": "all"}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: scene) }
         let r = try CLI.run(["run", "--scene", scene, "--input", clip])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 3 && lines.allSatisfy { $0.contains(#""schema":"vigie.statistics/1""#) }, "\(r.stdout)")
         #expect(!r.stdout.contains("\"phase\""), "no alert")
-        let render = try CLI.run(["render", "--scene", scene, "--input", clip, "--output", NSTemporaryDirectory() + "x.y4m"])
+        let refused = NSTemporaryDirectory() + "vigie-cli-refused-" + UUID().uuidString + ".y4m"
+        defer { try? FileManager.default.removeItem(atPath: refused) }
+        let render = try CLI.run(["render", "--scene", scene, "--input", clip, "--output", refused])
         #expect(render.status == 1 && render.stderr.contains("statistics mode"), "\(render.stderr)")
-        let anonymise = try CLI.run(["anonymise", "--scene", scene, "--input", clip, "--output", NSTemporaryDirectory() + "y.y4m"])
+        let anonymise = try CLI.run(["anonymise", "--scene", scene, "--input", clip, "--output", refused])
         #expect(anonymise.status == 1 && anonymise.stderr.contains("statistics mode"), "\(anonymise.stderr)")
     }
 }

@@ -23,7 +23,10 @@ struct RunManyCamerasTests {
 
     @Test func twoCamerasEachRaiseTheirOwnCrossing() throws {
         let clip = try SceneCLITests.walkerClip()
-        let r = try CLI.run(["run", "--scenes", try Self.scenesFolder(), "--inputs", "north=\(clip)", "south=\(clip)"])
+        defer { try? FileManager.default.removeItem(atPath: clip) }
+        let scenes = try Self.scenesFolder()
+        defer { try? FileManager.default.removeItem(atPath: scenes) }
+        let r = try CLI.run(["run", "--scenes", scenes, "--inputs", "north=\(clip)", "south=\(clip)"])
         #expect(r.status == 0, "\(r.stderr)")
         let cameras = Self.events(r.stdout).filter { $0["phase"] as? String == "started" }.compactMap { $0["cameraID"] as? String }
         #expect(cameras.sorted() == ["north", "south"], "\(r.stdout)")
@@ -31,10 +34,14 @@ struct RunManyCamerasTests {
 
     @Test func aBrokenCameraIsReportedAndTheOtherGoesOn() throws {
         let clip = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: clip))
         let broken = NSTemporaryDirectory() + "vigie-cli-broken-" + UUID().uuidString + ".y4m"
+        defer { try? FileManager.default.removeItem(atPath: broken) }
         try bytes.prefix(bytes.count / 3 + 100).write(to: URL(fileURLWithPath: broken))  // cut inside a frame
-        let r = try CLI.run(["run", "--scenes", try Self.scenesFolder(), "--inputs", "north=\(clip)", "south=\(broken)"])
+        let scenes = try Self.scenesFolder()
+        defer { try? FileManager.default.removeItem(atPath: scenes) }
+        let r = try CLI.run(["run", "--scenes", scenes, "--inputs", "north=\(clip)", "south=\(broken)"])
         #expect(r.status == 1, "a failed camera makes the run fail: \(r.stderr)")
         #expect(r.stderr.contains("south: failed") && r.stderr.contains("truncated"), "\(r.stderr)")
         let north = Self.events(r.stdout).filter { $0["cameraID"] as? String == "north" }
@@ -43,7 +50,9 @@ struct RunManyCamerasTests {
 
     @Test func aLiveInputThatBreaksIsReopened() throws {
         signal(SIGPIPE, SIG_IGN)
-        let clip = try Data(contentsOf: URL(fileURLWithPath: try SceneCLITests.walkerClip()))
+        let clipPath = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clipPath) }
+        let clip = try Data(contentsOf: URL(fileURLWithPath: clipPath))
         let fifo = NSTemporaryDirectory() + "vigie-cli-fifo-" + UUID().uuidString + ".y4m"
         #expect(mkfifo(fifo, 0o600) == 0)
         defer { unlink(fifo) }
@@ -61,7 +70,9 @@ struct RunManyCamerasTests {
                 try? second.close()
             }
         }
-        let r = try CLI.run(["run", "--scenes", try Self.scenesFolder(), "--inputs", "south=\(fifo)", "--retries", "2"])
+        let scenes = try Self.scenesFolder()
+        defer { try? FileManager.default.removeItem(atPath: scenes) }
+        let r = try CLI.run(["run", "--scenes", scenes, "--inputs", "south=\(fifo)", "--retries", "2"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("truncated"), "the break is reported: \(r.stderr)")
         let crossings = Self.events(r.stdout).filter { $0["phase"] as? String == "started" }
@@ -70,8 +81,12 @@ struct RunManyCamerasTests {
 
     @Test func theJournalRecordsTheScenesAndEveryEventAndVerifies() throws {
         let clip = try SceneCLITests.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
         let journal = NSTemporaryDirectory() + "vigie-cli-journal-" + UUID().uuidString + ".jsonl"
-        let r = try CLI.run(["run", "--scenes", try Self.scenesFolder(), "--inputs", "north=\(clip)", "south=\(clip)",
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let scenes = try Self.scenesFolder()
+        defer { try? FileManager.default.removeItem(atPath: scenes) }
+        let r = try CLI.run(["run", "--scenes", scenes, "--inputs", "north=\(clip)", "south=\(clip)",
                              "--journal", journal])
         #expect(r.status == 0, "\(r.stderr)")
         let printed = Self.events(r.stdout).count

@@ -41,6 +41,7 @@ struct RunShutdownTests {
         signal(SIGPIPE, SIG_IGN)  // a write after the child exits must fail, not kill the tests
         let (header, frames) = try clip(seconds: 30)
         let scenePath = NSTemporaryDirectory() + "vigie-cli-scene-" + UUID().uuidString + ".json"
+        defer { try? FileManager.default.removeItem(atPath: scenePath) }
         try Data(scene.utf8).write(to: URL(fileURLWithPath: scenePath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)

@@ -48,7 +48,9 @@ struct SourceTests {
     }
 
     @Test func y4mWriterRoundTrip() throws {
-        let path = Fixtures.temporaryFolder() + "/out.y4m"
+        let folder = Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/out.y4m"
         let writer = try Y4MWriter(path: path)
         let frame = Fixtures.frame(width: 9, height: 7)
         try writer.write(AnonymisedFrame(redacted: frame))
@@ -94,6 +96,7 @@ struct SourceTests {
 
     @Test func folderInNaturalOrderWithNumbersFromNames() throws {
         let folder = Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         for (n, name) in [(10, "frame_10.jpg"), (9, "frame_9.jpg"), (100, "frame_100.JPEG")] {
             try Data(Fixtures.jpeg(width: 16, height: 8, shift: n % 4)).write(to: URL(fileURLWithPath: folder + "/" + name))
         }
@@ -110,11 +113,13 @@ struct SourceTests {
 
     @Test func emptyFolderIsATypedError() {
         let folder = Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(throws: FrameSourceError.emptyFolder(path: folder)) { _ = try JPEGFolderSource(path: folder) }
     }
 
     @Test func folderWithCorruptFileSkipsIt() throws {
         let folder = Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data(Fixtures.jpeg(width: 16, height: 8)).write(to: URL(fileURLWithPath: folder + "/in000001.jpg"))
         try Data([0xFF, 0xD8, 0xFF, 0x00]).write(to: URL(fileURLWithPath: folder + "/in000002.jpg"))
         try Data(Fixtures.jpeg(width: 16, height: 8)).write(to: URL(fileURLWithPath: folder + "/in000003.jpg"))
@@ -135,6 +140,7 @@ struct SourceTests {
 
     @Test func inputKindFromPath() throws {
         let folder = Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let y4m = folder + "/a.y4m", mjpeg = folder + "/a.mjpeg", jpg = folder + "/a.jpg"
         try Data(Fixtures.y4m(width: 4, height: 4, frames: 3)).write(to: URL(fileURLWithPath: y4m))
         let j = Fixtures.jpeg(width: 8, height: 8)
