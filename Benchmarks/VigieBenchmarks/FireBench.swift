@@ -22,7 +22,7 @@ func benchFire(_ arguments: [String], json: Bool) throws {
         }
         return elapsed / Double(frames.count) * 1000
     }
-    var regions = 0
+    var regions = 0, lumaRows = 0.0
     // Separate passes: each stage over all frames alone (the frames come from memory, not cache).
     let motion = try best {
         var pipeline = MotionPipeline(model: BackgroundModelKind.adaptive.makeModel())
@@ -31,7 +31,11 @@ func benchFire(_ arguments: [String], json: Bool) throws {
     let fire = try best {
         var detector = FireDetector()
         regions = 0
-        for frame in frames { regions += try detector.process(frame).regions.count }
+        lumaRows = 0
+        for frame in frames {
+            regions += try detector.process(frame).regions.count
+            lumaRows += detector.lumaRowFraction
+        }
     }
     // As in ScenePipeline: per frame, the motion stage then the fire analyser on the same frame
     // (still in cache); each part timed alone, best of three passes.
@@ -56,7 +60,8 @@ func benchFire(_ arguments: [String], json: Bool) throws {
     if json {
         print(#"{"tool":"vigie","bench":"fire","width":\#(first.width),"height":\#(first.height),"frames":\#(frames.count),"motion_ms":\#(round(motion * 1000) / 1000),"fire_ms":\#(round(fire * 1000) / 1000),"fire_percent_of_motion":\#(round(ratio * 10) / 10),"inline_motion_ms":\#(round(motionInline * 1000) / 1000),"inline_fire_ms":\#(round(fireInline * 1000) / 1000),"inline_fire_percent_of_motion":\#(round(inlineRatio * 10) / 10)}"#)
     } else {
-        print(String(format: "%dx%d, %d frames (%d fire regions seen)", first.width, first.height, frames.count, regions))
+        print(String(format: "%dx%d, %d frames (%d fire regions seen; luma read on %.0f %% of the rows of cells)", first.width,
+                     first.height, frames.count, regions, lumaRows / Double(frames.count) * 100))
         print(String(format: "  separate passes:  motion (adaptive + standard cleanup) %.3f ms/frame, fire detector %.3f ms/frame = %.1f %% of motion",
                      motion, fire, ratio))
         print(String(format: "  as in the pipeline (fire right after motion, same frame): motion %.3f ms/frame, fire %.3f ms/frame = %.1f %% of motion",

@@ -53,7 +53,10 @@ public struct FireRegion: Sendable, Hashable {
 /// - **Colour** (after Çelik & Demirel 2009, on cell means): Y > Cb, Cr > Cb, Cr − Cb at least
 ///   ``Configuration/minChromaDifference``, Y at least the frame's mean luma and
 ///   ``Configuration/minLuma``, Cr at least the frame's mean Cr. White headlights and their
-///   reflections fail (low chroma), blue beacons fail (Cb > Cr).
+///   reflections fail (low chroma), blue beacons fail (Cb > Cr). Chroma is tested first: the luma
+///   of a row of cells is read only when one of its cells has fire chroma or is being followed
+///   (the frame's mean luma comes from one row of cells in four), so a frame without fire chroma
+///   reads a quarter of its luma.
 /// - **Flicker**: a cell's mean luma changes by more than the dead band on a good part of the
 ///   frames. A lit sign has fire colours but no flicker.
 /// - **Irregularity**: the intervals between luma peaks of a flame vary; those of a blinking or
@@ -108,6 +111,13 @@ public struct FireDetector {
     private var grid: Grid?
     private var lastTime: Timestamp?
 
+    /// Fraction of the rows of cells whose luma was read at the last frame (for tests and
+    /// benchmarks: chroma decides first).
+    package var lumaRowFraction: Double {
+        guard let grid, grid.rows > 0 else { return 0 }
+        return Double(grid.lumaRows.count { $0 }) / Double(grid.rows)
+    }
+
     /// A detector with the given settings.
     public init(configuration: Configuration = Configuration()) {
         precondition(configuration.cellSize.map { $0 >= 2 && $0 <= 16 && $0 % 2 == 0 } ?? true,
@@ -131,8 +141,7 @@ public struct FireDetector {
         if grid == nil {
             grid = Grid(width: frame.width, height: frame.height, cell: configuration.cellSize(forWidth: frame.width))
         }
-        grid!.measure(luma: frame.luma, cb: cb, cr: cr)
-        return grid!.update(time: frame.timestamp.seconds, dt: dt, configuration)
+        return grid!.update(luma: frame.luma, cb: cb, cr: cr, time: frame.timestamp.seconds, dt: dt, configuration)
     }
 }
 
@@ -170,7 +179,11 @@ private struct Grid {
     var dormant: [Bool]
     var label: [Int32]
     var stack: [Int32]
+    /// Per row of cells: whether its luma is summed this frame.
+    var lumaRows: [Bool]
     var frames = 0
+    /// Rows of cells whose luma is always summed, for the frame's mean luma: one in `meanRowStep`.
+    static let meanRowStep = 4
 
     init(width: Int, height: Int, cell: Int) {
         self.width = width
@@ -187,37 +200,86 @@ private struct Grid {
         label = Array(repeating: 0, count: n)
         stack = []
         stack.reserveCapacity(n)
+        lumaRows = Array(repeating: false, count: rows)
     }
 
-    mutating func measure(luma: Plane, cb: Plane, cr: Plane) {
-        let cell = cell, half = cell / 2, columns = columns, rows = rows
-        luma.withView { v in
-            // Every other row: half the memory read; a flame spans many rows.
-            sumY.withUnsafeMutableBufferPointer {
-                cellSums(v, cell: cell, columns: columns, rows: rows, rowStep: 2, into: $0)
-            }
-        }
+    /// Chroma rows summed per cell: every other row of the cell's `cell / 2` chroma rows.
+    var chromaStep: Int { cell >= 4 ? 2 : 1 }
+
+    /// Sums the chroma of every cell (every other chroma row: colour is smooth within a flame).
+    mutating func measureChroma(cb: Plane, cr: Plane) {
+        let half = cell / 2, columns = columns, rows = rows, step = chromaStep
         cb.withView { v in
-            sumCb.withUnsafeMutableBufferPointer { cellSums(v, cell: half, columns: columns, rows: rows, into: $0) }
+            sumCb.withUnsafeMutableBufferPointer { cellSums(v, cell: half, columns: columns, rows: rows, rowStep: step, into: $0) }
         }
         cr.withView { v in
-            sumCr.withUnsafeMutableBufferPointer { cellSums(v, cell: half, columns: columns, rows: rows, into: $0) }
+            sumCr.withUnsafeMutableBufferPointer { cellSums(v, cell: half, columns: columns, rows: rows, rowStep: step, into: $0) }
         }
     }
 
-    mutating func update(time: Double, dt: Double, _ c: FireDetector.Configuration) -> FireCues {
+    /// Sums the luma of the cells of the rows flagged in `lumaRows` (even pixel rows only: a
+    /// flame spans many rows); the other rows' sums are left as they were and not read.
+    mutating func measureLuma(_ luma: Plane) {
+        let cell = cell, columns = columns
+        luma.withView { v in
+            sumY.withUnsafeMutableBufferPointer { sums in
+                var r = 0
+                while r < rows {
+                    guard lumaRows[r] else { r += 1; continue }
+                    var end = r + 1
+                    while end < rows && lumaRows[end] { end += 1 }
+                    // One call per run of flagged rows of cells.
+                    let band = ImageView(base: v.row(r * cell), width: v.width, height: (end - r) * cell, stride: v.stride)
+                    cellSums(band, cell: cell, columns: columns, rows: end - r, rowStep: 2,
+                             into: UnsafeMutableBufferPointer(rebasing: sums[(r * columns)...]))
+                    r = end
+                }
+            }
+        }
+    }
+
+    /// One frame: chroma of every cell first; luma only for the rows of cells where it can matter
+    /// (a cell with fire chroma, or one whose state is not at rest) and for one row in
+    /// `meanRowStep` (the frame's mean luma). A frame without fire chroma reads a quarter of its luma.
+    mutating func update(luma: Plane, cb: Plane, cr: Plane, time: Double, dt: Double,
+                         _ c: FireDetector.Configuration) -> FireCues {
         let n = columns * rows
         guard n > 0 else { return FireCues() }
-        let lumaScale = 2 / Float(cell * cell), chromaScale = 4 / Float(cell * cell)  // luma: even rows only
-        // Frame means of Y and Cr (Çelik's "brighter and redder than the scene").
-        var totalY: UInt64 = 0, totalCr: UInt64 = 0
-        for i in 0..<n { totalY &+= UInt64(sumY[i]); totalCr &+= UInt64(sumCr[i]) }
-        let meanY = Float(totalY) / Float(n) * lumaScale, meanCr = Float(totalCr) / Float(n) * chromaScale
+        // Means from sums over the rows read: luma, the even rows of the cell; chroma, one row in
+        // `chromaStep` of its `cell / 2` rows.
+        let half = cell / 2, chromaRows = (half + chromaStep - 1) / chromaStep
+        let lumaScale = 2 / Float(cell * cell), chromaScale = 1 / Float(chromaRows * half)
+        measureChroma(cb: cb, cr: cr)
+        // Frame mean of Cr (Çelik's "redder than the scene").
+        var totalCr: UInt64 = 0
+        for i in 0..<n { totalCr &+= UInt64(sumCr[i]) }
+        let meanCr = Float(totalCr) / Float(n) * chromaScale
+        let minDifference = Float(c.minChromaDifference)
         let first = frames == 0
+        // Which rows of cells need luma.
+        for r in 0..<rows {
+            var needed = first || r % Self.meanRowStep == 0
+            var i = r * columns
+            let end = i + columns
+            while !needed && i < end {
+                let b = Float(sumCb[i]) * chromaScale, red = Float(sumCr[i]) * chromaScale
+                needed = !dormant[i] || (red > b && red - b >= minDifference && red >= meanCr)
+                i += 1
+            }
+            lumaRows[r] = needed
+        }
+        measureLuma(luma)
+        // Frame mean of Y (Çelik's "brighter than the scene"), over the sampled rows of cells.
+        var totalY: UInt64 = 0, sampled = 0
+        for r in stride(from: 0, to: rows, by: Self.meanRowStep) {
+            for i in (r * columns)..<(r * columns + columns) { totalY &+= UInt64(sumY[i]) }
+            sampled += columns
+        }
+        let meanY = Float(totalY) / Float(max(sampled, 1)) * lumaScale
         frames += 1
         let aFast = first ? 1 : Float(1 - exp(-dt / c.window))
         let aSlow = first ? 1 : Float(1 - exp(-dt / c.anchorWindow))
-        let minLuma = max(Float(c.minLuma), meanY), minDifference = Float(c.minChromaDifference)
+        let minLuma = max(Float(c.minLuma), meanY)
         let deadBand = Float(c.deadBand), now = Float(time), recent = Float(2 * c.window)
         let minColour = Float(c.minColour), minFlicker = Float(c.minFlicker)
         let minCV = Float(c.minIrregularity)
@@ -228,13 +290,15 @@ private struct Grid {
         cells.withUnsafeMutableBufferPointer { cells in
         dormant.withUnsafeMutableBufferPointer { dormant in
             for i in 0..<n {
-                let y = Float(sumY[i]) * lumaScale
                 let b = Float(sumCb[i]) * chromaScale, r = Float(sumCr[i]) * chromaScale
-                let fireColour: Float = (y >= minLuma && y > b && r > b && r - b >= minDifference && r >= meanCr) ? 1 : 0
+                let fireChroma = r > b && r - b >= minDifference && r >= meanCr
                 // The common case: a dormant cell (no fire colours for a while, its averages at 0,
-                // not flickering) without fire colours now stays dormant, untouched. Its previous
-                // luma is not needed: flicker is only measured between two fire-coloured frames.
-                if fireColour == 0 && dormant[i] { continue }
+                // not flickering) without fire chroma now stays dormant, untouched; its luma was
+                // not even summed. Its previous luma is not needed: flicker is only measured
+                // between two fire-coloured frames.
+                if !fireChroma && dormant[i] { continue }
+                let y = Float(sumY[i]) * lumaScale  // summed: this cell's row was flagged
+                let fireColour: Float = (fireChroma && y >= minLuma && y > b) ? 1 : 0
                 var s = cells[i]
                 let lastY = s.previousY
                 s.previousY = y

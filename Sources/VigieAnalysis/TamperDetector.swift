@@ -389,10 +389,8 @@ private func meanAbsoluteDifference(_ a: [Float], _ b: [Float], width: Int, heig
     a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
             for y in y0..<y1 {
-                let ra = y * width, rb = (y + dy) * width + dx
-                var row: Float = 0
-                for x in x0..<x1 { row += abs(pa[ra + x] - pb[rb + x]) }
-                total += row
+                let ra = y * width + x0, rb = (y + dy) * width + dx + x0
+                total += absoluteDifferenceSum(pa.baseAddress! + ra, pb.baseAddress! + rb, count: x1 - x0)
             }
         }
     }

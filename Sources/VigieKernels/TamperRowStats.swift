@@ -36,32 +36,71 @@ package func tamperRowStatsReference(_ row: [UInt8], previous: inout [UInt8], fa
     return stats
 }
 
-/// Fast: three plain branch-free loops the compiler vectorises (32-bit lanes for the squared
-/// differences, byte compares for the identity count), each over chunks short enough that the
-/// 32-bit accumulators cannot overflow; then a block-sum loop writing `width / factor` means.
+/// Fast: 16 pixels a step in `SIMD16<UInt8>` registers, widened without conversion calls (a
+/// 16-byte vector read as eight 16-bit lanes gives the even bytes with `& 0xFF` and the odd ones
+/// with `>> 8`): squared differences in 16-bit lanes (exact: at most 255² < 2¹⁶) summed into
+/// 32-bit lanes; identity by byte compares subtracted (−1 per differing byte) into byte counters
+/// flushed every 255 steps. Packed `pand`/`psrlw`/`psubw`/`pmullw`/`paddd`/`pcmpeqb` on x86-64
+/// (checked in the disassembly of the release build). The remainder and the block means are
+/// plain loops.
 package func tamperRowStats(_ row: UnsafePointer<UInt8>, previous: UnsafeMutablePointer<UInt8>, width: Int,
                             factor: Int, blocks: UnsafeMutablePointer<UInt8>) -> TamperRowStats {
     precondition(factor >= 1 && width >= 0, "tamperRowStats: width \(width), factor \(factor)")
     var stats = TamperRowStats()
-    let chunk = 16_384  // 16 384 * 255² < 2^31
-    var start = 0
-    while start < width - 1 {
-        let end = min(width - 1, start + chunk)
-        var energy: Int32 = 0
-        for x in start..<end {
-            let d = Int32(row[x + 1]) &- Int32(row[x])
-            energy &+= d &* d
+    let current = UnsafeRawPointer(row), before = UnsafeRawPointer(previous)
+    let lowByte = SIMD8<UInt16>(repeating: 0xFF), lowHalf = SIMD4<UInt32>(repeating: 0xFFFF)
+    var energy = SIMD4<UInt32>()
+    var x = 0
+    // Squared horizontal differences: pixels x…x+15 against x+1…x+16. 32-bit lanes take 4 sums
+    // of at most 4 * 65 025 a step: flushed every 4 096 steps, far below 2³².
+    var steps = 0
+    while x + 17 <= width {
+        let a = unsafeBitCast(current.loadUnaligned(fromByteOffset: x, as: SIMD16<UInt8>.self), to: SIMD8<UInt16>.self)
+        let b = unsafeBitCast(current.loadUnaligned(fromByteOffset: x + 1, as: SIMD16<UInt8>.self), to: SIMD8<UInt16>.self)
+        let even = (b & lowByte) &- (a & lowByte), odd = (b &>> 8) &- (a &>> 8)
+        let squares = unsafeBitCast(even &* even, to: SIMD4<UInt32>.self), squaresOdd = unsafeBitCast(odd &* odd, to: SIMD4<UInt32>.self)
+        energy &+= (squares & lowHalf) &+ (squares &>> 16) &+ (squaresOdd & lowHalf) &+ (squaresOdd &>> 16)
+        x += 16
+        steps += 1
+        if steps == 4096 {
+            stats.gradientEnergy += Int(energy[0]) + Int(energy[1]) + Int(energy[2]) + Int(energy[3])
+            energy = SIMD4()
+            steps = 0
         }
-        stats.gradientEnergy += Int(energy)
-        start = end
     }
-    start = 0
-    while start < width {
-        let end = min(width, start + chunk)
-        var changed: Int32 = 0
-        for x in start..<end { changed &+= row[x] != previous[x] ? 1 : 0 }
-        stats.changed += Int(changed)
-        start = end
+    stats.gradientEnergy += Int(energy[0]) + Int(energy[1]) + Int(energy[2]) + Int(energy[3])
+    while x + 1 < width {
+        let d = Int(row[x + 1]) - Int(row[x])
+        stats.gradientEnergy += d * d
+        x += 1
+    }
+    // Identity: bytes that differ from the previous frame's row.
+    var counts = SIMD16<UInt8>()
+    func flush(_ counts: SIMD16<UInt8>) -> Int {
+        let wide = unsafeBitCast(counts, to: SIMD8<UInt16>.self)
+        let pairs = (wide & lowByte) &+ (wide &>> 8)  // at most 2 * 255 a lane
+        var n = 0
+        for k in 0..<8 { n += Int(pairs[k]) }
+        return n
+    }
+    x = 0
+    steps = 0
+    while x + 16 <= width {
+        let a = current.loadUnaligned(fromByteOffset: x, as: SIMD16<UInt8>.self)
+        let b = before.loadUnaligned(fromByteOffset: x, as: SIMD16<UInt8>.self)
+        counts &-= unsafeBitCast(a .!= b, to: SIMD16<UInt8>.self)  // true lanes are 0xFF = −1
+        x += 16
+        steps += 1
+        if steps == 255 {
+            stats.changed += flush(counts)
+            counts = SIMD16()
+            steps = 0
+        }
+    }
+    stats.changed += flush(counts)
+    while x < width {
+        stats.changed += row[x] != previous[x] ? 1 : 0
+        x += 1
     }
     previous.update(from: row, count: width)
     let half = factor / 2
