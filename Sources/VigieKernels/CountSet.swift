@@ -1,8 +1,42 @@
-/// Number of set bytes (≥ 128, as in 0/255 masks) in a row; the models count foreground while
-/// they write each mask row, and `Mask.count` uses it too. Vectorised (`pcmpgtb`/`psubb`/`psadbw`).
-@inline(__always)
+// Number of set bytes (≥ 128, as in 0/255 masks) in a row: the models count foreground while
+// they write each mask row, `Mask.count` and the tamper analyser use it too.
+
+/// Reference: readable maths.
+package func countSetReference(_ row: [UInt8]) -> Int {
+    row.reduce(0) { $0 + ($1 >= 128 ? 1 : 0) }
+}
+
+/// Fast: 16 bytes a step in a `SIMD16<UInt8>` register (`v >> 7` is 0 or 1), added into byte
+/// counters flushed every 255 steps by reading the register as eight 16-bit lanes (`& 0xFF` and
+/// `>> 8` give the even and odd bytes widened, no conversion call). Packed `pcmpgtb`/`psubb`
+/// on x86-64 (checked in the disassembly of the release build); the compiler's own vectorisation
+/// of the plain loop took 4 bytes a step in 64-bit lanes, about ten times slower.
 package func countSet(_ row: UnsafePointer<UInt8>, _ width: Int) -> Int {
-    var n = 0
-    for x in 0..<width { n &+= Int(row[x] >> 7) }
+    let raw = UnsafeRawPointer(row)
+    let one = SIMD16<UInt8>(repeating: 1), lowByte = SIMD8<UInt16>(repeating: 0xFF)
+    var counts = SIMD16<UInt8>()
+    var n = 0, x = 0, steps = 0
+    func flush(_ counts: SIMD16<UInt8>) -> Int {
+        let wide = unsafeBitCast(counts, to: SIMD8<UInt16>.self)
+        let pairs = (wide & lowByte) &+ (wide &>> 8)
+        var total = 0
+        for k in 0..<8 { total += Int(pairs[k]) }
+        return total
+    }
+    while x + 16 <= width {
+        counts &+= (raw.loadUnaligned(fromByteOffset: x, as: SIMD16<UInt8>.self) &>> 7) & one
+        x += 16
+        steps += 1
+        if steps == 255 {
+            n += flush(counts)
+            counts = SIMD16()
+            steps = 0
+        }
+    }
+    n += flush(counts)
+    while x < width {
+        n &+= Int(row[x] >> 7)
+        x += 1
+    }
     return n
 }
