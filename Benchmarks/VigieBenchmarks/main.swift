@@ -93,6 +93,10 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
     var source = try JPEGFolderSource(path: sequence?.inputFolder ?? path)
     let frames = try framesInMemory(&source, max: maxFrames)
     let (w, h) = (frames[0].width, frames[0].height)
+    if arguments.contains("--steady") {
+        try benchBackgroundSteady(frames, json: json)
+        return
+    }
     for kind in BackgroundModelKind.allCases {
         // Best of three full passes, each with a fresh model (the first also warms the caches).
         var masks: [Mask] = []
@@ -127,6 +131,41 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
             let label = kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
             let f = sequence == nil ? "     -" : String(format: "%.4f", scores.fMeasure)
             print(label + String(format: " %5dx%-5d F %@ %8.1f MP/s %8.3f ms/frame", w, h, f, mpix, ms))
+        }
+    }
+}
+
+/// Steady state: each model learns the frames in one untimed pass (start-up learning, first-frame
+/// set-up), then the frames are timed backwards and forwards on the same model with time going on
+/// (no cut of the view); best of three timed passes. What a camera that has run for a while costs.
+func benchBackgroundSteady(_ frames: [Frame], json: Bool) throws {
+    let (w, h) = (frames[0].width, frames[0].height)
+    let dt = frames.count > 1
+        ? (frames[frames.count - 1].timestamp.seconds - frames[0].timestamp.seconds) / Double(frames.count - 1) : 0.04
+    for kind in BackgroundModelKind.allCases {
+        var pipeline = MotionPipeline(model: kind.makeModel())
+        var tick = 0
+        func pass(_ order: [Frame]) throws -> Double {
+            let retimed = order.map { f -> Frame in
+                var g = f
+                g.timestamp = Timestamp(seconds: Double(tick) * dt)
+                tick += 1
+                return g
+            }
+            let start = now()
+            for frame in retimed { _ = try pipeline.process(frame) }
+            return now() - start
+        }
+        _ = try pass(frames)
+        var elapsed = Double.infinity
+        for round in 0..<3 { elapsed = min(elapsed, try pass(round % 2 == 0 ? frames.reversed() : frames)) }
+        let mpix = Double(frames.count * w * h) / 1e6 / elapsed
+        let ms = elapsed / Double(frames.count) * 1000
+        if json {
+            print(#"{"tool":"vigie","model":"\#(kind.rawValue)","width":\#(w),"height":\#(h),"frames":\#(frames.count),"steady":true,"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_frame":\#(round(ms * 1000) / 1000)}"#)
+        } else {
+            let label = kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+            print(label + String(format: " %5dx%-5d steady %8.1f MP/s %8.3f ms/frame", w, h, mpix, ms))
         }
     }
 }
@@ -395,7 +434,7 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M [--per-kind] [--rounds N]  (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--steady] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M [--per-kind] [--rounds N]  (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n".utf8))
     exit(64)
 }
 do {

@@ -177,12 +177,22 @@ def metrics(tp, fp, fn, tn):
     }
 
 
-def run_model(name, frames, gt):
+def run_model(name, frames, gt, steady=False):
     sub = make_subtractor(name)
     apply = sub.apply
     clock = time.perf_counter
     seconds = 0.0
     tp = fp = fn = tn = 0
+    if steady:
+        # Steady state: one untimed pass first (the model learns the scene), then the frames are
+        # timed backwards on the same model (no cut of the view), as vigie-bench bgs --steady does.
+        for frame in frames:
+            apply(frame)
+        for frame in reversed(frames):
+            t0 = clock()
+            apply(frame)
+            seconds += clock() - t0
+        return seconds, None
     for idx, frame in enumerate(frames):
         t0 = clock()
         mask = apply(frame)
@@ -214,6 +224,8 @@ def main(argv=None):
     ap.add_argument("--max-frames", type=int, default=None, metavar="N",
                     help="use only the first N frames")
     ap.add_argument("--json", action="store_true", help="one JSON object per model on stdout")
+    ap.add_argument("--steady", action="store_true",
+                    help="time a second (backwards) pass after an untimed one: steady state, no scores")
     args = ap.parse_args(argv)
 
     if (args.sequence is None) == (args.frames_dir is None):
@@ -258,7 +270,7 @@ def main(argv=None):
         print(head, flush=True)
 
     for name in models:
-        seconds, m = run_model(name, frames, gt)
+        seconds, m = run_model(name, frames, gt, steady=args.steady)
         ms_per_frame = 1000.0 * seconds / n
         mpix_per_s = mpix * n / seconds
         if args.json:
