@@ -68,6 +68,7 @@ public struct ProjectileRule: Rule {
     /// The rule's id.
     public var id: String { common.id }
 
+    /// Whether a chain is over: not extended for `maxGap` seconds, or older than `maxAge`.
     static func isOver(_ chain: Chain, at now: Timestamp) -> Bool {
         now.seconds - chain.points[chain.points.count - 1].timestamp.seconds > Self.maxGap
             || now.seconds - chain.points[0].timestamp.seconds > Self.maxAge
