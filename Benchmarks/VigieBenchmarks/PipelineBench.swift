@@ -148,21 +148,13 @@ func benchHardEvents(_ arguments: [String]) throws {
     // the tamper rule would rightly hold on). Every frame goes through every configuration, in an
     // order that rotates from frame to frame, each timed on its own: machine noise (another
     // process, frequency changes) hits all of them alike, so their differences are steady.
-    let dt = (frames[frames.count - 1].timestamp.seconds - frames[0].timestamp.seconds) / Double(frames.count - 1)
-    var tick = 0
-    func nextPass(_ reversed: Bool) -> [Frame] {
-        (reversed ? frames.reversed() : frames).map { f in
-            var g = f
-            g.timestamp = Timestamp(seconds: Double(tick) * dt)
-            tick += 1
-            return g
-        }
-    }
-    for f in nextPass(false) { for step in steps { try step(f) } }  // warm-up
+    var replay = PingPongReplay(frames)
+    for f in replay.nextPass() { for step in steps { try step(f) } }  // warm-up
     var totals = [[Double]](repeating: [], count: steps.count)
-    for round in 0..<rounds {
+    for _ in 0..<rounds {
         var elapsed = [Double](repeating: 0, count: steps.count)
-        for (n, f) in nextPass(round % 2 == 0).enumerated() {
+        let pass = replay.nextPass()
+        for (n, f) in pass.enumerated() {
             for k in 0..<steps.count {
                 let index = (k + n) % steps.count
                 let start = now()
@@ -170,7 +162,7 @@ func benchHardEvents(_ arguments: [String]) throws {
                 elapsed[index] += now() - start
             }
         }
-        for k in steps.indices { totals[k].append(elapsed[k] / Double(frames.count)) }
+        for k in steps.indices { totals[k].append(elapsed[k] / Double(pass.count)) }
     }
     // Per configuration: the median over rounds of its per-frame time; the added cost of a
     // configuration is the median over rounds of its difference with the zone rules.

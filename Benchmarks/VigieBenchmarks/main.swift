@@ -25,6 +25,37 @@ func timeRepeated(seconds: Double, _ body: () throws -> Void) rethrows -> (Int, 
     return (calls, elapsed)
 }
 
+/// A clip replayed as one continuous stream for steady-state measures: forwards, backwards,
+/// forwards…, timestamps going on at the clip's frame interval. A pass never starts with a cut of
+/// the view (a jump from the last frame to the first, which the tamper rule rightly reports and
+/// after which the tracker starts afresh), and time never goes back. Each pass after the first
+/// leaves out its turning frame (the previous pass's last).
+struct PingPongReplay {
+    let frames: [Frame]
+    let interval: Double
+    private var tick = 0
+    private var passes = 0
+
+    init(_ frames: [Frame]) {
+        self.frames = frames
+        interval = frames.count > 1
+            ? (frames[frames.count - 1].timestamp.seconds - frames[0].timestamp.seconds) / Double(frames.count - 1) : 0.04
+    }
+
+    /// The next pass, retimed.
+    mutating func nextPass() -> [Frame] {
+        let order = passes % 2 == 0 ? Array(frames) : frames.reversed()
+        let pass = passes == 0 ? order[...] : order.dropFirst()
+        passes += 1
+        return pass.map { f in
+            var g = f
+            g.timestamp = Timestamp(seconds: Double(tick) * interval)
+            tick += 1
+            return g
+        }
+    }
+}
+
 /// Up to `max` frames of `source`, each in its own storage (a source may reuse its buffer), so
 /// that timed or counted passes over them never copy.
 func framesInMemory(_ source: inout some FrameSource, max: Int = .max) throws -> [Frame] {
@@ -140,29 +171,22 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
 /// (no cut of the view); best of three timed passes. What a camera that has run for a while costs.
 func benchBackgroundSteady(_ frames: [Frame], json: Bool) throws {
     let (w, h) = (frames[0].width, frames[0].height)
-    let dt = frames.count > 1
-        ? (frames[frames.count - 1].timestamp.seconds - frames[0].timestamp.seconds) / Double(frames.count - 1) : 0.04
     for kind in BackgroundModelKind.allCases {
         var pipeline = MotionPipeline(model: kind.makeModel())
-        var tick = 0
-        func pass(_ order: [Frame]) throws -> Double {
-            let retimed = order.map { f -> Frame in
-                var g = f
-                g.timestamp = Timestamp(seconds: Double(tick) * dt)
-                tick += 1
-                return g
-            }
+        var replay = PingPongReplay(frames)
+        for frame in replay.nextPass() { _ = try pipeline.process(frame) }
+        var elapsed = Double.infinity, timed = 0  // every pass after the first has the same length
+        for _ in 0..<3 {
+            let pass = replay.nextPass()
             let start = now()
-            for frame in retimed { _ = try pipeline.process(frame) }
-            return now() - start
+            for frame in pass { _ = try pipeline.process(frame) }
+            elapsed = min(elapsed, now() - start)
+            timed = pass.count
         }
-        _ = try pass(frames)
-        var elapsed = Double.infinity
-        for round in 0..<3 { elapsed = min(elapsed, try pass(round % 2 == 0 ? frames.reversed() : frames)) }
-        let mpix = Double(frames.count * w * h) / 1e6 / elapsed
-        let ms = elapsed / Double(frames.count) * 1000
+        let mpix = Double(timed * w * h) / 1e6 / elapsed
+        let ms = elapsed / Double(timed) * 1000
         if json {
-            print(#"{"tool":"vigie","model":"\#(kind.rawValue)","width":\#(w),"height":\#(h),"frames":\#(frames.count),"steady":true,"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_frame":\#(round(ms * 1000) / 1000)}"#)
+            print(#"{"tool":"vigie","model":"\#(kind.rawValue)","width":\#(w),"height":\#(h),"frames":\#(timed),"steady":true,"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_frame":\#(round(ms * 1000) / 1000)}"#)
         } else {
             let label = kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
             print(label + String(format: " %5dx%-5d steady %8.1f MP/s %8.3f ms/frame", w, h, mpix, ms))
@@ -232,15 +256,9 @@ func benchAllocations(_ arguments: [String]) throws {
     // counted (the true per-frame cost in steady state). Backwards, not from the start again: a
     // jump from the last frame to the first is a cut of the view, which the tamper rule rightly
     // reports (and the tracker then starts afresh).
-    let start = frames[0].timestamp.seconds, end = frames[frames.count - 1].timestamp.seconds
-    func retimed(_ f: Frame, _ seconds: Double) -> Frame {
-        var g = f
-        g.timestamp = Timestamp(seconds: seconds)
-        return g
-    }
-    let backwards = frames.reversed().dropFirst().map { retimed($0, 2 * end - $0.timestamp.seconds) }
-    let warmUp = frames + backwards
-    let replay = frames.dropFirst().map { retimed($0, $0.timestamp.seconds + 2 * (end - start)) }
+    var passes = PingPongReplay(frames)
+    let warmUp = passes.nextPass() + passes.nextPass()
+    let replay = passes.nextPass()
     let only = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
     // With VIGIE_ALLOCATION_TRACE in the environment, every counted allocation prints its stack.
     let trace = ProcessInfo.processInfo.environment["VIGIE_ALLOCATION_TRACE"] != nil

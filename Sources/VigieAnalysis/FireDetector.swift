@@ -177,6 +177,8 @@ private struct Grid {
     var cells: [Cell]
     /// Cells whose state is at rest (see `update`); they cost one colour test per frame.
     var dormant: [Bool]
+    /// Per cell, this frame: whether its chroma has fire colours (tested once, read twice).
+    var fireChroma: [Bool]
     var label: [Int32]
     var stack: [Int32]
     /// Per row of cells: whether its luma is summed this frame.
@@ -197,6 +199,7 @@ private struct Grid {
         sumCr = sumY
         cells = Array(repeating: Cell(), count: n)
         dormant = Array(repeating: true, count: n)
+        fireChroma = Array(repeating: false, count: n)
         label = Array(repeating: 0, count: n)
         stack = []
         stack.reserveCapacity(n)
@@ -256,15 +259,13 @@ private struct Grid {
         let meanCr = Float(totalCr) / Float(n) * chromaScale
         let minDifference = Float(c.minChromaDifference)
         let first = frames == 0
-        // Which rows of cells need luma.
+        // Each cell's chroma test, and which rows of cells need luma.
         for r in 0..<rows {
             var needed = first || r % Self.meanRowStep == 0
-            var i = r * columns
-            let end = i + columns
-            while !needed && i < end {
+            for i in (r * columns)..<(r * columns + columns) {
                 let b = Float(sumCb[i]) * chromaScale, red = Float(sumCr[i]) * chromaScale
-                needed = !dormant[i] || (red > b && red - b >= minDifference && red >= meanCr)
-                i += 1
+                fireChroma[i] = red > b && red - b >= minDifference && red >= meanCr
+                needed = needed || fireChroma[i] || !dormant[i]
             }
             lumaRows[r] = needed
         }
@@ -286,19 +287,18 @@ private struct Grid {
         var anyFlickering = false
         sumY.withUnsafeBufferPointer { sumY in
         sumCb.withUnsafeBufferPointer { sumCb in
-        sumCr.withUnsafeBufferPointer { sumCr in
+        fireChroma.withUnsafeBufferPointer { fireChroma in
         cells.withUnsafeMutableBufferPointer { cells in
         dormant.withUnsafeMutableBufferPointer { dormant in
             for i in 0..<n {
-                let b = Float(sumCb[i]) * chromaScale, r = Float(sumCr[i]) * chromaScale
-                let fireChroma = r > b && r - b >= minDifference && r >= meanCr
                 // The common case: a dormant cell (no fire colours for a while, its averages at 0,
                 // not flickering) without fire chroma now stays dormant, untouched; its luma was
                 // not even summed. Its previous luma is not needed: flicker is only measured
                 // between two fire-coloured frames.
-                if !fireChroma && dormant[i] { continue }
+                if !fireChroma[i] && dormant[i] { continue }
+                let b = Float(sumCb[i]) * chromaScale
                 let y = Float(sumY[i]) * lumaScale  // summed: this cell's row was flagged
-                let fireColour: Float = (fireChroma && y >= minLuma && y > b) ? 1 : 0
+                let fireColour: Float = (fireChroma[i] && y >= minLuma && y > b) ? 1 : 0
                 var s = cells[i]
                 let lastY = s.previousY
                 s.previousY = y

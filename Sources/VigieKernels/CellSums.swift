@@ -7,11 +7,7 @@
 /// Reference: readable maths. `sums` holds `columns * rows` values, row-major.
 package func cellSumsReference(_ source: ImageView, cell: Int, columns: Int, rows: Int, rowStep: Int = 1,
                                into sums: UnsafeMutableBufferPointer<UInt32>) {
-    precondition(rowStep >= 1 && rowStep <= cell, "cellSums: row step \(rowStep) not in 1…\(cell)")
-    precondition(cell >= 1 && cell <= 16, "cellSums: cell \(cell) not in 1…16")
-    precondition(columns * cell <= source.width && rows * cell <= source.height,
-                 "cellSums: \(columns)x\(rows) cells of \(cell) px do not fit \(source.width)x\(source.height)")
-    precondition(sums.count >= columns * rows, "cellSums: \(sums.count) sums for \(columns)x\(rows) cells")
+    checkCellSums(source, cell: cell, columns: columns, rows: rows, rowStep: rowStep, sums: sums)
     for r in 0..<rows {
         for c in 0..<columns {
             var s: UInt32 = 0
@@ -27,11 +23,7 @@ package func cellSumsReference(_ source: ImageView, cell: Int, columns: Int, row
 /// vectorised: `punpcklbw`/`paddw`), then each run of `cell` column sums is added into its cell.
 package func cellSums(_ source: ImageView, cell: Int, columns: Int, rows: Int, rowStep: Int = 1,
                       into sums: UnsafeMutableBufferPointer<UInt32>) {
-    precondition(rowStep >= 1 && rowStep <= cell, "cellSums: row step \(rowStep) not in 1…\(cell)")
-    precondition(cell >= 1 && cell <= 16, "cellSums: cell \(cell) not in 1…16")
-    precondition(columns * cell <= source.width && rows * cell <= source.height,
-                 "cellSums: \(columns)x\(rows) cells of \(cell) px do not fit \(source.width)x\(source.height)")
-    precondition(sums.count >= columns * rows, "cellSums: \(sums.count) sums for \(columns)x\(rows) cells")
+    checkCellSums(source, cell: cell, columns: columns, rows: rows, rowStep: rowStep, sums: sums)
     let span = columns * cell
     guard span > 0 else { return }
     withUnsafeTemporaryAllocation(of: UInt16.self, capacity: span) { buffer in
@@ -67,4 +59,14 @@ private func addRuns(_ acc: UnsafeMutablePointer<UInt16>, _ out: UnsafeMutablePo
         out[c] = s
         x += cell
     }
+}
+
+/// The arguments both versions require.
+private func checkCellSums(_ source: ImageView, cell: Int, columns: Int, rows: Int, rowStep: Int,
+                           sums: UnsafeMutableBufferPointer<UInt32>) {
+    precondition(rowStep >= 1 && rowStep <= cell, "cellSums: row step \(rowStep) not in 1…\(cell)")
+    precondition(cell >= 1 && cell <= 16, "cellSums: cell \(cell) not in 1…16")
+    precondition(columns * cell <= source.width && rows * cell <= source.height,
+                 "cellSums: \(columns)x\(rows) cells of \(cell) px do not fit \(source.width)x\(source.height)")
+    precondition(sums.count >= columns * rows, "cellSums: \(sums.count) sums for \(columns)x\(rows) cells")
 }

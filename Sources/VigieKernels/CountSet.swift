@@ -13,30 +13,35 @@ package func countSetReference(_ row: [UInt8]) -> Int {
 /// of the plain loop took 4 bytes a step in 64-bit lanes, about ten times slower.
 package func countSet(_ row: UnsafePointer<UInt8>, _ width: Int) -> Int {
     let raw = UnsafeRawPointer(row)
-    let one = SIMD16<UInt8>(repeating: 1), lowByte = SIMD8<UInt16>(repeating: 0xFF)
+    let one = SIMD16<UInt8>(repeating: 1)
     var counts = SIMD16<UInt8>()
     var n = 0, x = 0, steps = 0
-    func flush(_ counts: SIMD16<UInt8>) -> Int {
-        let wide = unsafeBitCast(counts, to: SIMD8<UInt16>.self)
-        let pairs = (wide & lowByte) &+ (wide &>> 8)
-        var total = 0
-        for k in 0..<8 { total += Int(pairs[k]) }
-        return total
-    }
     while x + 16 <= width {
         counts &+= (raw.loadUnaligned(fromByteOffset: x, as: SIMD16<UInt8>.self) &>> 7) & one
         x += 16
         steps += 1
         if steps == 255 {
-            n += flush(counts)
+            n += byteCounterTotal(counts)
             counts = SIMD16()
             steps = 0
         }
     }
-    n += flush(counts)
+    n += byteCounterTotal(counts)
     while x < width {
         n &+= Int(row[x] >> 7)
         x += 1
     }
     return n
+}
+
+/// The sum of the 16 byte lanes of a counter register, widened without conversion calls: read as
+/// eight 16-bit lanes, `& 0xFF` gives the even bytes and `>> 8` the odd ones. Shared by the
+/// kernels that count in byte lanes and flush every 255 steps (`countSet`, `tamperRowStats`).
+@inline(__always)
+func byteCounterTotal(_ counts: SIMD16<UInt8>) -> Int {
+    let wide = unsafeBitCast(counts, to: SIMD8<UInt16>.self)
+    let pairs = (wide & SIMD8(repeating: 0xFF)) &+ (wide &>> 8)  // at most 2 * 255 a lane
+    var total = 0
+    for k in 0..<8 { total += Int(pairs[k]) }
+    return total
 }

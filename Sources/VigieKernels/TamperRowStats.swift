@@ -76,13 +76,6 @@ package func tamperRowStats(_ row: UnsafePointer<UInt8>, previous: UnsafeMutable
     }
     // Identity: bytes that differ from the previous frame's row.
     var counts = SIMD16<UInt8>()
-    func flush(_ counts: SIMD16<UInt8>) -> Int {
-        let wide = unsafeBitCast(counts, to: SIMD8<UInt16>.self)
-        let pairs = (wide & lowByte) &+ (wide &>> 8)  // at most 2 * 255 a lane
-        var n = 0
-        for k in 0..<8 { n += Int(pairs[k]) }
-        return n
-    }
     x = 0
     steps = 0
     while x + 16 <= width {
@@ -92,12 +85,12 @@ package func tamperRowStats(_ row: UnsafePointer<UInt8>, previous: UnsafeMutable
         x += 16
         steps += 1
         if steps == 255 {
-            stats.changed += flush(counts)
+            stats.changed += byteCounterTotal(counts)
             counts = SIMD16()
             steps = 0
         }
     }
-    stats.changed += flush(counts)
+    stats.changed += byteCounterTotal(counts)
     while x < width {
         stats.changed += row[x] != previous[x] ? 1 : 0
         x += 1

@@ -157,6 +157,7 @@ public struct LineCrossingRule: Rule {
     var previous: [Int: NormalisedPoint] = [:]
     var current: [Int: NormalisedPoint] = [:]  // scratch, swapped with `previous` every frame
     var lastCrossing: [Int: Timestamp] = [:]
+    var goneIDs: [Int] = []  // scratch
     var ids: EventIDSequence
 
     init(_ common: RuleCommon, line: Line) {
@@ -199,9 +200,8 @@ public struct LineCrossingRule: Rule {
             events += [base, ended]
         }
         swap(&previous, &current)
-        if lastCrossing.keys.contains(where: { previous[$0] == nil }) {
-            lastCrossing = lastCrossing.filter { previous[$0.key] != nil }
-        }
+        let previous = self.previous
+        lastCrossing.removeValues(collectingKeysIn: &goneIDs) { id, _ in previous[id] == nil }
         return events
     }
 

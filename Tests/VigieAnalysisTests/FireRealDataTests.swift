@@ -7,42 +7,8 @@ import VigieEvents
 import VigieIO
 import VigieRules
 
-/// Shared real data (`../shared/data` beside the repository) and ffmpeg to decode the videos.
+/// The fire detector and rule run over a clip, scored against FURG annotations.
 enum FireData {
-    static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data").path
-    static var house6: String { root + "/furg-fire/house6" }
-    static var pets: String { root + "/pets2009/S2L1_View001/vtest.avi" }
-    static var highway: String { root + "/cdnet/baseline/highway/input" }
-    static let ffmpeg: String? = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg", "/opt/homebrew/bin/ffmpeg"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-    static var hasHouse6: Bool {
-        ffmpeg != nil && FileManager.default.fileExists(atPath: house6 + "/house6.mp4")
-            && FileManager.default.fileExists(atPath: house6 + "/house6.xml")
-    }
-    static var hasPETS: Bool { ffmpeg != nil && FileManager.default.fileExists(atPath: pets) }
-    static var hasHighway: Bool { FileManager.default.fileExists(atPath: highway) }
-    static var isReleaseBuild: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
-    }
-
-    /// Decodes `video` to a temporary Y4M (4:2:0) with ffmpeg and returns its path.
-    static func decode(_ video: String) throws -> String {
-        let out = FileManager.default.temporaryDirectory
-            .appendingPathComponent("vigie-fire-\(UUID().uuidString).y4m").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ffmpeg!)
-        process.arguments = ["-loglevel", "error", "-y", "-i", video, "-f", "yuv4mpegpipe", "-pix_fmt", "yuv420p", out]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "ffmpeg failed on \(video)")
-        return out
-    }
-
     /// Frame scores of the detector and of a default `fire` rule, and the number of fire events.
     static func evaluate(_ source: inout some FrameSource, truth: FURGFireAnnotations?)
         throws -> (detector: FireDetectionScores, rule: FireDetectionScores, events: Int) {
@@ -74,12 +40,12 @@ enum FireData {
 @Suite("Fire on real footage (whole clips, release builds)")
 struct FireRealDataTests {
     @Test("FURG house6: frame F1 of the fire rule and detector",
-          .enabled(if: FireData.hasHouse6, "needs ../shared/data/furg-fire/house6 and ffmpeg"),
-          .enabled(if: FireData.isReleaseBuild, "whole-clip test: runs in the release test pass"))
+          .enabled(if: RealData.hasHouse6, "needs ../shared/data/furg-fire/house6 and ffmpeg"),
+          .enabled(if: RealData.isReleaseBuild, "whole-clip test: runs in the release test pass"))
     func house6() throws {
-        let y4m = try FireData.decode(FireData.house6 + "/house6.mp4")
+        let y4m = try RealData.decode(RealData.house6 + "/house6.mp4")
         defer { try? FileManager.default.removeItem(atPath: y4m) }
-        let truth = try FURGFireAnnotations(path: FireData.house6 + "/house6.xml")
+        let truth = try FURGFireAnnotations(path: RealData.house6 + "/house6.xml")
         var source = try Y4MSource(path: y4m)
         let (detector, rule, events) = try FireData.evaluate(&source, truth: truth)
         // Measured: detector F1 0.967 (precision 1, recall 0.936); rule F1 0.930 (precision 1,
@@ -92,10 +58,10 @@ struct FireRealDataTests {
     }
 
     @Test("PETS 2009 S2L1 (pedestrians, brown gravel, yellow road lines): no fire alert",
-          .enabled(if: FireData.hasPETS, "needs ../shared/data/pets2009/S2L1_View001 and ffmpeg"),
-          .enabled(if: FireData.isReleaseBuild, "whole-clip test: runs in the release test pass"))
+          .enabled(if: RealData.hasPETS, "needs ../shared/data/pets2009/S2L1_View001 and ffmpeg"),
+          .enabled(if: RealData.isReleaseBuild, "whole-clip test: runs in the release test pass"))
     func pets() throws {
-        let y4m = try FireData.decode(FireData.pets)
+        let y4m = try RealData.decode(RealData.pets)
         defer { try? FileManager.default.removeItem(atPath: y4m) }
         var source = try Y4MSource(path: y4m)
         let (detector, rule, events) = try FireData.evaluate(&source, truth: nil)
@@ -106,10 +72,10 @@ struct FireRealDataTests {
     }
 
     @Test("CDnet highway (cars, daylight): no fire region at all",
-          .enabled(if: FireData.hasHighway, "needs ../shared/data/cdnet/baseline/highway"),
-          .enabled(if: FireData.isReleaseBuild, "whole-clip test: runs in the release test pass"))
+          .enabled(if: RealData.hasHighway, "needs ../shared/data/cdnet/baseline/highway"),
+          .enabled(if: RealData.isReleaseBuild, "whole-clip test: runs in the release test pass"))
     func highway() throws {
-        var source = try JPEGFolderSource(path: FireData.highway, format: .ycbcr420)
+        var source = try JPEGFolderSource(path: RealData.highway, format: .ycbcr420)
         let (detector, _, events) = try FireData.evaluate(&source, truth: nil)
         #expect(events == 0 && detector.falsePositiveFrames == 0, "detector \(detector)")
     }
