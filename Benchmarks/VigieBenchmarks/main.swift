@@ -124,11 +124,16 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
     var source = try JPEGFolderSource(path: sequence?.inputFolder ?? path)
     let frames = try framesInMemory(&source, max: maxFrames)
     let (w, h) = (frames[0].width, frames[0].height)
+    var kinds = BackgroundModelKind.allCases
+    if let i = arguments.firstIndex(of: "--model"), i + 1 < arguments.count {
+        guard let kind = BackgroundModelKind(rawValue: arguments[i + 1]) else { throw CocoaError(.featureUnsupported) }
+        kinds = [kind]
+    }
     if arguments.contains("--steady") {
-        try benchBackgroundSteady(frames, json: json)
+        try benchBackgroundSteady(frames, kinds: kinds, json: json)
         return
     }
-    for kind in BackgroundModelKind.allCases {
+    for kind in kinds {
         // Best of three full passes, each with a fresh model (the first also warms the caches).
         var masks: [Mask] = []
         var elapsed = Double.infinity
@@ -169,9 +174,9 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
 /// Steady state: each model learns the frames in one untimed pass (start-up learning, first-frame
 /// set-up), then the frames are timed backwards and forwards on the same model with time going on
 /// (no cut of the view); best of three timed passes. What a camera that has run for a while costs.
-func benchBackgroundSteady(_ frames: [Frame], json: Bool) throws {
+func benchBackgroundSteady(_ frames: [Frame], kinds: [BackgroundModelKind], json: Bool) throws {
     let (w, h) = (frames[0].width, frames[0].height)
-    for kind in BackgroundModelKind.allCases {
+    for kind in kinds {
         var pipeline = MotionPipeline(model: kind.makeModel())
         var replay = PingPongReplay(frames)
         for frame in replay.nextPass() { _ = try pipeline.process(frame) }
@@ -452,7 +457,7 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--steady] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M [--per-kind] [--rounds N]  (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--steady] [--model NAME] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M [--per-kind] [--rounds N]  (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n".utf8))
     exit(64)
 }
 do {

@@ -14,7 +14,9 @@ import VigieKernels
 ///   of the same brightness as the background;
 ///
 /// unless it is a *shadow*: darker than the background by a ratio within `shadowRatio` with
-/// stable chroma. Background pixels learn at `backgroundRate`, foreground pixels at the much
+/// stable chroma, and keeping the background's texture (the edge energy of the 3x3 window
+/// around it is the background's scaled by its darkness, `shadowTextureContrast`: a dark car or
+/// coat passes the brightness test of a shadow but brings its own edges). Background pixels learn at `backgroundRate`, foreground pixels at the much
 /// slower `foregroundRate`, and a pixel foreground for more than `absorbAfter` seconds is a
 /// *ghost* (background that changed, or a removed object) and learns at the background rate.
 /// When more than `globalChangeFraction` of the frame turns foreground at once, the frame is
@@ -34,6 +36,13 @@ public struct AdaptiveBackground: BackgroundModel {
         public var shadowRatio: ClosedRange<Double> = 0.45...0.93
         /// Largest chroma distance of a shadow, levels. Default 8.
         public var shadowChromaTolerance: Int = 8
+        /// Shadow texture test: a pixel that passes the brightness and chroma tests of a shadow
+        /// is foreground all the same when the edge energy of the 3x3 window around it differs
+        /// from the background's (scaled by the window's darkness) by more than this fraction of
+        /// their sum: a shadow keeps the ground's texture, a dark object brings its own edges or
+        /// hides the ground's. Default 0.4 (one edge energy more than 2.3 times the other);
+        /// `nil` turns the test off (every such pixel is shadow).
+        public var shadowTextureContrast: Double? = 0.4
         /// How fast the background of background pixels follows the scene, levels per second
         /// (each frame moves it by at most this times the frame interval). Default 10.
         public var backgroundSpeed: Double = 10
@@ -153,6 +162,16 @@ public struct AdaptiveBackground: BackgroundModel {
                             backgroundCb.withUnsafeMutableBufferPointer { bcb in
                                 backgroundCr.withUnsafeMutableBufferPointer { bcr in
                                     chromaWide.withUnsafeMutableBufferPointer { wide in
+                                        // Resolves row r's shadow candidates, then clears the shadow
+                                        // marks of row r - 1, which no later window reads.
+                                        var marksPending = false
+                                        func resolve(_ r: Int) {
+                                            let resolved = resolveShadows(row: r, luma: luma, background: bg.baseAddress!,
+                                                                          mask: out, counts: counts.baseAddress!)
+                                            set &+= resolved.objects
+                                            if marksPending { finishShadowRow(out.row(r - 1), width: width) }
+                                            marksPending = resolved.candidates > resolved.objects
+                                        }
                                         for y in 0..<height {
                                             if y & 1 == 0 {
                                                 if hasChroma {
@@ -176,6 +195,9 @@ public struct AdaptiveBackground: BackgroundModel {
                                                         foregroundFrames: counts.baseAddress! + o,
                                                         mask: out.row(y), width: width, p)
                                             set &+= countSet(out.row(y), width)
+                                            // Shadow candidates of row y - 2: its window and forward
+                                            // differences reach row y, which is now up to date.
+                                            if y >= 2 { resolve(y - 2) }
                                             if y & 1 == 1 || y == height - 1, hasChroma {
                                                 let cy = y >> 1
                                                 frame.cb!.withView { cb in
@@ -190,6 +212,8 @@ public struct AdaptiveBackground: BackgroundModel {
                                                 }
                                             }
                                         }
+                                        for y in max(0, height - 2)..<height { resolve(y) }
+                                        if marksPending { finishShadowRow(out.row(height - 1), width: width) }
                                     }
                                 }
                             }
@@ -205,6 +229,24 @@ public struct AdaptiveBackground: BackgroundModel {
         }
         isWarm = learningFrames >= clock.frames(for: configuration.warmUp)
         return mask
+    }
+
+    /// Resolves the shadow candidates of one mask row: the texture test, or every candidate a
+    /// shadow (0 at once) when the test is off.
+    private func resolveShadows(row y: Int, luma: ImageView, background: UnsafePointer<UInt16>,
+                                mask: MutableImageView, counts: UnsafeMutablePointer<UInt16>)
+        -> (candidates: Int, objects: Int) {
+        let o = y * width
+        guard let contrast = configuration.shadowTextureContrast else {
+            let m = mask.row(y)
+            for x in 0..<width where m[x] == shadowCandidate {
+                m[x] = 0
+                counts[o + x] = 0
+            }
+            return (0, 0)
+        }
+        let p = ShadowTextureParameters(contrast256: Int32(min(65536, max(0, (contrast * 256).rounded()))), floor: 18)
+        return resolveShadowRow(y: y, luma: luma, background: background, mask: mask, foregroundFrames: counts + o, p)
     }
 
     /// Recomputes the 3x3 background envelope (min and max around each pixel).
@@ -240,7 +282,7 @@ public struct AdaptiveBackground: BackgroundModel {
         chromaWide = [UInt8](repeating: 0, count: 2 * cw + 64)
         envelopeMin = Plane(width: width, height: height)
         envelopeMax = Plane(width: width, height: height)
-        envelopeScratch = [UInt8](repeating: 0, count: 4 * width + 64)
+        envelopeScratch = [UInt8](repeating: 0, count: 7 * width + 64)
         mask = Mask(width: width, height: height)
         frame.luma.withView { luma in
             for y in 0..<height { for x in 0..<width { backgroundY[y * width + x] = UInt16(luma[x, y]) << 8 } }

@@ -49,12 +49,15 @@ package struct AdaptiveParameters {
     }
 }
 
-/// One pixel, readable: returns the new (background, deviation) and whether it is foreground.
+/// One pixel, readable: returns the new (background, deviation, foreground frames) and the mask
+/// value: 255 foreground, 0 background, `shadowCandidate` for a pixel that differs from the
+/// background enough to be foreground but whose brightness and chroma say shadow (the shadow
+/// texture test, `resolveShadowRow`, decides it; its counter is kept until then).
 @inline(__always)
 package func adaptivePixel(y: UInt8, chromaDistance cd: UInt16, background bg: UInt16, deviation dev: UInt16,
                            envelopeMin: UInt8, envelopeMax: UInt8, foregroundFrames count: UInt16,
                            _ p: AdaptiveParameters)
-    -> (background: UInt16, deviation: UInt16, foregroundFrames: UInt16, foreground: Bool) {
+    -> (background: UInt16, deviation: UInt16, foregroundFrames: UInt16, mask: UInt8) {
     let b = Int(bg >> 8)
     let v = Int(y)
     let d = abs(v - b)
@@ -65,8 +68,9 @@ package func adaptivePixel(y: UInt8, chromaDistance cd: UInt16, background bg: U
     let shadow = v < b && v * 256 >= b * Int(p.shadowLow) && v * 256 <= b * Int(p.shadowHigh)
         && Int(cd) <= Int(p.shadowChroma)
     let foreground = (e > t && !shadow) || Int(cd) > Int(p.chromaThreshold)
+    let candidate = !foreground && shadow && e > t
     let target = v << 8
-    let newCount = foreground ? min(Int(count) + 1, 65535) : 0
+    let newCount = foreground ? min(Int(count) + 1, 65535) : candidate ? Int(count) : 0
     let absorbing = newCount > Int(p.absorbAfterFrames)
     // Shadows are not the background's appearance: they learn as slowly as foreground.
     let slow = (foreground && !absorbing) || (shadow && !foreground)
@@ -76,7 +80,8 @@ package func adaptivePixel(y: UInt8, chromaDistance cd: UInt16, background bg: U
     if !foreground && !shadow {
         newDeviation += min(max((min(d, 255) << 8) - newDeviation, -Int(p.deviationStep)), Int(p.deviationStep))
     }
-    return (UInt16(newBackground), UInt16(newDeviation), UInt16(newCount), foreground)
+    return (UInt16(newBackground), UInt16(newDeviation), UInt16(newCount),
+            foreground ? 255 : candidate ? shadowCandidate : 0)
 }
 
 /// Reference: one row through `adaptivePixel`, chroma distance looked up at x/2.
@@ -92,7 +97,7 @@ package func adaptiveRowReference(luma: UnsafePointer<UInt8>, chromaDistance: Un
         background[x] = r.background
         deviation[x] = r.deviation
         foregroundFrames[x] = r.foregroundFrames
-        mask[x] = r.foreground ? 255 : 0
+        mask[x] = r.mask
     }
 }
 
@@ -124,17 +129,22 @@ package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<U
         t = t < tMin ? tMin : t
         t = t > tMax ? tMax : t
         let vs = v << 8
-        // Decisions as 0/1 integers combined with & and |, so the loop stays branch-free.
-        let shadow: Int32 = (diff < 0 ? 1 : 0) & (vs >= b &* sLow ? 1 : 0) & (vs <= b &* sHigh ? 1 : 0)
-            & (cd <= sChroma ? 1 : 0)
-        let fg: Int32 = ((e > t ? 1 : 0) & (shadow ^ 1)) | (cd > cThreshold ? 1 : 0)
-        let foreground = fg != 0
+        // Decisions as 0/1 integers from sign bits (`isNegative`), combined with & | ^, and
+        // selections by all-ones masks (0 &- bit): compares and Bool selections here were
+        // narrowed to 16-bit lanes and widened back element by element (`pextrw`).
+        let shadow = isNegative(diff) & (isNegative(vs &- b &* sLow) ^ 1) & (isNegative(b &* sHigh &- vs) ^ 1)
+            & (isNegative(sChroma &- cd) ^ 1)
+        let exceeds = isNegative(t &- e)
+        let chromaForeground = isNegative(cThreshold &- cd)
+        let fg = (exceeds & (shadow ^ 1)) | chromaForeground
+        let candidate = exceeds & shadow & (chromaForeground ^ 1)
         let count = Int32(foregroundFrames[x])
-        let newCount = foreground ? (count == 65535 ? count : count &+ 1) : 0
+        let counted = count &+ isNegative(count &- 65535)  // + 1, saturating at 65535
+        let newCount = ((0 &- fg) & counted) | ((0 &- candidate) & count)
         foregroundFrames[x] = UInt16(truncatingIfNeeded: newCount)
         // Shadows are not the background's appearance: they learn as slowly as foreground.
-        let slow = (fg & (newCount <= absorbAfter ? 1 : 0)) | (shadow & (fg ^ 1))
-        let step = slow != 0 ? fStep : bStep
+        let slow = (fg & (isNegative(absorbAfter &- newCount) ^ 1)) | (shadow & (fg ^ 1))
+        let step = bStep ^ ((bStep ^ fStep) & (0 &- slow))
         var delta = vs &- bg
         delta = delta > step ? step : delta
         delta = delta < 0 &- step ? 0 &- step : delta
@@ -143,11 +153,15 @@ package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<U
         var ddelta = dd &- dev
         ddelta = ddelta > dStep ? dStep : ddelta
         ddelta = ddelta < 0 &- dStep ? 0 &- dStep : ddelta
-        let newDev = dev &+ ddelta
-        deviation[x] = UInt16(truncatingIfNeeded: (fg | shadow) != 0 ? dev : newDev)
-        mask[x] = foreground ? 255 : 0
+        let learns = (fg | shadow) ^ 1  // the deviation learns from background pixels only
+        deviation[x] = UInt16(truncatingIfNeeded: dev &+ (ddelta & (0 &- learns)))
+        mask[x] = UInt8(truncatingIfNeeded: (0 &- fg) | candidate)
     }
 }
+
+/// 1 if `v` is negative, else 0 (its sign bit).
+@inline(__always)
+func isNegative(_ v: Int32) -> Int32 { Int32(bitPattern: UInt32(bitPattern: v) >> 31) }
 
 /// Chroma distance |Cb - bgCb| + |Cr - bgCr| (saturated to 255) for one chroma row (vectorised:
 /// `psubusw`, `pcmpgtd`, `paddd`, `punpck…`), written
@@ -168,13 +182,14 @@ package func chromaRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
 }
 
 /// Vectorised (`psubd`, `pcmpgtd`, `pand`/`pandn`/`por`). Moves chroma backgrounds toward the
-/// frame by at most `backgroundStep` (8.8) where the luma
-/// mask (sampled at the chroma pixel's top-left luma pixel) is background, `foregroundStep` elsewhere.
+/// frame by at most `backgroundStep` (8.8) where the luma mask (sampled at the chroma pixel's
+/// top-left luma pixel) is not foreground (< 128: background, and shadow candidates not yet
+/// resolved, which learn chroma as shadows always have), `foregroundStep` where it is (255).
 package func chromaUpdateRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
                              backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>,
                              lumaMask: UnsafePointer<UInt8>, width: Int, backgroundStep: Int32, foregroundStep: Int32) {
     for x in 0..<width {
-        let step = lumaMask[2 * x] != 0 ? foregroundStep : backgroundStep
+        let step = lumaMask[2 * x] >= 128 ? foregroundStep : backgroundStep
         let bcb = Int32(backgroundCb[x]), bcr = Int32(backgroundCr[x])
         var a = (Int32(cb[x]) << 8) &- bcb, c = (Int32(cr[x]) << 8) &- bcr
         a = a > step ? step : (a < 0 &- step ? 0 &- step : a)
@@ -205,52 +220,52 @@ package func backgroundEnvelopeReference(_ background: UnsafePointer<UInt16>, wi
     }
 }
 
-/// Fast envelope: a horizontal 3-wide min/max pass into the outputs' rows, then a vertical pass
-/// through a rolling pair of row buffers (`scratch`: 4 x width bytes). The inner loops compile
-/// to packed `pminub`/`pmaxub` (and `psrlw`/`packuswb` for the 8.8 to level conversion).
+/// Fast envelope, in one pass over the background: each row is converted to levels and its
+/// 3-wide minimum and maximum kept in a ring of three row pairs (`scratch`: 7 x width bytes), so
+/// each output row is the element-wise min/max of three ring rows, with no copies between rows.
+/// The inner loops compile to packed `pminub`/`pmaxub` (and `psrlw`/`packuswb` for the 8.8 to
+/// level conversion).
 package func backgroundEnvelope(_ background: UnsafePointer<UInt16>, width: Int, height: Int,
                                 minimum: MutableImageView, maximum: MutableImageView,
                                 scratch: UnsafeMutablePointer<UInt8>) {
-    precondition(minimum.width == width && maximum.width == width && minimum.height == height, "envelope sizes")
-    // Horizontal pass: row y of the outputs holds the 3-wide min/max of background row y.
-    for y in 0..<height {
+    precondition(minimum.width == width && maximum.width == width && minimum.height == height
+                 && maximum.height == height, "envelope sizes")
+    guard width > 0, height > 0 else { return }
+    let levels = scratch
+    func ringLo(_ row: Int) -> UnsafeMutablePointer<UInt8> { scratch + width * (1 + 2 * (row % 3)) }
+    func ringHi(_ row: Int) -> UnsafeMutablePointer<UInt8> { scratch + width * (2 + 2 * (row % 3)) }
+    // Row y of the background, as levels, 3-wide min/max into its ring slot.
+    func horizontal(_ y: Int) {
         let b = background + y * width
-        let row = scratch  // integer levels of this row
-        for x in 0..<width { row[x] = UInt8(truncatingIfNeeded: b[x] >> 8) }
-        let lo = minimum.row(y), hi = maximum.row(y)
+        for x in 0..<width { levels[x] = UInt8(truncatingIfNeeded: b[x] >> 8) }
+        let lo = ringLo(y), hi = ringHi(y)
         if width == 1 {
-            lo[0] = row[0]
-            hi[0] = row[0]
-            continue
+            lo[0] = levels[0]
+            hi[0] = levels[0]
+            return
         }
-        lo[0] = min(row[0], row[1])
-        hi[0] = max(row[0], row[1])
+        lo[0] = min(levels[0], levels[1])
+        hi[0] = max(levels[0], levels[1])
         for x in 1..<(width - 1) {
-            let a = row[x - 1], c = row[x], d = row[x + 1]
+            let a = levels[x - 1], c = levels[x], d = levels[x + 1]
             lo[x] = min(min(a, c), d)
             hi[x] = max(max(a, c), d)
         }
-        lo[width - 1] = min(row[width - 2], row[width - 1])
-        hi[width - 1] = max(row[width - 2], row[width - 1])
+        lo[width - 1] = min(levels[width - 2], levels[width - 1])
+        hi[width - 1] = max(levels[width - 2], levels[width - 1])
     }
-    // Vertical pass, in place, keeping the previous row's horizontal result.
-    let previousLo = scratch + width, previousHi = scratch + 2 * width
-    let currentLo = scratch + 3 * width
-    let currentHi = scratch
+    horizontal(0)
+    if height > 1 { horizontal(1) }
     for y in 0..<height {
+        let above = max(y - 1, 0), below = min(y + 1, height - 1)
+        let loA = ringLo(above), loC = ringLo(y), loB = ringLo(below)
+        let hiA = ringHi(above), hiC = ringHi(y), hiB = ringHi(below)
         let lo = minimum.row(y), hi = maximum.row(y)
-        let nextLo = minimum.row(min(y + 1, height - 1)), nextHi = maximum.row(min(y + 1, height - 1))
-        if y == 0 {
-            previousLo.update(from: lo, count: width)
-            previousHi.update(from: hi, count: width)
-        }
-        currentLo.update(from: lo, count: width)
-        currentHi.update(from: hi, count: width)
         for x in 0..<width {
-            lo[x] = min(min(previousLo[x], currentLo[x]), nextLo[x])
-            hi[x] = max(max(previousHi[x], currentHi[x]), nextHi[x])
+            lo[x] = min(min(loA[x], loC[x]), loB[x])
+            hi[x] = max(max(hiA[x], hiC[x]), hiB[x])
         }
-        previousLo.update(from: currentLo, count: width)
-        previousHi.update(from: currentHi, count: width)
+        // Row y - 1 is no longer needed: its slot takes row y + 2.
+        if y + 2 < height { horizontal(y + 2) }
     }
 }

@@ -6,7 +6,8 @@ import VigieKernels
 /// Small synthetic scenes: a noisy textured background, a square that moves, stops or casts a shadow.
 enum Scene {
     static func frame(_ index: Int, width: Int = 48, height: Int = 36, square: (x: Int, y: Int, size: Int, luma: UInt8)? = nil,
-                      shadow: (x: Int, y: Int, size: Int)? = nil, gain: Double = 1, seed: UInt64 = 1) -> Frame {
+                      shadow: (x: Int, y: Int, size: Int)? = nil, greyPatch: (x: Int, y: Int, size: Int, luma: UInt8)? = nil,
+                      gain: Double = 1, seed: UInt64 = 1) -> Frame {
         var rng = SplitMix64(seed: seed &* 7919 &+ UInt64(index))
         var pixels = [UInt8](repeating: 0, count: width * height)
         for y in 0..<height {
@@ -14,6 +15,7 @@ enum Scene {
                 var v = Double(80 + (x * 3 + y * 2) % 60) + Double(Int(rng.next() % 5) - 2)
                 if let s = shadow, x >= s.x, x < s.x + s.size, y >= s.y, y < s.y + s.size { v *= 0.6 }
                 if let q = square, x >= q.x, x < q.x + q.size, y >= q.y, y < q.y + q.size { v = Double(q.luma) }
+                if let q = greyPatch, x >= q.x, x < q.x + q.size, y >= q.y, y < q.y + q.size { v = Double(q.luma) }
                 pixels[y * width + x] = UInt8(max(0, min(255, v * gain)))
             }
         }
@@ -52,6 +54,25 @@ struct BackgroundModelTests {
         for i in 0..<75 { _ = try model.process(Scene.frame(i)) }
         let mask = try model.process(Scene.frame(75, shadow: (10, 10, 12)))
         #expect(Scene.count(mask, in: PixelRect(x: 10, y: 10, width: 12, height: 12)) <= 5)
+    }
+
+    @Test func adaptiveFindsAFlatGreyObjectDarkEnoughToPassForAShadow() throws {
+        // A flat grey patch with the floor's chroma, 43-75 % of the floor's brightness: the
+        // brightness and chroma of a shadow, but it hides the floor's texture.
+        var withTexture = AdaptiveBackground()
+        var configuration = AdaptiveBackground.Configuration()
+        configuration.shadowTextureContrast = nil
+        var withoutTexture = AdaptiveBackground(configuration)
+        for i in 0..<75 {
+            _ = try withTexture.process(Scene.frame(i))
+            _ = try withoutTexture.process(Scene.frame(i))
+        }
+        let patch = Scene.frame(75, greyPatch: (14, 8, 16, 60))
+        let rect = PixelRect(x: 14, y: 8, width: 16, height: 16)
+        let found = Scene.count(try withTexture.process(patch), in: rect)
+        let foundWithoutTexture = Scene.count(try withoutTexture.process(patch), in: rect)
+        #expect(found >= 16 * 16 * 8 / 10, "patch pixels found: \(found) of 256")
+        #expect(foundWithoutTexture < found / 2, "the ratio-and-chroma test alone takes it for a shadow: \(foundWithoutTexture)")
     }
 
     @Test func adaptiveFlagsAGlobalChangeAndRelearns() throws {
