@@ -162,16 +162,8 @@ public struct AdaptiveBackground: BackgroundModel {
                             backgroundCb.withUnsafeMutableBufferPointer { bcb in
                                 backgroundCr.withUnsafeMutableBufferPointer { bcr in
                                     chromaWide.withUnsafeMutableBufferPointer { wide in
-                                        // Resolves row r's shadow candidates, then clears the shadow
-                                        // marks of row r - 1, which no later window reads.
+                                        // Whether the last resolved row holds shadow marks to clear.
                                         var marksPending = false
-                                        func resolve(_ r: Int) {
-                                            let resolved = resolveShadows(row: r, luma: luma, background: bg.baseAddress!,
-                                                                          mask: out, counts: counts.baseAddress!)
-                                            set &+= resolved.objects
-                                            if marksPending { finishShadowRow(out.row(r - 1), width: width) }
-                                            marksPending = resolved.candidates > resolved.objects
-                                        }
                                         for y in 0..<height {
                                             if y & 1 == 0 {
                                                 if hasChroma {
@@ -197,7 +189,11 @@ public struct AdaptiveBackground: BackgroundModel {
                                             set &+= countSet(out.row(y), width)
                                             // Shadow candidates of row y - 2: its window and forward
                                             // differences reach row y, which is now up to date.
-                                            if y >= 2 { resolve(y - 2) }
+                                            if y >= 2 {
+                                                set &+= resolveShadows(row: y - 2, luma: luma, background: bg.baseAddress!,
+                                                                       mask: out, counts: counts.baseAddress!,
+                                                                       marksPending: &marksPending)
+                                            }
                                             if y & 1 == 1 || y == height - 1, hasChroma {
                                                 let cy = y >> 1
                                                 frame.cb!.withView { cb in
@@ -212,7 +208,11 @@ public struct AdaptiveBackground: BackgroundModel {
                                                 }
                                             }
                                         }
-                                        for y in max(0, height - 2)..<height { resolve(y) }
+                                        for y in max(0, height - 2)..<height {
+                                            set &+= resolveShadows(row: y, luma: luma, background: bg.baseAddress!,
+                                                                   mask: out, counts: counts.baseAddress!,
+                                                                   marksPending: &marksPending)
+                                        }
                                         if marksPending { finishShadowRow(out.row(height - 1), width: width) }
                                     }
                                 }
@@ -231,11 +231,12 @@ public struct AdaptiveBackground: BackgroundModel {
         return mask
     }
 
-    /// Resolves the shadow candidates of one mask row: the texture test, or every candidate a
-    /// shadow (0 at once) when the test is off.
+    /// Resolves the shadow candidates of one mask row (the texture test, or every candidate a
+    /// shadow, 0 at once, when the test is off), then clears the shadow marks of the row above,
+    /// which no later window reads. Returns how many candidates became foreground.
     private func resolveShadows(row y: Int, luma: ImageView, background: UnsafePointer<UInt16>,
-                                mask: MutableImageView, counts: UnsafeMutablePointer<UInt16>)
-        -> (candidates: Int, objects: Int) {
+                                mask: MutableImageView, counts: UnsafeMutablePointer<UInt16>,
+                                marksPending: inout Bool) -> Int {
         let o = y * width
         guard let contrast = configuration.shadowTextureContrast else {
             let m = mask.row(y)
@@ -243,10 +244,14 @@ public struct AdaptiveBackground: BackgroundModel {
                 m[x] = 0
                 counts[o + x] = 0
             }
-            return (0, 0)
+            return 0
         }
         let p = ShadowTextureParameters(contrast256: Int32(min(65536, max(0, (contrast * 256).rounded()))), floor: 18)
-        return resolveShadowRow(y: y, luma: luma, background: background, mask: mask, foregroundFrames: counts + o, p)
+        let resolved = resolveShadowRow(y: y, luma: luma, background: background, mask: mask,
+                                        foregroundFrames: counts + o, p)
+        if marksPending { finishShadowRow(mask.row(y - 1), width: width) }
+        marksPending = resolved.candidates > resolved.objects
+        return resolved.objects
     }
 
     /// Recomputes the 3x3 background envelope (min and max around each pixel).
