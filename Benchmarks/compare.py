@@ -69,13 +69,13 @@ def bgs(dirs):
         v, c = medians(vigie_runs, "model"), medians(cv_runs, "model")
         mode = ", steady state" if os.environ.get("STEADY") else ""
         print(f"\nBackground models on {d} (median of {ROUNDS}, single thread{mode})")
-        print(f"{'model':24s} {'F':>7s} {'MP/s':>8s}  " + "  ".join(f"x{k:>5s}" for k in c))
+        print(f"{'model':30s} {'F':>7s} {'MP/s':>8s}  " + "  ".join(f"x{k:>5s}" for k in c))
         for k, row in list(c.items()) + list(v.items()):
             who = "OpenCV " if k in c and row.get("tool") == "opencv" else "Vigie "
             f = row.get("f_measure")
             fs = f"{f:7.3f}" if f is not None else "      -"
             ratios = "  ".join(f"{row['mpix_per_s'] / c[m]['mpix_per_s']:6.2f}" for m in c)
-            print(f"{who + k:24s} {fs} {row['mpix_per_s']:8.1f}  {ratios}")
+            print(f"{who + k:30s} {fs} {row['mpix_per_s']:8.1f}  {ratios}")
 
 
 if __name__ == "__main__":

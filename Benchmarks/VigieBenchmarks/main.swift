@@ -134,42 +134,51 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
         return
     }
     for kind in kinds {
-        // Best of three full passes, each with a fresh model (the first also warms the caches).
-        var masks: [Mask] = []
-        var elapsed = Double.infinity
-        for pass in 0..<3 {
-            var pipeline = MotionPipeline(model: kind.makeModel())
-            var kept: [Mask] = []
-            kept.reserveCapacity(sequence == nil ? 0 : frames.count)
-            let start = now()
-            for frame in frames {
-                let mask = try pipeline.process(frame)
-                if pass == 0, let sequence, sequence.temporalROI.contains(frame.number) { kept.append(mask.copied()) }
+        for (suffix, cleanup) in timedCleanups {
+            // Best of three full passes, each with a fresh model (the first also warms the caches).
+            var masks: [Mask] = []
+            var elapsed = Double.infinity
+            for pass in 0..<3 {
+                var pipeline = MotionPipeline(model: kind.makeModel(), cleanup: cleanup)
+                var kept: [Mask] = []
+                kept.reserveCapacity(sequence == nil ? 0 : frames.count)
+                let start = now()
+                for frame in frames {
+                    let mask = try pipeline.process(frame)
+                    if pass == 0, let sequence, sequence.temporalROI.contains(frame.number) { kept.append(mask.copied()) }
+                }
+                elapsed = min(elapsed, now() - start)
+                if pass == 0 { masks = kept }
             }
-            elapsed = min(elapsed, now() - start)
-            if pass == 0 { masks = kept }
-        }
-        var scores = CDnetScores()
-        if let sequence {
-            var i = 0
-            for frame in frames where sequence.temporalROI.contains(frame.number) {
-                try scores.accumulate(mask: masks[i], groundTruth: try sequence.groundTruth(frame: frame.number), roi: sequence.roi)
-                i += 1
+            var scores = CDnetScores()
+            if let sequence {
+                var i = 0
+                for frame in frames where sequence.temporalROI.contains(frame.number) {
+                    try scores.accumulate(mask: masks[i], groundTruth: try sequence.groundTruth(frame: frame.number), roi: sequence.roi)
+                    i += 1
+                }
             }
-        }
-        let mpix = Double(frames.count * w * h) / 1e6 / elapsed
-        let ms = elapsed / Double(frames.count) * 1000
-        if json {
-            var line = #"{"tool":"vigie","model":"\#(kind.rawValue)","width":\#(w),"height":\#(h),"frames":\#(frames.count),"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_frame":\#(round(ms * 1000) / 1000)"#
-            if sequence != nil { line += "," + scores.jsonLine.dropFirst() } else { line += "}" }
-            print(line)
-        } else {
-            let label = kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-            let f = sequence == nil ? "     -" : String(format: "%.4f", scores.fMeasure)
-            print(label + String(format: " %5dx%-5d F %@ %8.1f MP/s %8.3f ms/frame", w, h, f, mpix, ms))
+            let mpix = Double(frames.count * w * h) / 1e6 / elapsed
+            let ms = elapsed / Double(frames.count) * 1000
+            let name = kind.rawValue + suffix
+            if json {
+                var line = #"{"tool":"vigie","model":"\#(name)","width":\#(w),"height":\#(h),"frames":\#(frames.count),"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_frame":\#(round(ms * 1000) / 1000)"#
+                if sequence != nil { line += "," + scores.jsonLine.dropFirst() } else { line += "}" }
+                print(line)
+            } else {
+                let label = name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                let f = sequence == nil ? "     -" : String(format: "%.4f", scores.fMeasure)
+                print(label + String(format: " %5dx%-5d F %@ %8.1f MP/s %8.3f ms/frame", w, h, f, mpix, ms))
+            }
         }
     }
 }
+
+/// Each model is timed twice: with the standard cleanup (what `vigie motion` and the quality
+/// figures use) and alone (its raw mask, like OpenCV's models, which have no cleanup).
+let timedCleanups: [(suffix: String, cleanup: MaskCleanup)] = [
+    ("", MotionPipeline.standardCleanup), (" model only", MotionPipeline.CleanupPreset.none.cleanup),
+]
 
 /// Steady state: each model learns the frames in one untimed pass (start-up learning, first-frame
 /// set-up), then the frames are timed backwards and forwards on the same model with time going on
@@ -177,24 +186,27 @@ func benchBackground(_ arguments: [String], json: Bool) throws {
 func benchBackgroundSteady(_ frames: [Frame], kinds: [BackgroundModelKind], json: Bool) throws {
     let (w, h) = (frames[0].width, frames[0].height)
     for kind in kinds {
-        var pipeline = MotionPipeline(model: kind.makeModel())
-        var replay = PingPongReplay(frames)
-        for frame in replay.nextPass() { _ = try pipeline.process(frame) }
-        var elapsed = Double.infinity, timed = 0  // every pass after the first has the same length
-        for _ in 0..<3 {
-            let pass = replay.nextPass()
-            let start = now()
-            for frame in pass { _ = try pipeline.process(frame) }
-            elapsed = min(elapsed, now() - start)
-            timed = pass.count
-        }
-        let mpix = Double(timed * w * h) / 1e6 / elapsed
-        let ms = elapsed / Double(timed) * 1000
-        if json {
-            print(#"{"tool":"vigie","model":"\#(kind.rawValue)","width":\#(w),"height":\#(h),"frames":\#(timed),"steady":true,"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_frame":\#(round(ms * 1000) / 1000)}"#)
-        } else {
-            let label = kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-            print(label + String(format: " %5dx%-5d steady %8.1f MP/s %8.3f ms/frame", w, h, mpix, ms))
+        for (suffix, cleanup) in timedCleanups {
+            var pipeline = MotionPipeline(model: kind.makeModel(), cleanup: cleanup)
+            var replay = PingPongReplay(frames)
+            for frame in replay.nextPass() { _ = try pipeline.process(frame) }
+            var elapsed = Double.infinity, timed = 0  // every pass after the first has the same length
+            for _ in 0..<3 {
+                let pass = replay.nextPass()
+                let start = now()
+                for frame in pass { _ = try pipeline.process(frame) }
+                elapsed = min(elapsed, now() - start)
+                timed = pass.count
+            }
+            let mpix = Double(timed * w * h) / 1e6 / elapsed
+            let ms = elapsed / Double(timed) * 1000
+            let name = kind.rawValue + suffix
+            if json {
+                print(#"{"tool":"vigie","model":"\#(name)","width":\#(w),"height":\#(h),"frames":\#(timed),"steady":true,"mpix_per_s":\#(round(mpix * 10) / 10),"ms_per_frame":\#(round(ms * 1000) / 1000)}"#)
+            } else {
+                let label = name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                print(label + String(format: " %5dx%-5d steady %8.1f MP/s %8.3f ms/frame", w, h, mpix, ms))
+            }
         }
     }
 }

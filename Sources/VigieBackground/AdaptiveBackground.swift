@@ -126,8 +126,6 @@ public struct AdaptiveBackground: BackgroundModel {
             let fast = step(configuration.warmUpSpeed)
             (p.backgroundStep, p.foregroundStep, p.deviationStep) = (fast, fast, max(p.deviationStep, fast / 4))
         }
-        let hasChroma = frame.cb != nil
-        let cw = (width + 1) / 2
         var set = 0
         let (width, height) = (self.width, self.height)
         // The background moves by a few levels a second, so its envelope is refreshed every
@@ -154,66 +152,30 @@ public struct AdaptiveBackground: BackgroundModel {
             self.backgroundCr = backgroundCr
             self.chromaWide = chromaWide
         }
+        let shadowTexture = configuration.shadowTextureContrast.map {
+            ShadowTextureParameters(contrast256: Int32(min(65536, max(0, ($0 * 256).rounded()))), floor: 18)
+        }
+        // Every view and buffer is opened once per frame, not once per row.
         mask.plane.withMutableView { out in
             frame.luma.withView { luma in
-                backgroundY.withUnsafeMutableBufferPointer { bg in
-                    deviationY.withUnsafeMutableBufferPointer { dev in
-                        foregroundFrames.withUnsafeMutableBufferPointer { counts in
-                            backgroundCb.withUnsafeMutableBufferPointer { bcb in
-                                backgroundCr.withUnsafeMutableBufferPointer { bcr in
-                                    chromaWide.withUnsafeMutableBufferPointer { wide in
-                                        // Whether the last resolved row holds shadow marks to clear.
-                                        var marksPending = false
-                                        for y in 0..<height {
-                                            if y & 1 == 0 {
-                                                if hasChroma {
-                                                    let cy = y >> 1
-                                                    frame.cb!.withView { cb in
-                                                        frame.cr!.withView { cr in
-                                                            chromaRow(cb: cb.row(cy), cr: cr.row(cy),
-                                                                      backgroundCb: bcb.baseAddress! + cy * cw,
-                                                                      backgroundCr: bcr.baseAddress! + cy * cw,
-                                                                      out: wide.baseAddress!, width: cw)
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                            let o = y * width
-                                            let lo = envelopeMin.withView { $0.row(y) }
-                                            let hi = envelopeMax.withView { $0.row(y) }
-                                            adaptiveRow(luma: luma.row(y), chromaWide: wide.baseAddress!,
-                                                        envelopeMin: lo, envelopeMax: hi,
-                                                        background: bg.baseAddress! + o, deviation: dev.baseAddress! + o,
-                                                        foregroundFrames: counts.baseAddress! + o,
-                                                        mask: out.row(y), width: width, p)
-                                            set &+= countSet(out.row(y), width)
-                                            // Shadow candidates of row y - 2: its window and forward
-                                            // differences reach row y, which is now up to date.
-                                            if y >= 2 {
-                                                set &+= resolveShadows(row: y - 2, luma: luma, background: bg.baseAddress!,
-                                                                       mask: out, counts: counts.baseAddress!,
-                                                                       marksPending: &marksPending)
-                                            }
-                                            if y & 1 == 1 || y == height - 1, hasChroma {
-                                                let cy = y >> 1
-                                                frame.cb!.withView { cb in
-                                                    frame.cr!.withView { cr in
-                                                        chromaUpdateRow(cb: cb.row(cy), cr: cr.row(cy),
-                                                                        backgroundCb: bcb.baseAddress! + cy * cw,
-                                                                        backgroundCr: bcr.baseAddress! + cy * cw,
-                                                                        lumaMask: out.row(y & ~1), width: cw,
-                                                                        backgroundStep: Int32(p.backgroundStep),
-                                                                        foregroundStep: Int32(p.foregroundStep))
-                                                    }
+                envelopeMin.withView { lo in
+                    envelopeMax.withView { hi in
+                        withChromaViews(of: frame) { cb, cr in
+                            backgroundY.withUnsafeMutableBufferPointer { bg in
+                                deviationY.withUnsafeMutableBufferPointer { dev in
+                                    foregroundFrames.withUnsafeMutableBufferPointer { counts in
+                                        backgroundCb.withUnsafeMutableBufferPointer { bcb in
+                                            backgroundCr.withUnsafeMutableBufferPointer { bcr in
+                                                chromaWide.withUnsafeMutableBufferPointer { wide in
+                                                    let rows = FrameRows(
+                                                        luma: luma, cb: cb, cr: cr, envelopeMin: lo, envelopeMax: hi,
+                                                        background: bg.baseAddress!, deviation: dev.baseAddress!,
+                                                        counts: counts.baseAddress!, backgroundCb: bcb.baseAddress!,
+                                                        backgroundCr: bcr.baseAddress!, chromaWide: wide.baseAddress!, mask: out)
+                                                    set = Self.classify(rows, p, shadowTexture: shadowTexture)
                                                 }
                                             }
                                         }
-                                        for y in max(0, height - 2)..<height {
-                                            set &+= resolveShadows(row: y, luma: luma, background: bg.baseAddress!,
-                                                                   mask: out, counts: counts.baseAddress!,
-                                                                   marksPending: &marksPending)
-                                        }
-                                        if marksPending { finishShadowRow(out.row(height - 1), width: width) }
                                     }
                                 }
                             }
@@ -231,27 +193,62 @@ public struct AdaptiveBackground: BackgroundModel {
         return mask
     }
 
-    /// Resolves the shadow candidates of one mask row (the texture test, or every candidate a
-    /// shadow, 0 at once, when the test is off), then clears the shadow marks of the row above,
-    /// which no later window reads. Returns how many candidates became foreground.
-    private func resolveShadows(row y: Int, luma: ImageView, background: UnsafePointer<UInt16>,
-                                mask: MutableImageView, counts: UnsafeMutablePointer<UInt16>,
-                                marksPending: inout Bool) -> Int {
-        let o = y * width
-        guard let contrast = configuration.shadowTextureContrast else {
-            let m = mask.row(y)
-            for x in 0..<width where m[x] == shadowCandidate {
-                m[x] = 0
-                counts[o + x] = 0
+    /// What one frame's pass reads and writes, opened once per frame.
+    private struct FrameRows {
+        let luma: ImageView, cb: ImageView?, cr: ImageView?, envelopeMin: ImageView, envelopeMax: ImageView
+        let background: UnsafeMutablePointer<UInt16>, deviation: UnsafeMutablePointer<UInt16>
+        let counts: UnsafeMutablePointer<UInt16>
+        let backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>
+        let chromaWide: UnsafeMutablePointer<UInt8>
+        let mask: MutableImageView
+    }
+
+    /// Classifies every row and updates the model; returns the number of foreground pixels.
+    /// Row y's shadow candidates are resolved once row y + 2 is classified (their windows and
+    /// forward differences reach it), and a row's shadow marks are cleared once the row below
+    /// it is resolved.
+    private static func classify(_ f: FrameRows, _ p: AdaptiveParameters, shadowTexture: ShadowTextureParameters?) -> Int {
+        let width = f.luma.width, height = f.luma.height
+        let cw = (width + 1) / 2
+        var set = 0
+        var marksPending = false  // whether the last resolved row holds shadow marks to clear
+        func resolve(_ y: Int) {
+            let o = y * width
+            guard let texture = shadowTexture else {
+                let m = f.mask.row(y)
+                for x in 0..<width where m[x] == shadowCandidate {
+                    m[x] = 0
+                    f.counts[o + x] = 0
+                }
+                return
             }
-            return 0
+            let resolved = resolveShadowRow(y: y, luma: f.luma, background: f.background, mask: f.mask,
+                                            foregroundFrames: f.counts + o, texture)
+            set &+= resolved.objects
+            if marksPending { finishShadowRow(f.mask.row(y - 1), width: width) }
+            marksPending = resolved.candidates > resolved.objects
         }
-        let p = ShadowTextureParameters(contrast256: Int32(min(65536, max(0, (contrast * 256).rounded()))), floor: 18)
-        let resolved = resolveShadowRow(y: y, luma: luma, background: background, mask: mask,
-                                        foregroundFrames: counts + o, p)
-        if marksPending { finishShadowRow(mask.row(y - 1), width: width) }
-        marksPending = resolved.candidates > resolved.objects
-        return resolved.objects
+        for y in 0..<height {
+            let cy = y >> 1
+            if y & 1 == 0, let cb = f.cb, let cr = f.cr {
+                chromaRow(cb: cb.row(cy), cr: cr.row(cy), backgroundCb: f.backgroundCb + cy * cw,
+                          backgroundCr: f.backgroundCr + cy * cw, out: f.chromaWide, width: cw)
+            }
+            let o = y * width
+            adaptiveRow(luma: f.luma.row(y), chromaWide: f.chromaWide, envelopeMin: f.envelopeMin.row(y),
+                        envelopeMax: f.envelopeMax.row(y), background: f.background + o, deviation: f.deviation + o,
+                        foregroundFrames: f.counts + o, mask: f.mask.row(y), width: width, p)
+            set &+= countSet(f.mask.row(y), width)
+            if y >= 2 { resolve(y - 2) }
+            if y & 1 == 1 || y == height - 1, let cb = f.cb, let cr = f.cr {
+                chromaUpdateRow(cb: cb.row(cy), cr: cr.row(cy), backgroundCb: f.backgroundCb + cy * cw,
+                                backgroundCr: f.backgroundCr + cy * cw, lumaMask: f.mask.row(y & ~1), width: cw,
+                                backgroundStep: Int32(p.backgroundStep), foregroundStep: Int32(p.foregroundStep))
+            }
+        }
+        for y in max(0, height - 2)..<height { resolve(y) }
+        if marksPending { finishShadowRow(f.mask.row(height - 1), width: width) }
+        return set
     }
 
     /// Recomputes the 3x3 background envelope (min and max around each pixel).
@@ -299,4 +296,10 @@ public struct AdaptiveBackground: BackgroundModel {
         learningFrames = 1
         isWarm = false
     }
+}
+
+/// Runs `body` with views of the frame's chroma planes, or with nil for a luma-only frame.
+private func withChromaViews<R>(of frame: Frame, _ body: (ImageView?, ImageView?) -> R) -> R {
+    guard let cb = frame.cb, let cr = frame.cr else { return body(nil, nil) }
+    return cb.withView { cbView in cr.withView { crView in body(cbView, crView) } }
 }
