@@ -297,9 +297,3 @@ public struct AdaptiveBackground: BackgroundModel {
         isWarm = false
     }
 }
-
-/// Runs `body` with views of the frame's chroma planes, or with nil for a luma-only frame.
-private func withChromaViews<R>(of frame: Frame, _ body: (ImageView?, ImageView?) -> R) -> R {
-    guard let cb = frame.cb, let cr = frame.cr else { return body(nil, nil) }
-    return cb.withView { cbView in cr.withView { crView in body(cbView, crView) } }
-}

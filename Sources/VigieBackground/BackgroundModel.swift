@@ -1,4 +1,5 @@
 import VigieCore
+import VigieKernels
 
 /// A background model: a stage that takes frames and says which pixels belong to moving or
 /// new things (foreground, 255) and which to the scene (background, 0).
@@ -58,4 +59,11 @@ struct FrameClock {
 
     /// A duration in seconds as a frame count, at least 1.
     func frames(for seconds: Double) -> Int { max(1, Int((seconds / interval).rounded())) }
+}
+
+/// Runs `body` with views of the frame's chroma planes, or with nil for a luma-only frame: the
+/// models open them once per frame, not once per row.
+func withChromaViews<R>(of frame: Frame, _ body: (ImageView?, ImageView?) -> R) -> R {
+    guard let cb = frame.cb, let cr = frame.cr else { return body(nil, nil) }
+    return cb.withView { cbView in cr.withView { crView in body(cbView, crView) } }
 }

@@ -88,24 +88,20 @@ public struct SigmaDeltaBackground: BackgroundModel {
                         backgroundCr.withMutableView { mcr in
                             chromaWide.withUnsafeMutableBufferPointer { wide in
                                 frame.luma.withView { luma in
-                                    for y in 0..<height {
-                                        if y & 1 == 0 {
-                                            if let cb = frame.cb, let cr = frame.cr {
-                                                cb.withView { cb in
-                                                    cr.withView { cr in
-                                                        sigmaDeltaChromaRow(cb: cb.row(y >> 1), cr: cr.row(y >> 1),
-                                                                            backgroundCb: mcb.row(y >> 1),
-                                                                            backgroundCr: mcr.row(y >> 1),
-                                                                            out: wide.baseAddress!, width: cw)
-                                                    }
-                                                }
+                                    withChromaViews(of: frame) { cb, cr in
+                                        for y in 0..<height {
+                                            if y & 1 == 0, let cb, let cr {
+                                                sigmaDeltaChromaRow(cb: cb.row(y >> 1), cr: cr.row(y >> 1),
+                                                                    backgroundCb: mcb.row(y >> 1),
+                                                                    backgroundCr: mcr.row(y >> 1),
+                                                                    out: wide.baseAddress!, width: cw)
                                             }
+                                            sigmaDeltaRow(luma.row(y), chromaWide: wide.baseAddress!, background: m.row(y),
+                                                          variance: v.row(y), mask: out.row(y), width: width,
+                                                          minimumVariance: vMin, maximumVariance: vMax,
+                                                          chromaThreshold: cThreshold)
+                                            set &+= countSet(out.row(y), width)
                                         }
-                                        sigmaDeltaRow(luma.row(y), chromaWide: wide.baseAddress!, background: m.row(y),
-                                                      variance: v.row(y), mask: out.row(y), width: width,
-                                                      minimumVariance: vMin, maximumVariance: vMax,
-                                                      chromaThreshold: cThreshold)
-                                        set &+= countSet(out.row(y), width)
                                     }
                                 }
                             }

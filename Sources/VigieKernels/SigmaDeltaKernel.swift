@@ -67,9 +67,9 @@ package func sigmaDeltaChromaRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UIn
         mc = mc &+ (c > mc ? 1 : 0) &- (c < mc ? 1 : 0)
         backgroundCb[x] = ma
         backgroundCr[x] = mc
-        let da = Int16(a > ma ? a &- ma : ma &- a), dc = Int16(c > mc ? c &- mc : mc &- c)
-        let s = da + dc
-        let b = UInt8(truncatingIfNeeded: s > 255 ? 255 : s)
+        let da = a > ma ? a &- ma : ma &- a, dc = c > mc ? c &- mc : mc &- c
+        let s = da &+ dc
+        let b = s < da ? 255 : s  // saturated: the byte sum wrapped
         out[2 * x] = b
         out[2 * x + 1] = b
     }
