@@ -77,14 +77,8 @@ public struct MaskCleanup: Stage, Sendable {
             }
         }
         output.withMutableView { mask in
-            if opening > 0 {
-                erode(mask.readOnly, into: mask, radius: opening, scratch: &scratch)
-                dilate(mask.readOnly, into: mask, radius: opening, scratch: &scratch)
-            }
-            if closing > 0 {
-                dilate(mask.readOnly, into: mask, radius: closing, scratch: &scratch)
-                erode(mask.readOnly, into: mask, radius: closing, scratch: &scratch)
-            }
+            if opening > 0 { openBitPacked(mask, radius: opening, scratch: &scratch) }
+            if closing > 0 { closeBitPacked(mask, radius: closing, scratch: &scratch) }
             if fillHoles { VigieKernels.fillHoles(mask, labeller: &labeller) }
             if minimumRegionArea > 1 { removeSmallRegions(mask, minimumArea: minimumRegionArea, labeller: &labeller) }
         }
