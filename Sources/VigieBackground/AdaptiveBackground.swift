@@ -16,8 +16,8 @@ import VigieKernels
 /// unless it is a *shadow*: darker than the background by a ratio within `shadowRatio` with
 /// stable chroma, and keeping the background's texture (the edge energy of the 3x3 window
 /// around it is the background's scaled by its darkness, `shadowTextureContrast`: a dark car or
-/// coat passes the brightness test of a shadow but brings its own edges). Background pixels learn at `backgroundRate`, foreground pixels at the much
-/// slower `foregroundRate`, and a pixel foreground for more than `absorbAfter` seconds is a
+/// coat passes the brightness test of a shadow but brings its own edges). Background pixels
+/// learn at `backgroundRate`, foreground pixels at the much slower `foregroundRate`, and a pixel foreground for more than `absorbAfter` seconds is a
 /// *ghost* (background that changed, or a removed object) and learns at the background rate.
 /// When more than `globalChangeFraction` of the frame turns foreground at once, the frame is
 /// flagged (`sawGlobalChange`) and the model relearns quickly, as at start-up.
@@ -104,7 +104,8 @@ public struct AdaptiveBackground: BackgroundModel {
             shadowChroma: UInt16(clamping: c.shadowChromaTolerance),
             backgroundStep: step(c.backgroundSpeed), foregroundStep: step(c.foregroundSpeed),
             deviationStep: step(c.deviationSpeed),
-            absorbAfterFrames: UInt16(clamping: clock.frames(for: c.absorbAfter)))
+            absorbAfterFrames: UInt16(clamping: clock.frames(for: c.absorbAfter)),
+            marksShadowCandidates: c.shadowTextureContrast != nil)
     }
 
     /// Classifies one frame and updates the model.
@@ -204,26 +205,17 @@ public struct AdaptiveBackground: BackgroundModel {
     }
 
     /// Classifies every row and updates the model; returns the number of foreground pixels.
-    /// Row y's shadow candidates are resolved once row y + 2 is classified (their windows and
-    /// forward differences reach it), and a row's shadow marks are cleared once the row below
-    /// it is resolved.
+    /// With the texture test on, row y's shadow candidates are resolved once row y + 2 is
+    /// classified (their windows and forward differences reach it), and a row's shadow marks are
+    /// cleared once the row below it is resolved; with it off, the kernel marks no candidates.
     private static func classify(_ f: FrameRows, _ p: AdaptiveParameters, shadowTexture: ShadowTextureParameters?) -> Int {
         let width = f.luma.width, height = f.luma.height
         let cw = (width + 1) / 2
         var set = 0
         var marksPending = false  // whether the last resolved row holds shadow marks to clear
-        func resolve(_ y: Int) {
-            let o = y * width
-            guard let texture = shadowTexture else {
-                let m = f.mask.row(y)
-                for x in 0..<width where m[x] == shadowCandidate {
-                    m[x] = 0
-                    f.counts[o + x] = 0
-                }
-                return
-            }
+        func resolve(_ y: Int, _ texture: ShadowTextureParameters) {
             let resolved = resolveShadowRow(y: y, luma: f.luma, background: f.background, mask: f.mask,
-                                            foregroundFrames: f.counts + o, texture)
+                                            foregroundFrames: f.counts + y * width, texture)
             set &+= resolved.objects
             if marksPending { finishShadowRow(f.mask.row(y - 1), width: width) }
             marksPending = resolved.candidates > resolved.objects
@@ -239,14 +231,16 @@ public struct AdaptiveBackground: BackgroundModel {
                         envelopeMax: f.envelopeMax.row(y), background: f.background + o, deviation: f.deviation + o,
                         foregroundFrames: f.counts + o, mask: f.mask.row(y), width: width, p)
             set &+= countSet(f.mask.row(y), width)
-            if y >= 2 { resolve(y - 2) }
+            if y >= 2, let texture = shadowTexture { resolve(y - 2, texture) }
             if y & 1 == 1 || y == height - 1, let cb = f.cb, let cr = f.cr {
                 chromaUpdateRow(cb: cb.row(cy), cr: cr.row(cy), backgroundCb: f.backgroundCb + cy * cw,
                                 backgroundCr: f.backgroundCr + cy * cw, lumaMask: f.mask.row(y & ~1), width: cw,
                                 backgroundStep: Int32(p.backgroundStep), foregroundStep: Int32(p.foregroundStep))
             }
         }
-        for y in max(0, height - 2)..<height { resolve(y) }
+        if let texture = shadowTexture {
+            for y in max(0, height - 2)..<height { resolve(y, texture) }
+        }
         if marksPending { finishShadowRow(f.mask.row(height - 1), width: width) }
         return set
     }

@@ -30,11 +30,14 @@ package struct AdaptiveParameters {
     /// After this many consecutive foreground frames a pixel learns at the background rate
     /// (ghost removal: a pixel that stays "foreground" that long is background that changed).
     package var absorbAfterFrames: UInt16
+    /// Whether a shadow that exceeds the threshold is marked `shadowCandidate` for the texture
+    /// test (`resolveShadowRow`); when false it is shadow (0) at once and its counter restarts.
+    package var marksShadowCandidates: Bool
 
     package init(deviationScale16: UInt16, minimumThreshold: UInt16, maximumThreshold: UInt16,
                  chromaThreshold: UInt16, shadowLow: UInt16, shadowHigh: UInt16, shadowChroma: UInt16,
                  backgroundStep: UInt16, foregroundStep: UInt16, deviationStep: UInt16,
-                 absorbAfterFrames: UInt16) {
+                 absorbAfterFrames: UInt16, marksShadowCandidates: Bool = true) {
         self.deviationScale16 = deviationScale16
         self.minimumThreshold = minimumThreshold
         self.maximumThreshold = maximumThreshold
@@ -46,6 +49,7 @@ package struct AdaptiveParameters {
         self.foregroundStep = foregroundStep
         self.deviationStep = deviationStep
         self.absorbAfterFrames = absorbAfterFrames
+        self.marksShadowCandidates = marksShadowCandidates
     }
 }
 
@@ -68,7 +72,7 @@ package func adaptivePixel(y: UInt8, chromaDistance cd: UInt16, background bg: U
     let shadow = v < b && v * 256 >= b * Int(p.shadowLow) && v * 256 <= b * Int(p.shadowHigh)
         && Int(cd) <= Int(p.shadowChroma)
     let foreground = (e > t && !shadow) || Int(cd) > Int(p.chromaThreshold)
-    let candidate = !foreground && shadow && e > t
+    let candidate = !foreground && shadow && e > t && p.marksShadowCandidates
     let target = v << 8
     let newCount = foreground ? min(Int(count) + 1, 65535) : candidate ? Int(count) : 0
     let absorbing = newCount > Int(p.absorbAfterFrames)
@@ -116,6 +120,7 @@ package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<U
     let sChroma = Int32(p.shadowChroma)
     let bStep = Int32(p.backgroundStep), fStep = Int32(p.foregroundStep), dStep = Int32(p.deviationStep)
     let absorbAfter = Int32(p.absorbAfterFrames)
+    let marking: Int32 = p.marksShadowCandidates ? 1 : 0
     for x in 0..<width {
         let bg = Int32(background[x]), dev = Int32(deviation[x])
         let v = Int32(luma[x]), cd = Int32(chromaWide[x])
@@ -137,7 +142,7 @@ package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<U
         let exceeds = isNegative(t &- e)
         let chromaForeground = isNegative(cThreshold &- cd)
         let fg = (exceeds & (shadow ^ 1)) | chromaForeground
-        let candidate = exceeds & shadow & (chromaForeground ^ 1)
+        let candidate = exceeds & shadow & (chromaForeground ^ 1) & marking
         let count = Int32(foregroundFrames[x])
         let counted = count &+ isNegative(count &- 65535)  // + 1, saturating at 65535
         let newCount = ((0 &- fg) & counted) | ((0 &- candidate) & count)

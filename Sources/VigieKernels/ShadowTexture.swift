@@ -69,7 +69,14 @@ package func shadowLosesTexture(x: Int, y: Int, luma: ImageView, background: Uns
             sb += b(qx, qy)
         }
     }
-    si = min(si, sb)
+    return sumsLoseTexture(gi: gi, gb: gb, si: si, sb: sb, p)
+}
+
+/// The decision from the window sums: edge energies GI, GB and luma sums ΣI, ΣB (ΣI capped at
+/// ΣB: a candidate is darker), in integers (everything multiplied by ΣB).
+@inline(__always)
+private func sumsLoseTexture(gi: Int, gb: Int, si: Int, sb: Int, _ p: ShadowTextureParameters) -> Bool {
+    let si = min(si, sb)
     let difference = abs(gi * sb - gb * si)
     let total = gi * sb + gb * si + Int(p.floor) * sb
     return 256 * difference > Int(p.contrast256) * total
@@ -203,11 +210,7 @@ private func interiorLosesTexture(x: Int, y: Int, luma: ImageView, background: U
                         sb &+= b0 & m0
                     }
                 }
-                si = si < sb ? si : sb
-                let a = Int(gi) * Int(sb), bq = Int(gb) * Int(si)
-                let difference = a > bq ? a - bq : bq - a
-                let total = a + bq + Int(p.floor) * Int(sb)
-                return 256 * difference > Int(p.contrast256) * total
+                return sumsLoseTexture(gi: Int(gi), gb: Int(gb), si: Int(si), sb: Int(sb), p)
             }
         }
     }
