@@ -145,10 +145,14 @@ let benchmarkTargets: [Target] = [
 
 // MARK: - Tests (one target per module)
 let testTargets: [Target] = [
+    // Where ../shared/data is and whether the tests run in release: shared by the test targets.
+    .target(name: "SharedTestData", path: "Tests/SharedTestData"),
     .testTarget(name: "VigieKernelsTests", dependencies: ["VigieKernels"]),
     .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"]),
-    .testTarget(name: "VigieIOTests", dependencies: ["VigieIO", "VigieCore"]),
-    .testTarget(name: "VigieBackgroundTests", dependencies: ["VigieBackground", "VigieIO", "VigieEvaluation"]),
+    .testTarget(name: "VigieIOTests", dependencies: ["SharedTestData", "VigieIO", "VigieCore"]),
+    .testTarget(
+        name: "VigieBackgroundTests", dependencies: ["SharedTestData", "VigieBackground", "VigieIO", "VigieEvaluation"]
+    ),
     .testTarget(name: "VigieBlobsTests", dependencies: ["VigieBlobs"]),
     .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation", "VigieIO"]),
     .testTarget(name: "VigieEventsTests", dependencies: ["VigieEvents"]),
@@ -158,6 +162,7 @@ let testTargets: [Target] = [
         name: "VigieAnalysisTests",
         dependencies: [
             "VigieAnalysis", "VigieSimulator", "VigieCore", "VigieIO", "VigieEvaluation", "VigieRules", "VigieEvents",
+            "SharedTestData",
         ]
     ),
     .testTarget(name: "VigieSimulatorTests", dependencies: ["VigieSimulator", "VigieBackground", "VigieBlobs"]),
@@ -180,7 +185,7 @@ let testTargets: [Target] = [
         dependencies: ["VigieDelivery", "VigieEvents", "VigieCore", .product(name: "Logging", package: "swift-log")]
     ),
     .testTarget(name: "VigieJournalTests", dependencies: ["VigieJournal", "VigieEvents", "VigieCore"]),
-    .testTarget(name: "VigieCLITests", dependencies: ["Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
+    .testTarget(name: "VigieCLITests", dependencies: ["SharedTestData", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 
 let package = Package(

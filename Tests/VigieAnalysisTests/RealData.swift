@@ -1,10 +1,10 @@
 import Foundation
+import SharedTestData
 import Testing
 
 /// Shared real data (`../shared/data` beside the repository) and ffmpeg to decode the videos.
 enum RealData {
-    static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data").path
+    static var root: String { SharedTestData.root }
     static var house6: String { root + "/furg-fire/house6" }
     static var pets: String { root + "/pets2009/S2L1_View001/vtest.avi" }
     static var highway: String { root + "/cdnet/baseline/highway/input" }
@@ -16,13 +16,7 @@ enum RealData {
     }
     static var hasPETS: Bool { ffmpeg != nil && FileManager.default.fileExists(atPath: pets) }
     static var hasHighway: Bool { FileManager.default.fileExists(atPath: highway) }
-    static var isReleaseBuild: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
-    }
+    static var isReleaseBuild: Bool { SharedTestData.isReleaseBuild }
 
     /// Decodes `video` to a temporary Y4M (4:2:0) with ffmpeg and returns its path.
     static func decode(_ video: String) throws -> String {

@@ -1,24 +1,13 @@
 import Foundation
+import SharedTestData
 import Testing
 @testable import VigieBackground
 @testable import VigieEvaluation
 
 enum SharedData {
-    /// `../shared/data` beside the repository (CI clones the repository next to `shared/`).
-    static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data").path
-    static var highway: String { root + "/cdnet/baseline/highway" }
+    static var highway: String { SharedTestData.root + "/cdnet/baseline/highway" }
     static var hasHighway: Bool { FileManager.default.fileExists(atPath: highway + "/temporalROI.txt") }
-
-    /// Whole-sequence tests run in release builds only: pixel loops are hundreds of times slower
-    /// in debug. `.ci/run` runs the suites in release too.
-    static var isReleaseBuild: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
-    }
+    static var isReleaseBuild: Bool { SharedTestData.isReleaseBuild }
 }
 
 @Suite("CDnet quality (whole sequence, release builds)")

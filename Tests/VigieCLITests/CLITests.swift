@@ -1,4 +1,5 @@
 import Foundation
+import SharedTestData
 import Testing
 @testable import VigieCore
 import VigieIO
@@ -45,9 +46,7 @@ enum CLI {
                       stderr: String(decoding: e, as: UTF8.self))
     }
 
-    static let sharedData: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("shared/data").path
+    static var sharedData: String { SharedTestData.root }
     static var hasSharedData: Bool { FileManager.default.fileExists(atPath: sharedData + "/cdnet/baseline/highway") }
 }
 
@@ -173,13 +172,7 @@ struct MotionCLITests {
 }
 
 extension CLI {
-    static var isReleaseBuild: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
-    }
+    static var isReleaseBuild: Bool { SharedTestData.isReleaseBuild }
 }
 
 @Suite("vigie run, validate-scene and track", .enabled(if: CLI.isBuilt, "needs the vigie executable built beside the tests (swift build)"))

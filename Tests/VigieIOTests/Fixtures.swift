@@ -1,15 +1,12 @@
 import Foundation
+import SharedTestData
 import VigieKernels
 @testable import VigieCore
 @testable import VigieIO
 
 /// Shared test data (`../shared/data`), present on CI and developer machines.
 enum SharedData {
-    static let root: String = {
-        let here = URL(fileURLWithPath: #filePath)
-        return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data").path
-    }()
+    static var root: String { SharedTestData.root }
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: root + "/cdnet/baseline/highway/input") }
     static var highway: String { root + "/cdnet/baseline/highway" }
 }
