@@ -10,6 +10,17 @@ let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
 ]
 
+// The service (`vigie serve`, VigieServer) is built on these; no SDK library product depends on them.
+let serverDependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+]
+
 // MARK: - C shims
 let cTargets: [Target] = [
     .systemLibrary(
@@ -99,6 +110,27 @@ let libraryTargets: [Target] = [
     ),
 ]
 
+// MARK: - The service (on top of the SDK; never a dependency of a library product but its own)
+let serverTargets: [Target] = [
+    .target(
+        name: "VigieServer",
+        dependencies: [
+            "VigieCore", "VigieIO", "VigieBackground", "VigieEvents", "VigieRules", "VigiePipeline",
+            "VigieAnonymise", "VigieJournal", "VigieSimulator",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        resources: [.copy("Console")],
+        swiftSettings: strict
+    )
+]
+
 // MARK: - Examples
 let exampleTargets: [Target] = [
     .executableTarget(
@@ -108,7 +140,7 @@ let exampleTargets: [Target] = [
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
             "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise", "VigieAnalysis",
-            "VigieDelivery", "VigieJournal",
+            "VigieDelivery", "VigieJournal", "VigieServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -185,6 +217,14 @@ let testTargets: [Target] = [
         dependencies: ["VigieDelivery", "VigieEvents", "VigieCore", .product(name: "Logging", package: "swift-log")]
     ),
     .testTarget(name: "VigieJournalTests", dependencies: ["VigieJournal", "VigieEvents", "VigieCore"]),
+    .testTarget(
+        name: "VigieServerTests",
+        dependencies: [
+            "VigieServer", "VigieEvents", "VigieCore", "VigieJournal", "SharedTestData",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]
+    ),
     .testTarget(name: "VigieCLITests", dependencies: ["SharedTestData", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 
@@ -193,8 +233,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Vigie", targets: ["Vigie"]),
+        .library(name: "VigieServer", targets: ["VigieServer"]),
         .executable(name: "vigie", targets: ["vigie"]),
     ],
-    dependencies: dependencies,
-    targets: cTargets + libraryTargets + exampleTargets + embeddingExample + benchmarkTargets + testTargets
+    dependencies: dependencies + serverDependencies,
+    targets: cTargets + libraryTargets + serverTargets + exampleTargets + embeddingExample + benchmarkTargets + testTargets
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Vigie
+import VigieServer
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,54 +20,17 @@ struct Demo: ParsableCommand {
     @Option(help: "Where to write the anonymised rendering (Y4M).")
     var output = "demo.y4m"
 
-    static let sceneJSON = #"""
-    {"cameraID": "school-gate", "description": "Built-in demo scene", "frameRate": 10,
-     "zones": [
-       {"id": "grounds", "description": "School grounds: nobody inside", "polygon": [{"x":0.25,"y":0.35},{"x":0.45,"y":0.35},{"x":0.45,"y":0.7},{"x":0.25,"y":0.7}]},
-       {"id": "gate", "description": "In front of the gate", "polygon": [{"x":0.5,"y":0.35},{"x":0.68,"y":0.35},{"x":0.68,"y":0.7},{"x":0.5,"y":0.7}]},
-       {"id": "pavement", "description": "One-way pavement, walking right", "allowedDirection": 0, "polygon": [{"x":0.02,"y":0.8},{"x":0.98,"y":0.8},{"x":0.98,"y":0.99},{"x":0.02,"y":0.99}]},
-       {"id": "plaza", "description": "Plaza", "polygon": [{"x":0.72,"y":0.3},{"x":0.99,"y":0.3},{"x":0.99,"y":0.75},{"x":0.72,"y":0.75}]}
-     ],
-     "lines": [{"id": "fence", "from": {"x": 0.2, "y": 0.3}, "to": {"x": 0.2, "y": 0.78}, "positiveDirection": "out", "negativeDirection": "in"}],
-     "privacyMasks": [{"id": "house", "description": "A house opposite", "polygon": [{"x":0.0,"y":0.0},{"x":0.15,"y":0.0},{"x":0.15,"y":0.2},{"x":0.0,"y":0.2}]}],
-     "rules": [
-       {"id": "fence-crossing", "kind": "lineCrossed", "line": "fence"},
-       {"id": "grounds-intrusion", "kind": "intrusion", "zone": "grounds", "minDuration": 1},
-       {"id": "gate-loitering", "kind": "loitering", "zone": "gate", "maxDwell": 8},
-       {"id": "pavement-wrong-way", "kind": "wrongWay", "zone": "pavement", "minDuration": 1},
-       {"id": "plaza-crowd", "kind": "densityExceeded", "zone": "plaza", "maxCount": 3, "minDuration": 2}
-     ]}
-    """#
-
-    static var actors: [Actor] {
-        func person(_ id: Int, _ path: [Waypoint], luma: Double = 60) -> Actor {
-            Actor(id: id, kind: .person, path: path, height: 0.2, luma: luma,
-                  chroma: (UInt8(100 + 9 * id), UInt8(165 - 7 * id)), castsShadow: id % 2 == 0)
-        }
-        return [
-            person(1, [Waypoint(3, 0.05, 0.6), Waypoint(9, 0.35, 0.6), Waypoint(15, 0.38, 0.62), Waypoint(19, 0.05, 0.62)]),
-            person(2, [Waypoint(10, 0.62, 0.32), Waypoint(13, 0.6, 0.55), Waypoint(17, 0.52, 0.6), Waypoint(21, 0.66, 0.58),
-                       Waypoint(25, 0.55, 0.55), Waypoint(29, 0.62, 0.6), Waypoint(32, 0.62, 0.3)], luma: 90),
-            person(3, [Waypoint(20, 0.95, 0.92), Waypoint(28, 0.05, 0.92)], luma: 45),
-            // A crowd gathers on the plaza: four people side by side, the first furthest left.
-            person(4, [Waypoint(23, 0.99, 0.6), Waypoint(27, 0.76, 0.6), Waypoint(39, 0.76, 0.6)], luma: 70),
-            person(5, [Waypoint(25, 0.99, 0.6), Waypoint(28, 0.83, 0.6), Waypoint(39, 0.83, 0.6)], luma: 110),
-            person(6, [Waypoint(27, 0.99, 0.6), Waypoint(29, 0.9, 0.6), Waypoint(39, 0.9, 0.6)], luma: 50),
-            person(7, [Waypoint(29, 0.99, 0.6), Waypoint(30, 0.96, 0.6), Waypoint(39, 0.96, 0.6)], luma: 130),
-        ]
-    }
-
     func run() throws {
         let scene: Scene
         let writer: Y4MWriter
         do {
-            scene = try Scene(json: Data(Self.sceneJSON.utf8))
+            scene = try DemoSite.schoolGateScene()
             writer = try Y4MWriter(path: output, framesPerSecond: (10, 1))
         } catch {
             throw fail(error)
         }
         var simulator = SceneSimulator(SimulatedScene(width: 640, height: 360, framesPerSecond: 10, duration: 40,
-                                                      seed: 2026, actors: Self.actors))
+                                                      seed: 2026, actors: DemoSite.schoolGateActors))
         var pipeline = ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0))
         var anonymiser = Anonymiser(privacyMasks: scene.privacyMasks)
         var overlay = Overlay(zones: scene.zones, lines: scene.lines)

@@ -108,18 +108,7 @@ public struct Scene: Codable, Sendable, Equatable {
     /// references and ranges are not. For tools that report every problem at once (`vigie
     /// validate-scene`); call ``validationErrors()`` next.
     public init(unvalidatedJSON data: Data) throws(SceneFileError) {
-        do {
-            self = try JSONDecoder().decode(Scene.self, from: data)
-        } catch let error as DecodingError {
-            if case let .dataCorrupted(context) = error, context.codingPath.isEmpty {
-                throw .invalidJSON(reason: jsonSyntaxReason(data) ?? context.debugDescription)
-            }
-            throw SceneFileError(error)
-        } catch let error as SceneFileError {
-            throw error
-        } catch {
-            throw .invalidJSON(reason: "\(error)")
-        }
+        self = try decodeStrictJSON(Scene.self, from: data)
     }
 
     /// Reads and decodes a scene file without semantic checks (see ``init(unvalidatedJSON:)``).

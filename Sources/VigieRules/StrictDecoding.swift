@@ -1,19 +1,19 @@
 import VigieCore
 
 /// A coding key for any string, used to list the keys an object really has.
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+package struct AnyKey: CodingKey {
+    package var stringValue: String
+    package var intValue: Int? { nil }
+    package init(_ string: String) { stringValue = string }
+    package init?(stringValue: String) { self.stringValue = stringValue }
+    package init?(intValue: Int) { nil }
 }
 
 extension Decoder {
     /// Throws for the first key (in alphabetical order) that `Keys` does not name, so a typo
     /// (`minDuraton`) is an error instead of a silently ignored field. The error's coding path
     /// ends with the unknown key; its message suggests the nearest known key.
-    func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, alsoAllowed: [String] = []) throws {
+    package func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, alsoAllowed: [String] = []) throws {
         let container = try self.container(keyedBy: AnyKey.self)
         let known = Keys.allCases.map(\.stringValue) + alsoAllowed
         let unknown = container.allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
