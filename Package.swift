@@ -228,6 +228,16 @@ let testTargets: [Target] = [
     .testTarget(name: "VigieCLITests", dependencies: ["SharedTestData", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 
+// MARK: - Products
+// The umbrella, and one library per public module beside it: an integrator depends on what they
+// use (VigiePipeline does not bring swift-crypto, which only VigieJournal needs).
+let publicModules = [
+    "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieTracking", "VigieEvents", "VigieRules",
+    "VigieAnalysis", "VigiePipeline", "VigieAnonymise", "VigieSimulator", "VigieDelivery", "VigieJournal",
+    "VigieEvaluation",
+]
+let moduleProducts: [Product] = publicModules.map { .library(name: $0, targets: [$0]) }
+
 let package = Package(
     name: "Vigie",
     platforms: [.macOS(.v15)],
@@ -235,7 +245,7 @@ let package = Package(
         .library(name: "Vigie", targets: ["Vigie"]),
         .library(name: "VigieServer", targets: ["VigieServer"]),
         .executable(name: "vigie", targets: ["vigie"]),
-    ],
+    ] + moduleProducts,
     dependencies: dependencies + serverDependencies,
     targets: cTargets + libraryTargets + serverTargets + exampleTargets + embeddingExample + benchmarkTargets + testTargets
 )

@@ -66,6 +66,9 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // Installed first: a signal during setup, or while a camera waits for a stalled input,
+        // still ends the run cleanly (status 0, every open event ended).
+        let stop = SignalWatch(signals: [SIGINT, SIGTERM])
         // Cameras: (scene, input path, scene file).
         var cameras: [(scene: Scene, input: String, file: String)] = []
         do {
@@ -104,10 +107,13 @@ struct Run: ParsableCommand {
             sink = SharedEventSink(sinks.count == 1 ? sinks[0] : FanOutSink(sinks))
             statisticsOut = try StatisticsWriter(path: events)
             for (sceneFile, path, _) in cameras {
-                // Fail fast on an input that cannot be opened at all; reopen only live inputs.
-                let first = try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps ?? sceneFile.frameRate ?? 25)
-                let opener = InputOpener(path: path, first: first, fps: fps ?? sceneFile.frameRate ?? 25)
+                // Fail fast on a file or folder that cannot be opened at all (opening one never
+                // blocks). A live input (FIFO, device) or stdin may block until its writer sends
+                // something: the camera opens it on its own thread, and is `starting` until then.
                 let live = Self.isLive(path)
+                let rate = fps ?? sceneFile.frameRate ?? 25
+                let first = live || path == "-" ? nil : try FrameInput.open(path, format: .ycbcr420, framesPerSecond: rate)
+                let opener = InputOpener(path: path, first: first, fps: rate)
                 let modelKind = model
                 let out = statisticsOut
                 let runner = CameraRunner(scene: sceneFile, openInput: { try opener.open() },
@@ -124,22 +130,31 @@ struct Run: ParsableCommand {
             throw fail(error)
         }
 
-        let stop = SignalWatch(signals: [SIGINT, SIGTERM])
         for runner in runners { runner.start() }
         var signalled: Int32?
+        let started = Date()
+        var reportedWaiting = false
         while !runners.allSatisfy({ $0.waitUntilDone(timeout: 0) }) {
             if let s = stop.wait(timeout: 0.1) {
                 signalled = s
                 break
             }
+            // Said once, so that a camera that is not sending is visible while the others run.
+            if !reportedWaiting, Date().timeIntervalSince(started) >= 5 {
+                reportedWaiting = true
+                for runner in runners where runner.status == .starting {
+                    note("vigie: \(runner.cameraID): starting: no frame from its input yet")
+                }
+            }
         }
         if let signalled {
-            for runner in runners { runner.stop() }
-            let deadline = Date(timeIntervalSinceNow: 2)
-            for runner in runners { _ = runner.waitUntilDone(timeout: max(0, deadline.timeIntervalSinceNow)) }
             do {
-                let forced = try sink.closeOpenSituations(reason: "shutdown")
-                note("vigie: stopped by signal \(signalled); \(forced.count) open events ended for stalled cameras")
+                // Cameras blocked on a stalled input are not waited for: their open events are
+                // ended for them, and the process exits with them still blocked.
+                let forced = try CameraRunner.shutdown(runners, sink: sink, timeout: 1)
+                let stalled = runners.filter { !$0.waitUntilDone(timeout: 0) }.map(\.cameraID)
+                note("vigie: stopped by signal \(signalled); \(forced.count) open events ended for stalled cameras"
+                     + (stalled.isEmpty ? "" : " (\(stalled.joined(separator: ", ")) still waiting for input)"))
             } catch {
                 throw fail(error)
             }
@@ -150,7 +165,8 @@ struct Run: ParsableCommand {
                 note("vigie: \(runner.cameraID): failed: \(reason)")
                 failed = true
             }
-            note("vigie: \(runner.cameraID): \(runner.framesProcessed) frames")
+            note("vigie: \(runner.cameraID): \(runner.framesProcessed) frames"
+                 + (runner.status == .starting ? " (starting: no frame came from its input)" : ""))
         }
         note("vigie: \(sink.count) events")
         if let poster {
@@ -220,14 +236,14 @@ final class StatisticsWriter: @unchecked Sendable {
     }
 }
 
-/// Hands the already-opened source on the first call, reopens the path on later ones.
+/// Hands the already-opened source (if any) on the first call, opens the path on later ones.
 final class InputOpener: @unchecked Sendable {
     private let lock = NSLock()
     private var first: (any FrameSource)?
     private let path: String
     private let fps: Double
 
-    init(path: String, first: any FrameSource, fps: Double) {
+    init(path: String, first: (any FrameSource)?, fps: Double) {
         self.path = path
         self.first = first
         self.fps = fps

@@ -19,6 +19,13 @@ import VigieRules
 /// failure, truncated frame, input gone) is reported; the camera's open situations are ended,
 /// and the input is reopened after a back-off, with a fresh pipeline (stream time restarts).
 /// `stop()` asks the thread to finish: at the next frame it ends its open situations and exits.
+///
+/// The input is opened on the camera's own thread, never by the caller: opening a FIFO whose
+/// writer has not come (or has sent nothing yet) blocks in `open(2)` or `read(2)`, and that
+/// must hold up neither the other cameras nor a shutdown. Until its first frame arrives the
+/// camera is ``Status/starting``. A thread blocked in such a call cannot be cancelled, so
+/// ``shutdown(_:sink:timeout:reason:)`` does not wait for it: it ends the open situations of
+/// every camera that did not finish in time, through the shared sink, and returns.
 public final class CameraRunner: @unchecked Sendable {
     /// How a broken stream is retried.
     public struct RetryPolicy: Sendable, Hashable {
@@ -41,6 +48,9 @@ public final class CameraRunner: @unchecked Sendable {
     public enum Status: Sendable, Equatable {
         /// Not started.
         case idle
+        /// Opening the input and waiting for its first frame (a live input may wait for its
+        /// writer or its first bytes for as long as the camera is unreachable).
+        case starting
         /// Processing frames.
         case running
         /// Waiting before reopening a broken input.
@@ -65,8 +75,8 @@ public final class CameraRunner: @unchecked Sendable {
     private var state: Status = .idle
     private var frames = 0
 
-    /// A runner for `scene`, reading frames from what `openInput` returns (called again on
-    /// every retry), writing events to `sink` and, in statistics mode, handing each completed
+    /// A runner for `scene`, reading frames from what `openInput` returns (called on the camera's
+    /// thread, and again on every retry: it may block until the input has data), writing events to `sink` and, in statistics mode, handing each completed
     /// interval's records to `statistics` (from the camera's thread).
     public init(scene: Scene, openInput: @escaping @Sendable () throws -> any FrameSource,
                 model: @escaping @Sendable () -> any BackgroundModel = { AdaptiveBackground() },
@@ -99,9 +109,9 @@ public final class CameraRunner: @unchecked Sendable {
         return frames
     }
 
-    /// Starts the camera's thread.
+    /// Starts the camera's thread; the camera is ``Status/starting`` until its first frame.
     public func start() {
-        setStatus(.running)
+        setStatus(.starting)
         let thread = Thread { [self] in run() }
         thread.name = "vigie-\(cameraID)"
         thread.start()
@@ -113,6 +123,22 @@ public final class CameraRunner: @unchecked Sendable {
         stopRequested = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Stops `runners` and makes sure every situation they opened is ended, within about
+    /// `timeout` seconds whatever state their inputs are in: asks each to stop, waits until the
+    /// deadline for those that can finish by themselves, then ends in `sink` every situation still
+    /// open (a camera blocked opening or reading a stalled input cannot be cancelled; it is left
+    /// behind, and what it might send later is refused by the closed sink). Returns the `ended`
+    /// events written for the cameras that did not finish (their `measurements.reason` is `reason`).
+    /// - Throws: what the wrapped sink throws while writing those events.
+    @discardableResult
+    public static func shutdown(_ runners: [CameraRunner], sink: SharedEventSink, timeout: Double = 1,
+                                reason: String = "shutdown") throws -> [Event] {
+        for runner in runners { runner.stop() }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        for runner in runners { _ = runner.waitUntilDone(timeout: max(0, deadline.timeIntervalSinceNow)) }
+        return try sink.closeOpenSituations(reason: reason)
     }
 
     /// Waits until the camera has finished or failed, at most `timeout` seconds; true if it has.
@@ -171,7 +197,7 @@ public final class CameraRunner: @unchecked Sendable {
                     setStatus(.finished)
                     return
                 }
-                setStatus(.running)
+                setStatus(.starting)
             }
         }
     }
@@ -184,6 +210,7 @@ public final class CameraRunner: @unchecked Sendable {
             let logger = self.logger
             while !shouldStop,
                   let frame = try source.nextSkippingCorruptFrames(report: { logger.warning("frame skipped", metadata: ["vigie.reason": "\($0)"]) }) {
+                if status == .starting { setStatus(.running) }
                 try sink.send(try pipeline.process(frame))
                 if let statisticsHandler, case let records = pipeline.takeStatistics(), !records.isEmpty {
                     statisticsHandler(records)
