@@ -14,9 +14,12 @@ public struct Event: Sendable, Hashable {
     /// The version tag written in the `schema` field of every JSON line: `vigie.event/1`.
     public static let schema = "vigie.event/1"
 
-    /// The situation's id, the same for all its phases: `<cameraID>/<ruleID>/<sequence>`, where
-    /// `sequence` counts the situations of that rule on that camera from 1 (`cam1/rule-a/17`).
-    /// Deterministic: the same input frames give the same ids. See `Event.makeID`.
+    /// The situation's id, the same for all its phases: `<cameraID>/<ruleID>/<session>-<sequence>`,
+    /// where `session` names the run (an `EventSession`, time-ordered, fresh per pipeline unless
+    /// given) and `sequence` counts the situations of that rule in that session from 1
+    /// (`cam1/rule-a/01JEKX4T0C9ZQ8Q4V2M6R7Y3HA-17`). Unique across input reopenings, process
+    /// restarts and cameras; with a fixed session, the same frames give the same ids.
+    /// See `Event.makeID`.
     public var id: String
     /// What happened.
     public var kind: EventKind
@@ -103,10 +106,12 @@ public struct Event: Sendable, Hashable {
             snapshot: snapshot)
     }
 
-    /// The id of situation number `sequence` (from 1) of rule `ruleID` on camera `cameraID`:
-    /// `"\(cameraID)/\(ruleID)/\(sequence)"`, e.g. `cam1/rule-a/17`.
-    public static func makeID(cameraID: String, ruleID: String, sequence: Int) -> String {
-        "\(cameraID)/\(ruleID)/\(sequence)"
+    /// The id of situation number `sequence` (from 1) of rule `ruleID` on camera `cameraID` in
+    /// `session`: `"\(cameraID)/\(ruleID)/\(session.id)-\(sequence)"`, e.g.
+    /// `cam1/rule-a/01JEKX4T0C9ZQ8Q4V2M6R7Y3HA-17`. The sequence is the text after the last `-`,
+    /// the session the text between the last `/` and that `-`.
+    public static func makeID(cameraID: String, ruleID: String, session: EventSession, sequence: Int) -> String {
+        "\(cameraID)/\(ruleID)/\(session.id)-\(sequence)"
     }
 }
 

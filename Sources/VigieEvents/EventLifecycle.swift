@@ -24,7 +24,8 @@ import VigieCore
 ///
 /// Example, a rule raising intrusions per track:
 /// ```swift
-/// var ids = EventIDSequence(cameraID: "cam1", ruleID: "quai-2-intrusion")
+/// let session = EventSession()   // one per pipeline run, shared by its rules
+/// var ids = EventIDSequence(cameraID: "cam1", ruleID: "quai-2-intrusion", session: session)
 /// var lifecycles: [Int: EventLifecycle] = [:]
 /// let configuration = EventLifecycle.Configuration(minDuration: 2, updateInterval: 10, endAfter: 1, cooldown: 30)
 ///
@@ -78,7 +79,7 @@ public struct EventLifecycle: Sendable, Hashable {
         public var cameraID: String
         /// The rule, from the `EventIDSequence`.
         public var ruleID: String
-        /// The situation's number among that rule's situations, from 1.
+        /// The situation's number among that rule's situations in the session, from 1.
         public var sequence: Int
         /// `started`, `updated` or `ended`.
         public var phase: EventPhase
@@ -205,7 +206,8 @@ public struct EventLifecycle: Sendable, Hashable {
         }
         let sequence = ids.next()
         let transition = Transition(
-            id: Event.makeID(cameraID: ids.cameraID, ruleID: ids.ruleID, sequence: sequence), cameraID: ids.cameraID,
+            id: Event.makeID(cameraID: ids.cameraID, ruleID: ids.ruleID, session: ids.session, sequence: sequence),
+            cameraID: ids.cameraID,
             ruleID: ids.ruleID, sequence: sequence, phase: .started, startTime: since, time: time, endTime: nil)
         state = .active(transition: transition, lastEvent: time, gap: nil)
         return transition
@@ -237,20 +239,24 @@ extension Timestamp {
     }
 }
 
-/// Numbers the situations of one rule on one camera, giving their event ids:
-/// `cam1/rule-a/1`, `cam1/rule-a/2`, … Keep one per rule, shared by all its lifecycles.
+/// Numbers the situations of one rule on one camera in one session, giving their event ids:
+/// `cam1/rule-a/<session>-1`, `cam1/rule-a/<session>-2`, … Keep one per rule, shared by all its
+/// lifecycles; give every rule of a pipeline the same session.
 public struct EventIDSequence: Sendable, Hashable {
     /// The camera the rule runs on.
     public let cameraID: String
     /// The rule.
     public let ruleID: String
+    /// The run the ids belong to.
+    public let session: EventSession
     /// The number the next situation will get (from 1).
     public private(set) var nextNumber: Int
 
-    /// A sequence for `ruleID` on `cameraID`, starting at `first`.
-    public init(cameraID: String, ruleID: String, first: Int = 1) {
+    /// A sequence for `ruleID` on `cameraID` in `session`, starting at `first`.
+    public init(cameraID: String, ruleID: String, session: EventSession, first: Int = 1) {
         self.cameraID = cameraID
         self.ruleID = ruleID
+        self.session = session
         self.nextNumber = first
     }
 

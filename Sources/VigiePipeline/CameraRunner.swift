@@ -17,7 +17,12 @@ import VigieRules
 ///
 /// A corrupt frame is skipped and reported (the stream goes on). A stream that breaks (read
 /// failure, truncated frame, input gone) is reported; the camera's open situations are ended,
-/// and the input is reopened after a back-off, with a fresh pipeline (stream time restarts).
+/// and the input is reopened after a back-off (logged: `camera input reopened`). The reopened
+/// input feeds the same pipeline in the same ``session``: its timestamps are offset to continue
+/// one frame interval after the last frame seen, so stream time never goes backwards and event
+/// ids keep counting (`<cameraID>/<ruleID>/<session>-<n>`) rather than restarting. Only if the
+/// reopened input has another frame size does the camera start a fresh pipeline, in a fresh
+/// session (logged too), so ids never repeat either way.
 /// `stop()` asks the thread to finish: at the next frame it ends its open situations and exits.
 ///
 /// The input is opened on the camera's own thread, never by the caller: opening a FIFO whose
@@ -63,6 +68,14 @@ public final class CameraRunner: @unchecked Sendable {
 
     /// The camera id (the scene's).
     public let cameraID: String
+    /// The run written in the camera's event ids, kept across reopen attempts; replaced by a fresh
+    /// one only when a reopened input changes frame size (the pipeline starts afresh then).
+    public var session: EventSession {
+        condition.lock()
+        defer { condition.unlock() }
+        return currentSession
+    }
+    private var currentSession: EventSession
     private let scene: Scene
     private let openInput: @Sendable () throws -> any FrameSource
     private let makeModel: @Sendable () -> any BackgroundModel
@@ -76,14 +89,17 @@ public final class CameraRunner: @unchecked Sendable {
     private var frames = 0
 
     /// A runner for `scene`, reading frames from what `openInput` returns (called on the camera's
-    /// thread, and again on every retry: it may block until the input has data), writing events to `sink` and, in statistics mode, handing each completed
-    /// interval's records to `statistics` (from the camera's thread).
+    /// thread, and again on every retry: it may block until the input has data), writing events to
+    /// `sink` and, in statistics mode, handing each completed interval's records to `statistics`
+    /// (from the camera's thread). `session` is the run written in the camera's event ids (a fresh,
+    /// time-ordered one by default).
     public init(scene: Scene, openInput: @escaping @Sendable () throws -> any FrameSource,
                 model: @escaping @Sendable () -> any BackgroundModel = { AdaptiveBackground() },
                 sink: SharedEventSink, statistics: (@Sendable ([ZoneStatistics]) -> Void)? = nil,
-                retry: RetryPolicy = RetryPolicy(),
+                retry: RetryPolicy = RetryPolicy(), session: EventSession = EventSession(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {
         cameraID = scene.cameraID
+        currentSession = session
         self.scene = scene
         self.openInput = openInput
         makeModel = model
@@ -173,10 +189,12 @@ public final class CameraRunner: @unchecked Sendable {
     }
 
     private func run() {
+        var pipeline = ScenePipeline(scene: scene, model: makeModel(), session: session, logger: logger)
+        var clock = StreamClock()
         var attempt = 0
         while true {
             do {
-                try runOnce()
+                try runOnce(&pipeline, clock: &clock, attempt: attempt)
                 setStatus(.finished)
                 return
             } catch {
@@ -203,13 +221,31 @@ public final class CameraRunner: @unchecked Sendable {
     }
 
     /// One attempt: open, process until the end (or a stop request), end open situations.
-    private func runOnce() throws {
-        var pipeline = ScenePipeline(scene: scene, model: makeModel(), logger: logger)
+    /// After a reopen, frames are re-stamped by `clock` to continue the stream time of `pipeline`.
+    private func runOnce(_ pipeline: inout ScenePipeline, clock: inout StreamClock, attempt: Int) throws {
         do {
             var source = try openInput()
             let logger = self.logger
+            clock.beginAttempt()
+            var first = true
             while !shouldStop,
-                  let frame = try source.nextSkippingCorruptFrames(report: { logger.warning("frame skipped", metadata: ["vigie.reason": "\($0)"]) }) {
+                  var frame = try source.nextSkippingCorruptFrames(report: { logger.warning("frame skipped", metadata: ["vigie.reason": "\($0)"]) }) {
+                let sizeChanged = clock.sizeDiffers(frame)
+                clock.restamp(&frame)
+                if first, attempt > 0 {
+                    if sizeChanged {
+                        let fresh = EventSession()
+                        condition.lock()
+                        currentSession = fresh
+                        condition.unlock()
+                        pipeline = ScenePipeline(scene: scene, model: makeModel(), session: fresh, logger: logger)
+                    }
+                    logger.warning("camera input reopened", metadata: [
+                        "vigie.attempt": "\(attempt)", "vigie.session": "\(session.id)",
+                        "vigie.timeOffset": "\(clock.offsetSeconds)", "vigie.freshPipeline": "\(sizeChanged)",
+                    ])
+                }
+                first = false
                 if status == .starting { setStatus(.running) }
                 try sink.send(try pipeline.process(frame))
                 if let statisticsHandler, case let records = pipeline.takeStatistics(), !records.isEmpty {
@@ -228,5 +264,44 @@ public final class CameraRunner: @unchecked Sendable {
             if let closing = try? pipeline.finish() { try? sink.send(closing) }
             throw error
         }
+    }
+}
+
+/// Stream time across reopen attempts: the first frame of a reopened input is stamped one frame
+/// interval (the last one seen, else 40 ms) after the last frame of the previous attempt, and the
+/// following frames keep their spacing, so time never goes backwards for the pipeline.
+struct StreamClock {
+    private var last: Timestamp?
+    private var interval: Int64 = 40_000_000
+    private var offset: Int64 = 0
+    private var anchored = true
+    private var size: (width: Int, height: Int)?
+
+    /// The offset added to the current input's timestamps, in seconds.
+    var offsetSeconds: Double { Double(offset) / 1e9 }
+
+    /// A new input is about to be read: its first frame sets a new offset.
+    mutating func beginAttempt() { anchored = false }
+
+    /// Whether `frame` has another size than the frames before it.
+    func sizeDiffers(_ frame: Frame) -> Bool {
+        guard let size else { return false }
+        return size != (frame.width, frame.height)
+    }
+
+    /// Adds the offset to `frame`'s timestamp (choosing it at an attempt's first frame).
+    mutating func restamp(_ frame: inout Frame) {
+        if !anchored {
+            anchored = true
+            if let last {
+                let (start, overflow) = last.nanoseconds.addingReportingOverflow(interval)
+                offset = (overflow ? .max : start) &- frame.timestamp.nanoseconds
+            }
+        }
+        let (t, overflow) = frame.timestamp.nanoseconds.addingReportingOverflow(offset)
+        frame.timestamp = Timestamp(nanoseconds: overflow ? .max : t)
+        if let last, frame.timestamp > last { interval = frame.timestamp.nanoseconds - last.nanoseconds }
+        last = frame.timestamp
+        size = (frame.width, frame.height)
     }
 }

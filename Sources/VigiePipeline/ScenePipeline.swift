@@ -52,12 +52,16 @@ public struct ScenePipeline {
     ///   - detector: an integrator's detector whose classed boxes feed the tracker beside the
     ///     blobs (rules with `classes` then see labelled tracks); nil: blobs only.
     ///   - streamStart: wall-clock time of timestamp zero, for rule schedules.
+    ///   - session: the run written in every event id (`<cameraID>/<ruleID>/<session>-<n>`): a
+    ///     fresh, time-ordered one by default, so a pipeline created after another (a reopened
+    ///     input, a restarted process) never repeats its ids. Pass a fixed one for deterministic
+    ///     ids, and the same one to two pipelines whose ids you compare.
     public init(scene: Scene, model: any BackgroundModel = AdaptiveBackground(), detector: (any Detector)? = nil,
-                streamStart: Date = Date(),
+                streamStart: Date = Date(), session: EventSession = EventSession(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.scene = scene
         tracking = TrackingPipeline(model: model, minimumBlobArea: .pixels(15), detector: detector)
-        ruleStage = RulesStage(scene: scene, streamStart: streamStart)
+        ruleStage = RulesStage(scene: scene, streamStart: streamStart, session: session)
         statistics = scene.statisticsOnly ? ZoneStatisticsAccumulator(scene: scene) : nil
         self.logger = logger
         for (id, reason) in rules.unsupported {

@@ -111,9 +111,10 @@ public struct RulesStage: Stage {
     /// The analysers the rules need.
     public var analysers: SceneAnalysers
 
-    /// The rules and analysers of `scene`.
-    public init(scene: Scene, streamStart: Date = Date()) {
-        rules = RuleEngine(scene: scene, streamStart: streamStart)
+    /// The rules and analysers of `scene`; `session` is the run written in every event id (a
+    /// fresh one by default, see `EventSession`).
+    public init(scene: Scene, streamStart: Date = Date(), session: EventSession = EventSession()) {
+        rules = RuleEngine(scene: scene, streamStart: streamStart, session: session)
         analysers = ScenePipeline.analysers(for: scene)
     }
 

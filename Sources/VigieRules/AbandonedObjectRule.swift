@@ -137,7 +137,7 @@ public struct AbandonedObjectRule: Rule {
         self.common = common
         self.zone = zone
         requireOwner = common.configuration.requireOwner ?? false
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.
@@ -236,7 +236,7 @@ public struct ObjectRemovedRule: Rule {
     init(_ common: RuleCommon, zone: Zone) {
         self.common = common
         self.zone = zone
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// Whether `box` is mostly covered by the birth box of a track that has since moved away.
@@ -275,7 +275,8 @@ public struct ObjectRemovedRule: Rule {
             reported[object.id] = input.timestamp
             if isDeparture(object.box, tracks: input.tracks) { continue }
             let number = ids.next()
-            let started = Event(id: Event.makeID(cameraID: common.cameraID, ruleID: common.id, sequence: number),
+            let started = Event(id: Event.makeID(cameraID: common.cameraID, ruleID: common.id,
+                                                   session: common.session, sequence: number),
                                 kind: .objectRemoved, phase: .started, ruleID: common.id, zoneID: zone.id,
                                 cameraID: common.cameraID, startTime: input.timestamp, time: input.timestamp,
                                 objects: [input.eventObject(for: object)],

@@ -27,7 +27,7 @@ public struct FireRule: Rule {
         self.common = common
         self.zone = zone
         lifecycle = EventLifecycle(common.lifecycle)
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.

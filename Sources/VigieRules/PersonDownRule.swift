@@ -63,7 +63,7 @@ public struct PersonDownRule: Rule {
         self.common = common
         self.zone = zone
         self.calibration = calibration
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.

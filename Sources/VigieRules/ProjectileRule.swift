@@ -62,7 +62,7 @@ public struct ProjectileRule: Rule {
     init(_ common: RuleCommon, zone: Zone) {
         self.common = common
         self.zone = zone
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.
@@ -166,7 +166,8 @@ public struct ProjectileRule: Rule {
             let track = observed.first { $0.point == last.footPoint }.map { input.tracks[$0.track] }
             let objects = track.map { [input.eventObject(for: $0)] } ?? []
             let number = ids.next()
-            let started = Event(id: Event.makeID(cameraID: common.cameraID, ruleID: common.id, sequence: number),
+            let started = Event(id: Event.makeID(cameraID: common.cameraID, ruleID: common.id,
+                                                   session: common.session, sequence: number),
                                 kind: .projectile, phase: .started, ruleID: common.id, zoneID: zone.id,
                                 cameraID: common.cameraID, startTime: chain.points[0].timestamp, time: now,
                                 objects: objects, measurements: measurements)

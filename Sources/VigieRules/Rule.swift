@@ -84,6 +84,7 @@ public enum RuleError: Error, Equatable, Sendable, CustomStringConvertible {
 struct RuleCommon {
     let configuration: RuleConfiguration
     let cameraID: String
+    let session: EventSession
     let schedule: WeeklySchedule?
     let streamStart: Date
 

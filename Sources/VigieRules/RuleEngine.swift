@@ -49,12 +49,21 @@ public struct RuleEngine: Stage {
     public var resumeDelay: Double = 2
     private var heldUntil: Timestamp?
 
+    /// The run whose ids the rules' events carry (`<cameraID>/<ruleID>/<session>-<n>`).
+    public let session: EventSession
+
     /// The rules of `scene` (enabled ones), plus `extraRules` from the integrator.
-    /// - Parameter streamStart: wall-clock time of timestamp zero, for weekly schedules.
-    public init(scene: Scene, streamStart: Date = Date(), extraRules: [any Rule] = []) {
+    /// - Parameters:
+    ///   - streamStart: wall-clock time of timestamp zero, for weekly schedules.
+    ///   - session: the run written in every event id; a fresh, time-ordered one by default, so
+    ///     ids never repeat across engines. Pass a fixed one for deterministic ids. Integrator
+    ///     rules in `extraRules` should number their ids in the same session (``session``).
+    public init(scene: Scene, streamStart: Date = Date(), session: EventSession = EventSession(),
+                extraRules: [any Rule] = []) {
         self.scene = scene
+        self.session = session
         for configuration in scene.rules where configuration.enabled {
-            let common = RuleCommon(configuration: configuration, cameraID: scene.cameraID,
+            let common = RuleCommon(configuration: configuration, cameraID: scene.cameraID, session: session,
                                     schedule: configuration.schedule, streamStart: streamStart)
             let zone = configuration.zone.flatMap(scene.zone(id:))
             let line = configuration.line.flatMap(scene.line(id:))

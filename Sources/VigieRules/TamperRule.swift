@@ -29,7 +29,7 @@ public struct TamperRule: Rule {
 
     init(_ common: RuleCommon) {
         self.common = common
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
         lifecycles = TamperCondition.priority.map { _ in EventLifecycle(common.lifecycle) }
     }
 

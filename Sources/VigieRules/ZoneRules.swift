@@ -26,7 +26,7 @@ public struct IntrusionRule: Rule {
         self.common = common
         self.zone = zone
         lifecycle = EventLifecycle(common.lifecycle)
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.
@@ -81,7 +81,7 @@ public struct LoiteringRule: Rule {
         self.common = common
         self.zone = zone
         maxDwell = common.configuration.maxDwell ?? RuleConfiguration.defaultMaxDwell
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.
@@ -164,7 +164,7 @@ public struct LineCrossingRule: Rule {
         self.common = common
         self.line = line
         direction = common.configuration.direction ?? .both
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.
@@ -190,7 +190,8 @@ public struct LineCrossingRule: Rule {
             var measurements = EventMeasurements()
             measurements.directionDegrees = heading
             measurements.reason = name
-            let base = Event(id: Event.makeID(cameraID: common.cameraID, ruleID: common.id, sequence: number),
+            let base = Event(id: Event.makeID(cameraID: common.cameraID, ruleID: common.id,
+                                                   session: common.session, sequence: number),
                              kind: .lineCrossed, phase: .started, ruleID: common.id, zoneID: nil, lineID: line.id,
                              cameraID: common.cameraID, startTime: input.timestamp, time: input.timestamp, endTime: nil,
                              objects: [input.eventObject(for: track)], measurements: measurements, score: 1, snapshot: nil)
@@ -230,7 +231,7 @@ public struct WrongWayRule: Rule {
         self.calibration = calibration
         minDistance = common.configuration.resolvedMinDistance(calibrated: calibration != nil)
             ?? RuleConfiguration.defaultMinDistanceImageHeights
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.
@@ -324,7 +325,7 @@ public struct DensityRule: Rule {
         groundArea = calibration?.groundArea(ofPolygon: zone.polygon)
         occupancy = ZoneOccupancy(zone: zone)
         lifecycle = EventLifecycle(common.lifecycle)
-        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id)
+        ids = EventIDSequence(cameraID: common.cameraID, ruleID: common.id, session: common.session)
     }
 
     /// The rule's id.

@@ -7,7 +7,7 @@ import VigieEvents
 @Suite("Snapshot sink")
 struct SnapshotSinkTests {
     static func event(camera: String, rule: String) -> Event {
-        Event(id: Event.makeID(cameraID: camera, ruleID: rule, sequence: 3), kind: .intrusion, phase: .started,
+        Event(id: Event.makeID(cameraID: camera, ruleID: rule, session: try! EventSession(id: "s1"), sequence: 3), kind: .intrusion, phase: .started,
               ruleID: rule, zoneID: "z", lineID: nil, cameraID: camera, startTime: Timestamp(seconds: 1),
               time: Timestamp(seconds: 2), endTime: nil, objects: [], measurements: EventMeasurements(), score: 1,
               snapshot: nil)

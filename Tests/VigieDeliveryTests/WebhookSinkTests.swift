@@ -36,7 +36,7 @@ final class CapturedLog: @unchecked Sendable {
 
 private func event(_ n: Int, camera: String = "cam1") -> Event {
     Event(
-        id: Event.makeID(cameraID: camera, ruleID: "r", sequence: n + 1), kind: .intrusion, phase: .started,
+        id: Event.makeID(cameraID: camera, ruleID: "r", session: try! EventSession(id: "s1"), sequence: n + 1), kind: .intrusion, phase: .started,
         ruleID: "r", cameraID: camera, startTime: Timestamp(seconds: Double(n)), time: Timestamp(seconds: Double(n)))
 }
 

@@ -6,7 +6,7 @@ import VigieCore
 /// Drives a lifecycle at 10 frames per second over a pattern of active/inactive frames.
 private struct Driver {
     var lifecycle: EventLifecycle
-    var ids = EventIDSequence(cameraID: "cam1", ruleID: "rule-a")
+    var ids = EventIDSequence(cameraID: "cam1", ruleID: "rule-a", session: Fixtures.session)
     var frame = 0
     var transitions: [EventLifecycle.Transition] = []
 
@@ -55,12 +55,12 @@ struct EventLifecycleTests {
         try d.feed(false, frames: 20)
         #expect(d.phases.filter { $0 == .started }.count == 1)
         #expect(d.phases.first == .started && d.phases.last == .ended)
-        #expect(Set(d.transitions.map(\.id)) == ["cam1/rule-a/1"])
+        #expect(Set(d.transitions.map(\.id)) == ["cam1/rule-a/s1-1"])
         #expect(d.transitions.allSatisfy { $0.startTime == .zero && $0.sequence == 1 })
         // A second situation gets the next number.
         try d.feed(true, frames: 20)
         #expect(d.transitions.last?.phase == .started)
-        #expect(d.transitions.last?.id == "cam1/rule-a/2")
+        #expect(d.transitions.last?.id == "cam1/rule-a/s1-2")
     }
 
     @Test func updatedAtMostEveryUpdateInterval() throws {
@@ -105,7 +105,7 @@ struct EventLifecycleTests {
         try d.feed(true, frames: 1)  // frame 60 = 6.0 s: allowed again
         #expect(d.phases == [.started, .ended, .started])
         #expect(d.transitions[2].startTime == Driver.t(60))
-        #expect(d.transitions[2].id == "cam1/rule-a/2")
+        #expect(d.transitions[2].id == "cam1/rule-a/s1-2")
     }
 
     @Test func cooldownWithMinDurationCountsFromTheEndOfTheCooldown() throws {
@@ -148,7 +148,7 @@ struct EventLifecycleTests {
 
     @Test func nonMonotonicTimeIsATypedError() throws {
         var lifecycle = EventLifecycle(.init())
-        var ids = EventIDSequence(cameraID: "c", ruleID: "r")
+        var ids = EventIDSequence(cameraID: "c", ruleID: "r", session: Fixtures.session)
         _ = try lifecycle.observe(active: true, at: Timestamp(seconds: 2), ids: &ids)
         #expect(
             throws: EventLifecycleError.nonMonotonicTimestamp(
@@ -178,13 +178,13 @@ struct EventLifecycleTests {
 
     @Test func makeEventBuildsTheEvent() throws {
         var lifecycle = EventLifecycle(.init(minDuration: 0))
-        var ids = EventIDSequence(cameraID: "cam1", ruleID: "quai-2-intrusion", first: 17)
+        var ids = EventIDSequence(cameraID: "cam1", ruleID: "quai-2-intrusion", session: Fixtures.session, first: 17)
         let object = EventObject(trackID: 4, box: NormalisedRect(x: 0.1, y: 0.2, width: 0.1, height: 0.3))
         let event = try #require(
             try lifecycle.observe(active: true, at: Timestamp(seconds: 3), ids: &ids) { transition in
                 Event(transition, kind: .intrusion, zoneID: "quai-2", objects: [object], score: 0.9)
             })
-        #expect(event.id == "cam1/quai-2-intrusion/17")
+        #expect(event.id == "cam1/quai-2-intrusion/s1-17")
         #expect(event.phase == .started && event.kind == .intrusion && event.zoneID == "quai-2")
         #expect(event.cameraID == "cam1" && event.ruleID == "quai-2-intrusion")
         #expect(event.startTime == Timestamp(seconds: 3) && event.time == Timestamp(seconds: 3) && event.endTime == nil)
@@ -192,7 +192,7 @@ struct EventLifecycleTests {
     }
 
     @Test func lifecyclesOfOneRuleShareTheSequence() throws {
-        var ids = EventIDSequence(cameraID: "cam1", ruleID: "r")
+        var ids = EventIDSequence(cameraID: "cam1", ruleID: "r", session: Fixtures.session)
         var lifecycles: [Int: EventLifecycle] = [:]
         var started: [String] = []
         for frame in 0..<10 {
@@ -204,7 +204,7 @@ struct EventLifecycleTests {
                 }
             }
         }
-        #expect(started == ["cam1/r/1", "cam1/r/2"])
+        #expect(started == ["cam1/r/s1-1", "cam1/r/s1-2"])
     }
 }
 

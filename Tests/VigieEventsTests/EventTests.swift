@@ -25,7 +25,7 @@ struct EventTests {
         let line = try Fixtures.minimal.jsonLine()
         #expect(
             line
-                == #"{"cameraID":"cam2","id":"cam2/tamper/1","kind":"tamper","measurements":{},"objects":[],"#
+                == #"{"cameraID":"cam2","id":"cam2/tamper/01JEKX4T0C9ZQ8Q4V2M6R7Y3HA-1","kind":"tamper","measurements":{},"objects":[],"#
                 + #""phase":"started","ruleID":"tamper","schema":"vigie.event/1","score":1,"startTime":0,"time":0.04,"#
                 + #""topic":"tns1:VideoSource/GlobalSceneChange/ImagingService"}"#)
     }
@@ -74,7 +74,7 @@ struct EventTests {
 
     @Test func slashesAreNotEscaped() throws {
         let line = try Fixtures.full.jsonLine()
-        #expect(line.contains(#""id":"cam1/rule-a/17""#))
+        #expect(line.contains(#""id":"cam1/rule-a/01JEKX4T0C9ZQ8Q4V2M6R7Y3HA-17""#))
         #expect(line.contains(#""topic":"tns1:RuleEngine/FieldDetector/ObjectsInside""#))
     }
 
@@ -136,8 +136,35 @@ struct EventTests {
         #expect(try Event(jsonLine: line).topic == EventKind.tamper.onvifTopic)
     }
 
-    @Test func idIsCameraRuleSequence() {
-        #expect(Event.makeID(cameraID: "cam1", ruleID: "rule-a", sequence: 17) == "cam1/rule-a/17")
+    @Test func idIsCameraRuleSessionSequence() throws {
+        let session = try EventSession(id: "01JEKX4T0C9ZQ8Q4V2M6R7Y3HA")
+        #expect(Event.makeID(cameraID: "cam1", ruleID: "rule-a", session: session, sequence: 17)
+                == "cam1/rule-a/01JEKX4T0C9ZQ8Q4V2M6R7Y3HA-17")
+    }
+
+    @Test func freshSessionsAreULIDsOrderedByTimeAndDistinct() throws {
+        var generator = SystemRandomNumberGenerator()
+        let early = EventSession(date: Date(timeIntervalSince1970: 1_700_000_000), using: &generator)
+        let late = EventSession(date: Date(timeIntervalSince1970: 1_700_000_000.001), using: &generator)
+        #expect(early.id.count == 26 && late.id.count == 26)
+        #expect(early.id < late.id, "\(early) \(late)")
+        // The first 10 characters are the milliseconds: 1_700_000_000_000 in Crockford base 32.
+        #expect(early.id.hasPrefix("01HF7YAT00"), "\(early)")
+        let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        #expect(early.id.allSatisfy(alphabet.contains))
+        // Same millisecond: the 80 random bits tell them apart.
+        let now = Date()
+        let many = (0..<1000).map { _ in EventSession(date: now, using: &generator).id }
+        #expect(Set(many).count == 1000)
+        #expect(Set(many.map { $0.prefix(10) }).count == 1)
+        #expect(EventSession().id.count == 26)
+    }
+
+    @Test func sessionIDsThatWouldBreakEventIDsAreRefused() {
+        for bad in ["", "a/b", "with space", String(repeating: "x", count: 65), "é"] {
+            #expect(throws: EventSessionError.self) { try EventSession(id: bad) }
+        }
+        #expect((try? EventSession(id: "run-2026.12_04"))?.id == "run-2026.12_04")
     }
 
     @Test func objectFootPointDefaultsToBottomCentre() {

@@ -27,7 +27,8 @@ enum JournalFixtures {
         let situation = n / 3 + 1
         let phase: EventPhase = [.started, .updated, .ended][n % 3]
         return Event(
-            id: Event.makeID(cameraID: "platform-3", ruleID: "no-track-access", sequence: situation),
+            id: Event.makeID(cameraID: "platform-3", ruleID: "no-track-access", session: try! EventSession(id: "s1"),
+                              sequence: situation),
             kind: .intrusion, phase: phase, ruleID: "no-track-access", zoneID: "track-edge", cameraID: "platform-3",
             startTime: Timestamp(seconds: Double(situation) * 60), time: Timestamp(seconds: Double(situation) * 60 + Double(n % 3)),
             endTime: phase == .ended ? Timestamp(seconds: Double(situation) * 60 + 2) : nil,

@@ -18,12 +18,14 @@ struct ComposedPipelineTests {
          "rules": [{"id": "in", "kind": "intrusion", "zone": "z", "minDuration": 1}, {"id": "stay", "kind": "loitering", "zone": "z", "maxDwell": 3}]}
         """#.utf8))
     static let start = Date(timeIntervalSince1970: 0)
+    /// One session for every pipeline here: their event ids are compared.
+    static let session = try! EventSession(id: "composed")
     static let simulated = SimulatedScene(width: 160, height: 120, framesPerSecond: 8, duration: 14, seed: 11, actors: [
         Actor(id: 1, kind: .person, path: [Waypoint(3, 0.1, 0.8), Waypoint(7, 0.7, 0.8), Waypoint(11, 0.75, 0.8), Waypoint(13.5, 0.1, 0.8)])
     ])
 
     static func reference() throws -> [Event] {
-        var pipeline = ScenePipeline(scene: scene, streamStart: start)
+        var pipeline = ScenePipeline(scene: scene, streamStart: start, session: session)
         var simulator = SceneSimulator(simulated)
         var events: [Event] = []
         while let frame = try simulator.next() { events += try pipeline.process(frame) }
@@ -37,7 +39,7 @@ struct ComposedPipelineTests {
             MotionStage(model: AdaptiveBackground())
             BlobStage()
             TrackingStage()
-            RulesStage(scene: Self.scene, streamStart: Self.start)
+            RulesStage(scene: Self.scene, streamStart: Self.start, session: Self.session)
         }
         var simulator = SceneSimulator(Self.simulated)
         var events: [Event] = []
@@ -63,7 +65,7 @@ struct ComposedPipelineTests {
         let expected = try Self.reference()
         let simulator = SceneSimulator(Self.simulated)
         var events: [Event] = []
-        for try await event in simulator.frames().events(through: ScenePipeline(scene: Self.scene, streamStart: Self.start)) {
+        for try await event in simulator.frames().events(through: ScenePipeline(scene: Self.scene, streamStart: Self.start, session: Self.session)) {
             events.append(event)
         }
         #expect(events == expected)

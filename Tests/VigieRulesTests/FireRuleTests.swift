@@ -63,7 +63,7 @@ struct FireRuleTests {
         let engine = try Self.engine(#"{"id": "s", "kind": "smoke"}"#)
         #expect(engine.unsupported.map(\.id) == ["s"])
         let scene = try Scene(json: Data(#"{"cameraID": "c", "rules": [{"id": "f", "kind": "fire"}]}"#.utf8))
-        let rule = FireRule(RuleCommon(configuration: scene.rules[0], cameraID: "c", schedule: nil,
+        let rule = FireRule(RuleCommon(configuration: scene.rules[0], cameraID: "c", session: EventSession(), schedule: nil,
                                        streamStart: Date(timeIntervalSince1970: 0)), zone: nil)
         #expect(!rule.needsTracks)
     }
