@@ -83,6 +83,15 @@ let libraryTargets: [Target] = [
         dependencies: ["VigieCore", "VigieEvents", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: strict
     ),
+    // The dry-run report of a scene on recorded footage (one self-contained HTML page).
+    .target(
+        name: "VigieReport",
+        dependencies: [
+            "VigieCore", "VigieIO", "VigieBackground", "VigieEvents", "VigieRules", "VigieTracking", "VigiePipeline",
+            "VigieAnonymise", "VigieJournal", .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: strict
+    ),
     .target(
         name: "VigieEvaluation",
         dependencies: ["VigieCore", "VigieKernels", "VigieIO", "CZlib"],
@@ -108,7 +117,7 @@ let exampleTargets: [Target] = [
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
             "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise", "VigieAnalysis",
-            "VigieDelivery", "VigieJournal",
+            "VigieDelivery", "VigieJournal", "VigieReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -185,6 +194,13 @@ let testTargets: [Target] = [
         dependencies: ["VigieDelivery", "VigieEvents", "VigieCore", .product(name: "Logging", package: "swift-log")]
     ),
     .testTarget(name: "VigieJournalTests", dependencies: ["VigieJournal", "VigieEvents", "VigieCore"]),
+    .testTarget(
+        name: "VigieReportTests",
+        dependencies: [
+            "VigieReport", "VigieSimulator", "VigiePipeline", "VigieRules", "VigieEvents", "VigieCore", "VigieIO",
+            "VigieAnonymise", "VigieJournal",
+        ]
+    ),
     .testTarget(name: "VigieCLITests", dependencies: ["SharedTestData", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 
@@ -193,6 +209,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Vigie", targets: ["Vigie"]),
+        .library(name: "VigieReport", targets: ["VigieReport"]),
         .executable(name: "vigie", targets: ["vigie"]),
     ],
     dependencies: dependencies,
