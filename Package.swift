@@ -94,6 +94,15 @@ let libraryTargets: [Target] = [
         dependencies: ["VigieCore", "VigieEvents", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: strict
     ),
+    // The dry-run report of a scene on recorded footage (one self-contained HTML page).
+    .target(
+        name: "VigieReport",
+        dependencies: [
+            "VigieCore", "VigieIO", "VigieBackground", "VigieEvents", "VigieRules", "VigieTracking", "VigiePipeline",
+            "VigieAnonymise", "VigieJournal", .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: strict
+    ),
     .target(
         name: "VigieEvaluation",
         dependencies: ["VigieCore", "VigieKernels", "VigieIO", "CZlib"],
@@ -140,7 +149,7 @@ let exampleTargets: [Target] = [
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
             "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise", "VigieAnalysis",
-            "VigieDelivery", "VigieJournal", "VigieServer",
+            "VigieDelivery", "VigieJournal", "VigieServer", "VigieReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -225,6 +234,13 @@ let testTargets: [Target] = [
             .product(name: "GRDB", package: "GRDB.swift"),
         ]
     ),
+    .testTarget(
+        name: "VigieReportTests",
+        dependencies: [
+            "VigieReport", "VigieSimulator", "VigiePipeline", "VigieRules", "VigieEvents", "VigieCore", "VigieIO",
+            "VigieAnonymise", "VigieJournal",
+        ]
+    ),
     .testTarget(name: "VigieCLITests", dependencies: ["SharedTestData", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 
@@ -244,6 +260,7 @@ let package = Package(
     products: [
         .library(name: "Vigie", targets: ["Vigie"]),
         .library(name: "VigieServer", targets: ["VigieServer"]),
+        .library(name: "VigieReport", targets: ["VigieReport"]),
         .executable(name: "vigie", targets: ["vigie"]),
     ] + moduleProducts,
     dependencies: dependencies + serverDependencies,

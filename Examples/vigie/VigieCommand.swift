@@ -12,7 +12,7 @@ struct VigieCommand: AsyncParsableCommand {
             (Y4M or MJPEG, detected from the first bytes). Any camera works through ffmpeg:
               ffmpeg -i rtsp://… -f yuv4mpegpipe -pix_fmt yuv420p - | vigie info -
             """,
-        subcommands: [Demo.self, Info.self, Motion.self, Eval.self, Run.self, Serve.self, Track.self, ValidateScene.self, Anonymise.self, Render.self, JournalCommand.self])
+        subcommands: [Demo.self, Info.self, Motion.self, Eval.self, Run.self, Serve.self, Report.self, Track.self, ValidateScene.self, Anonymise.self, Render.self, JournalCommand.self])
 }
 
 /// Prints a typed error's message on stderr and exits 1 (runtime failure).
