@@ -8,6 +8,8 @@ let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // swift-nio: the MQTT 3.1.1 client (VigieMQTT) only; no stage or SDK module depends on it.
+    .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
 ]
 
 // MARK: - C shims
@@ -86,6 +88,17 @@ let libraryTargets: [Target] = [
     .target(
         name: "VigieEvaluation",
         dependencies: ["VigieCore", "VigieKernels", "VigieIO", "CZlib"],
+        swiftSettings: strict
+    ),
+    // MQTT 3.1.1 client on SwiftNIO (codec, QoS 1 with PUBACK tracking, reconnect): used by the
+    // service, not re-exported by the umbrella, so SDK users pull in no networking stack.
+    .target(
+        name: "VigieMQTT",
+        dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
         swiftSettings: strict
     ),
     .target(
@@ -185,6 +198,13 @@ let testTargets: [Target] = [
         dependencies: ["VigieDelivery", "VigieEvents", "VigieCore", .product(name: "Logging", package: "swift-log")]
     ),
     .testTarget(name: "VigieJournalTests", dependencies: ["VigieJournal", "VigieEvents", "VigieCore"]),
+    .testTarget(
+        name: "VigieMQTTTests",
+        dependencies: [
+            "VigieMQTT", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
     .testTarget(name: "VigieCLITests", dependencies: ["SharedTestData", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 
@@ -193,6 +213,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Vigie", targets: ["Vigie"]),
+        .library(name: "VigieMQTT", targets: ["VigieMQTT"]),
         .executable(name: "vigie", targets: ["vigie"]),
     ],
     dependencies: dependencies,
