@@ -97,11 +97,12 @@ extension MQTTClient {
     public struct Status: Sendable, Hashable {
         /// The connection state.
         public var state: ConnectionState = .disconnected
-        /// The last connection error (refusal, lost connection, keep-alive timeout); `nil` until one.
+        /// The most recent connection error (refusal, lost connection, keep-alive timeout), kept
+        /// after a reconnection (compare ``connections`` to tell); `nil` until one.
         public var lastError: MQTTClientError?
         /// How many times a CONNACK accepted a connection.
         public var connections = 0
-        /// QoS 1 messages sent or waiting to be sent, not yet acknowledged.
+        /// QoS 1 messages sent and not yet acknowledged (kept across a reconnection, to be resent).
         public var inFlight = 0
         /// Messages published (QoS 0 written, QoS 1 acknowledged).
         public var published = 0

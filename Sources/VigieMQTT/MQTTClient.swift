@@ -308,6 +308,8 @@ extension MQTTClient {
         var channel: (any Channel)?
         var runTask: Task<Void, Never>?
         var isShutDown = false
+        /// Whether the current connection's end already has its error in the status.
+        var errorReportedOnConnection = false
         private var token: UInt64 = 0
         private var lastPacketID: UInt16 = 0
         /// Publishes and subscribes waiting for a connection or a slot, by token.
@@ -532,7 +534,7 @@ extension MQTTClient {
                 // SUBSCRIBEs without their SUBACK fail; messages in flight stay for the next connection.
                 let pending = s.subAcks.values.compactMap(\.continuation)
                 s.subAcks.removeAll()
-                if !s.isShutDown && s.status.lastError == nil { s.status.lastError = .connectionClosed }
+                if !s.isShutDown && !s.errorReportedOnConnection { s.status.lastError = .connectionClosed }
                 return pending
             }
             for continuation in closedError { continuation.resume(throwing: MQTTClientError.connectionClosed) }
@@ -551,7 +553,7 @@ extension MQTTClient {
         let (resend, renew) = state.withLock { s -> ([MQTTPublish], [MQTTSubscription]) in
             s.status.state = .connected
             s.status.connections += 1
-            s.status.lastError = nil
+            s.errorReportedOnConnection = false
             var resend: [MQTTPublish] = []
             for (id, entry) in s.inFlight.sorted(by: { $0.value.sequence < $1.value.sequence }) {
                 var message = entry.message
@@ -641,7 +643,11 @@ extension MQTTClient {
     private func connectionError(_ error: any Error) {
         let clientError = Self.clientError(error, configuration: configuration)
         logger.warning("connection error", metadata: ["mqtt.error": "\(clientError)"])
-        update { $0.lastError = clientError }
+        state.withLock { s in
+            s.status.lastError = clientError
+            s.errorReportedOnConnection = true
+            s.broadcast()
+        }
     }
 
     private static func clientError(_ error: any Error, configuration: Configuration) -> MQTTClientError {

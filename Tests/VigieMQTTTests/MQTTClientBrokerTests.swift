@@ -7,11 +7,12 @@ import Testing
 /// A client configuration for a test broker: short back-off so outages are crossed quickly.
 func testConfiguration(
     port: Int, clientID: String, cleanSession: Bool = true, keepAlive: Duration = .seconds(30), will: MQTTWill? = nil,
-    backoff: MQTTClient.Configuration.Backoff = .init(initial: .milliseconds(100), maximum: .milliseconds(500))
+    backoff: MQTTClient.Configuration.Backoff = .init(initial: .milliseconds(100), maximum: .milliseconds(500)),
+    maximumInFlight: Int = 64
 ) -> MQTTClient.Configuration {
     MQTTClient.Configuration(
         host: "127.0.0.1", port: port, clientID: clientID, cleanSession: cleanSession, keepAlive: keepAlive, will: will,
-        reconnectBackoff: backoff, connectTimeout: .seconds(3))
+        reconnectBackoff: backoff, maximumInFlight: maximumInFlight, connectTimeout: .seconds(3))
 }
 
 /// Silent, unless `VIGIE_MQTT_TEST_LOG=trace` (or another level) asks for the client's log on stderr.
@@ -179,6 +180,28 @@ struct MQTTClientBrokerTests {
         #expect(await collect(stream, count: 1, timeout: .seconds(5)).map(\.payloadString) == ["in flight"])
         await publisher.shutdown()
         await subscriber.shutdown()
+        await broker.tearDown()
+    }
+
+    @Test func inFlightMessagesAreBounded() async throws {
+        let broker = try await Mosquitto()
+        try await broker.start()
+        let client = MQTTClient(
+            configuration: testConfiguration(port: broker.port, clientID: "bounded", maximumInFlight: 2), logger: testLogger)
+        client.start()
+        try await client.publish(topic: "t", payload: "warm", connectionTimeout: .seconds(5))
+        // A frozen broker acknowledges nothing: two messages go out, the third waits for a slot.
+        broker.send(SIGSTOP)
+        let publishes = (0..<3).map { index in Task { try await client.publish(topic: "t", payload: "\(index)") } }
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(client.status.inFlight == 2)
+        #expect(client.status.published == 1)
+        broker.send(SIGCONT)
+        for publish in publishes { try await publish.value }
+        #expect(client.status.published == 4)
+        #expect(client.status.inFlight == 0)
+        #expect(client.status.connections == 1)
+        await client.shutdown()
         await broker.tearDown()
     }
 

@@ -74,7 +74,9 @@ final class Mosquitto {
     func stop(_ signal: Int32 = SIGTERM) async {
         guard let pid else { return }
         self.pid = nil
-        kill(pid, SIGCONT)
+        // A stopped broker needs SIGCONT to act on SIGTERM; not before SIGKILL, which must not let
+        // it run (and answer what it had received while stopped).
+        if signal != SIGKILL { kill(pid, SIGCONT) }
         kill(pid, signal)
         let deadline = ContinuousClock.now + .seconds(10)
         var status: Int32 = 0
