@@ -68,8 +68,18 @@ public final class MQTTClient: Sendable {
     public func start() {
         state.withLock { s in
             guard s.runTask == nil, !s.isShutDown else { return }
-            s.runTask = Task { await self.run() }
+            s.runTask = Task { await self.connectionLoop() }
         }
+    }
+
+    /// Runs the client until the calling task is cancelled (or ``shutdown()`` is called
+    /// elsewhere), then shuts it down: the shape of swift-service-lifecycle's `Service.run()`, so
+    /// a service can hand the client to its service group.
+    public func run() async {
+        start()
+        // The status stream ends at shutdown, or when this task is cancelled.
+        for await _ in statusUpdates() {}
+        await shutdown()
     }
 
     /// Publishes a message.
@@ -439,7 +449,7 @@ extension MQTTClient {
 
 extension MQTTClient {
     /// The background loop: connect, serve, back off, until shutdown.
-    private func run() async {
+    private func connectionLoop() async {
         var delay = configuration.reconnectBackoff.initial
         while !Task.isCancelled {
             update { $0.state = .connecting }

@@ -250,6 +250,20 @@ struct MQTTClientBrokerTests {
         await broker.tearDown()
     }
 
+    @Test func runUntilCancelled() async throws {
+        let broker = try await Mosquitto()
+        try await broker.start()
+        let client = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "service"), logger: testLogger)
+        let running = Task { await client.run() }
+        try await client.publish(topic: "t", payload: "x", connectionTimeout: .seconds(5))
+        #expect(client.status.state == .connected)
+        running.cancel()
+        await running.value
+        #expect(client.status.state == .disconnected)
+        await #expect(throws: MQTTClientError.shutDown) { try await client.publish(topic: "t", payload: "x") }
+        await broker.tearDown()
+    }
+
     @Test func publishWaitsForTheBrokerToAppear() async throws {
         let broker = try await Mosquitto()
         let client = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "early"), logger: testLogger)
