@@ -111,12 +111,12 @@ struct MQTTClientBrokerTests {
         subscriber.start()
         publisher.start()
         let stream = try await subscriber.subscribe(to: "vigie/cam-1/event/#", connectionTimeout: .seconds(5))
-        let total = 40
+        let total = 60
         let publishing = Task {
             for index in 0..<total {
                 try await publisher.publish(
                     topic: "vigie/cam-1/event/intrusion", payload: "\(index)", connectionTimeout: .seconds(30))
-                try await Task.sleep(for: .milliseconds(25))
+                try await Task.sleep(for: .milliseconds(50))
             }
         }
         await waitForStatus(publisher, timeout: .seconds(10)) { $0.published >= 10 }
@@ -193,7 +193,8 @@ struct MQTTClientBrokerTests {
         // A frozen broker acknowledges nothing: two messages go out, the third waits for a slot.
         broker.send(SIGSTOP)
         let publishes = (0..<3).map { index in Task { try await client.publish(topic: "t", payload: "\(index)") } }
-        try await Task.sleep(for: .milliseconds(400))
+        await waitForStatus(client, timeout: .seconds(10)) { $0.inFlight == 2 }
+        try await Task.sleep(for: .milliseconds(300))
         #expect(client.status.inFlight == 2)
         #expect(client.status.published == 1)
         broker.send(SIGCONT)
