@@ -8,6 +8,8 @@ let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // swift-nio: the MQTT 3.1.1 client (VigieMQTT) only; no stage or SDK module depends on it.
+    .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
 ]
 
 // The service (`vigie serve`, VigieServer) is built on these; no SDK library product depends on them.
@@ -17,7 +19,6 @@ let serverDependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
 ]
 
@@ -108,6 +109,17 @@ let libraryTargets: [Target] = [
         dependencies: ["VigieCore", "VigieKernels", "VigieIO", "CZlib"],
         swiftSettings: strict
     ),
+    // MQTT 3.1.1 client on SwiftNIO (codec, QoS 1 with PUBACK tracking, reconnect): used by the
+    // service, not re-exported by the umbrella, so SDK users pull in no networking stack.
+    .target(
+        name: "VigieMQTT",
+        dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: strict
+    ),
     .target(
         name: "Vigie",
         dependencies: [
@@ -125,7 +137,7 @@ let serverTargets: [Target] = [
         name: "VigieServer",
         dependencies: [
             "VigieCore", "VigieIO", "VigieBackground", "VigieEvents", "VigieRules", "VigiePipeline",
-            "VigieAnonymise", "VigieJournal", "VigieSimulator",
+            "VigieAnonymise", "VigieJournal", "VigieSimulator", "VigieMQTT",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -241,6 +253,13 @@ let testTargets: [Target] = [
             "VigieAnonymise", "VigieJournal",
         ]
     ),
+    .testTarget(
+        name: "VigieMQTTTests",
+        dependencies: [
+            "VigieMQTT", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
     .testTarget(name: "VigieCLITests", dependencies: ["SharedTestData", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
 ]
 
@@ -261,6 +280,7 @@ let package = Package(
         .library(name: "Vigie", targets: ["Vigie"]),
         .library(name: "VigieServer", targets: ["VigieServer"]),
         .library(name: "VigieReport", targets: ["VigieReport"]),
+        .library(name: "VigieMQTT", targets: ["VigieMQTT"]),
         .executable(name: "vigie", targets: ["vigie"]),
     ] + moduleProducts,
     dependencies: dependencies + serverDependencies,

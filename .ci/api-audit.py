@@ -23,6 +23,11 @@ ALLOWED = {
     "JPEGCodec.encode(_:quality:)": "JPEG bytes of an AnonymisedFrame: the one image output",
     "EventEncoder.encodeBytes(_:newline:)": "JSON text of an event (no pixels)",
     "Scene.jsonData()": "JSON text of a scene file (no pixels)",
+    # VigieMQTT: MQTT messages are bytes on the wire; the service publishes event JSON and status text.
+    "MQTTMessage.payload": "MQTT message received on a subscription (event JSON, status text)",
+    "MQTTPublish.payload": "MQTT PUBLISH payload (event JSON, status text)",
+    "MQTTWill.payload": "MQTT will message (status text `offline`)",
+    "MQTTConnect.password": "MQTT CONNECT password (binary in MQTT 3.1.1)",
 }
 LIBRARY_PREFIX = "Vigie"  # Swift library modules; C shims (no stable API) and tests are not audited
 

@@ -1,0 +1,202 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+@testable import VigieMQTT
+
+/// A real mosquitto broker on a free loopback port, run as a child process for one test.
+///
+/// Spawned with `posix_spawn` and an empty signal mask: a child started from a Swift
+/// concurrency thread would inherit its blocked SIGTERM (Foundation's `Process` keeps the mask),
+/// and could then not be stopped gracefully.
+final class Mosquitto {
+    static let executable = "/usr/sbin/mosquitto"
+    /// Whether the broker is installed (CI installs the Debian package `mosquitto`).
+    static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: executable) }
+
+    let port: Int
+    let directory: URL
+    private var pid: pid_t?
+
+    /// A broker configuration in a new temporary folder; `persistence` keeps sessions and queued
+    /// messages across a graceful stop (SIGTERM), in that folder.
+    init(persistence: Bool = false) async throws {
+        port = try await freeLoopbackPort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-mosquitto-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = """
+            listener \(port) 127.0.0.1
+            allow_anonymous true
+            user root
+            persistence \(persistence)
+            persistence_location \(directory.path)/
+            log_dest file \(directory.path)/mosquitto.log
+            log_type all
+            """
+        try config.write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
+    }
+
+    /// Starts the broker and waits until it accepts TCP connections.
+    func start() async throws {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let arguments = [Self.executable, "-c", directory.appendingPathComponent("mosquitto.conf").path]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, Self.executable, nil, &attributes, &argv, environ)
+        guard result == 0 else { throw BrokerError.spawnFailed(errno: result) }
+        pid = child
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if await acceptsConnections(port: port) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BrokerError.notListening(port: port, log: log)
+    }
+
+    /// Sends `signal` to the broker (SIGSTOP and SIGCONT leave it running).
+    func send(_ signal: Int32) {
+        guard let pid else { return }
+        kill(pid, signal)
+    }
+
+    /// Ends the broker with `signal` (SIGTERM: graceful, saves persistence; SIGKILL: abrupt) and
+    /// waits for it to exit (SIGKILL after 10 s).
+    func stop(_ signal: Int32 = SIGTERM) async {
+        guard let pid else { return }
+        self.pid = nil
+        // A stopped broker needs SIGCONT to act on SIGTERM; not before SIGKILL, which must not let
+        // it run (and answer what it had received while stopped).
+        if signal != SIGKILL { kill(pid, SIGCONT) }
+        kill(pid, signal)
+        let deadline = ContinuousClock.now + .seconds(10)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if ContinuousClock.now > deadline { kill(pid, SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Stops the broker and removes its folder.
+    func tearDown() async {
+        await stop(SIGKILL)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The broker's log, for failure messages.
+    var log: String {
+        (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
+    }
+
+    enum BrokerError: Error {
+        case spawnFailed(errno: Int32)
+        case notListening(port: Int, log: String)
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on (bound to port 0, then released).
+func freeLoopbackPort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0).get()
+    let port = channel.localAddress!.port!
+    try await channel.close()
+    return port
+}
+
+/// Whether something accepts TCP connections on 127.0.0.1:`port`.
+func acceptsConnections(port: Int) async -> Bool {
+    do {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(500)).connect(host: "127.0.0.1", port: port).get()
+        try? await channel.close()
+        return true
+    } catch {
+        return false
+    }
+}
+
+/// Reads `stream` until `count` messages arrived or `timeout` passed.
+func collect(_ stream: AsyncStream<MQTTMessage>, count: Int, timeout: Duration) async -> [MQTTMessage] {
+    await withTaskGroup(of: [MQTTMessage]?.self) { group in
+        group.addTask {
+            var messages: [MQTTMessage] = []
+            for await message in stream {
+                messages.append(message)
+                if messages.count >= count { break }
+            }
+            return messages
+        }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        // Either the messages or the timeout: a timeout cancels the reader, which returns what it had.
+        let first = await group.next()!
+        group.cancelAll()
+        if let messages = first { return messages }
+        return await group.next()! ?? []
+    }
+}
+
+/// Waits until `client`'s status satisfies `condition`, at most `timeout`; returns the last status.
+@discardableResult
+func waitForStatus(
+    _ client: MQTTClient, timeout: Duration, _ condition: @escaping @Sendable (MQTTClient.Status) -> Bool
+) async -> MQTTClient.Status {
+    await withTaskGroup(of: MQTTClient.Status?.self) { group in
+        group.addTask {
+            for await status in client.statusUpdates() where condition(status) { return status }
+            return nil
+        }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = await group.next()!
+        group.cancelAll()
+        return first ?? client.status
+    }
+}
+
+/// A raw TCP connection to the broker speaking MQTT through the codec: lets a test end a
+/// connection abruptly, without DISCONNECT, as a crashed node would.
+final class RawMQTTConnection: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    private let received: EventLoopPromise<ByteBuffer>
+    private let channel: any Channel
+
+    private init(channel: any Channel, received: EventLoopPromise<ByteBuffer>) {
+        self.channel = channel
+        self.received = received
+    }
+
+    /// Connects and sends `connect`; returns once the broker's first bytes (the CONNACK) arrived.
+    static func connect(port: Int, _ connect: MQTTConnect) async throws -> (RawMQTTConnection, MQTTPacket?) {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+        let connection = RawMQTTConnection(channel: channel, received: promise)
+        try await channel.pipeline.addHandler(connection).get()
+        try await channel.writeAndFlush(try MQTTPacket.connect(connect).encoded())
+        var bytes = try await promise.futureResult.get()
+        return (connection, try MQTTPacket.decode(from: &bytes))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        received.succeed(Self.unwrapInboundIn(data))
+    }
+
+    /// Closes the socket without a DISCONNECT packet.
+    func closeAbruptly() async throws {
+        try await channel.close()
+    }
+}
