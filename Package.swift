@@ -241,7 +241,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "VigieServerTests",
         dependencies: [
-            "VigieServer", "VigieEvents", "VigieCore", "VigieJournal", "SharedTestData",
+            "VigieServer", "VigieEvents", "VigieCore", "VigieJournal", "SharedTestData", "VigieMQTT", "MQTTTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]
@@ -253,10 +253,18 @@ let testTargets: [Target] = [
             "VigieAnonymise", "VigieJournal",
         ]
     ),
+    // A real mosquitto broker for the MQTT client's and the service's tests.
+    .target(
+        name: "MQTTTestSupport",
+        dependencies: [
+            "VigieMQTT", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ],
+        path: "Tests/MQTTTestSupport"
+    ),
     .testTarget(
         name: "VigieMQTTTests",
         dependencies: [
-            "VigieMQTT", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            "VigieMQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]
     ),

@@ -14,6 +14,13 @@ public protocol DeliveryChannel: Sendable {
     /// - Throws: `DeliveryError.rejected` when retrying cannot help (the phase is skipped and
     ///   logged); any other error is retried with back-off.
     func deliver(_ stored: EventStore.StoredEvent) async throws
+    /// Releases the channel's connections once the outbox has stopped.
+    func close() async
+}
+
+extension DeliveryChannel {
+    /// Nothing to release.
+    public func close() async {}
 }
 
 /// Why a delivery failed.
@@ -64,6 +71,7 @@ public struct OutboxService: Service {
         } onGracefulShutdown: { [store] in
             store.changes.ring()
         }
+        await channel.close()
     }
 
     private func drain() async throws {

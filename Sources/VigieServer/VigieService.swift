@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import VigieMQTT
 import VigieRules
 
 /// `vigie serve`: the reference deployment of the SDK for a supervision centre.
@@ -82,6 +83,9 @@ public struct VigieService: Sendable {
         }
         var channels = self.channels
         if let webhook = configuration.webhook, let url = URL(string: webhook.url) { channels.append(WebhookChannel(url: url)) }
+        var mqttLogger = logger
+        mqttLogger[metadataKey: "vigie.component"] = "mqtt"
+        if let mqtt = configuration.mqtt { channels.append(MQTTChannel(configuration: mqtt, logger: mqttLogger)) }
         let node = VigieNode(configuration: configuration, store: store, cameras: cameras, journal: journal, metrics: metrics,
                              sinkNames: channels.map(\.name), logger: logger)
 
@@ -93,7 +97,11 @@ public struct VigieService: Sendable {
                 onListening(host, channel.localAddress?.port ?? port)
             },
             logger: logger)
-        let services: [any Service] = channels.map { OutboxService(store: store, channel: $0, logger: logger) as any Service }
+        let status: [any Service] = configuration.mqtt.map {
+            [MQTTStatusService(configuration: $0, cameras: cameras.map(\.camera.id), logger: mqttLogger)]
+        } ?? []
+        let services: [any Service] = status
+            + channels.map { OutboxService(store: store, channel: $0, logger: logger) as any Service }
             + [RetentionService(store: store, days: configuration.storage.retentionDays, logger: logger),
                CameraService(cameras: cameras, logger: logger), app, ShutdownNotice(node: node)]
         let group = ServiceGroup(configuration: .init(

@@ -1,4 +1,5 @@
 import Foundation
+import MQTTTestSupport
 import Testing
 
 @testable import VigieMQTT

@@ -207,4 +207,70 @@ struct ServeProcessTests {
         #expect(status == 0, "\(server.stderr)")
         #expect(seconds < 5)
     }
+
+    @Test func aWebhookReceiverDownAtStartGetsEveryEventOnceItIsUp() throws {
+        try Serve.clip(seconds: 8, to: folder.file("clip.y4m"))
+        let port = Int(try Serve.freePort())
+        let site = try Serve.site(in: folder, camera: #""input": "clip.y4m", "realtime": true"#,
+                                  extra: #", "webhook": {"url": "http://127.0.0.1:\#(port)/hook"}"#)
+        let server = try Serve.Process(arguments: ["--config", site])
+        // The receiver is down while the situation starts and ends.
+        #expect(try Serve.eventually(60) {
+            let alerts = try server.http.request("GET", "/api/events", token: LiveAPI.viewerToken).json["events"] as? [[String: Any]]
+            return alerts?.first?["phase"] as? String == "ended"
+        }, "\(server.stderr)")
+        let received = folder.file("received.jsonl")
+        let receiver = try Serve.receiver(port: port, log: received)
+        defer { receiver.terminate() }
+        let store = try EventStore(path: folder.file("store/events.sqlite"), logger: quiet)
+        let stored = try store.phases(after: 0).map { "\($0.event.id)|\($0.event.phase.rawValue)" }
+        var lines: [String] = []
+        let delivered = Serve.eventually(60) {
+            lines = ((try? String(contentsOfFile: received, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            return lines.count >= stored.count
+        }
+        #expect(delivered, "\(server.stderr)")
+        let keys = lines.compactMap { line -> String? in
+            guard let event = try? Event(jsonLine: line) else { return nil }
+            return "\(event.id)|\(event.phase.rawValue)"
+        }
+        #expect(Set(keys) == Set(stored))
+        #expect(server.stop().status == 0)
+    }
+}
+
+extension Serve {
+    /// A port nothing listens on.
+    static func freePort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// A real HTTP receiver (Python's http.server) on `port` that appends each POST body as a line
+    /// to `log` and answers 200.
+    static func receiver(port: Int, log: String) throws -> Foundation.Process {
+        let script = """
+            import http.server, sys
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                    with open(sys.argv[2], "ab") as f:
+                        f.write(body.strip() + b"\\n")
+                    self.send_response(200); self.end_headers()
+                def log_message(self, *a): pass
+            http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+            """
+        let process = Foundation.Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, String(port), log]
+        try process.run()
+        return process
+    }
 }

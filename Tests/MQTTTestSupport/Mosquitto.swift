@@ -2,25 +2,27 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-@testable import VigieMQTT
+import VigieMQTT
+
+/// Test support shared by the MQTT client tests and the service tests (not part of the library).
 
 /// A real mosquitto broker on a free loopback port, run as a child process for one test.
 ///
 /// Spawned with `posix_spawn` and an empty signal mask: a child started from a Swift
 /// concurrency thread would inherit its blocked SIGTERM (Foundation's `Process` keeps the mask),
 /// and could then not be stopped gracefully.
-final class Mosquitto {
-    static let executable = "/usr/sbin/mosquitto"
+public final class Mosquitto: @unchecked Sendable {
+    public static let executable = "/usr/sbin/mosquitto"
     /// Whether the broker is installed (CI installs the Debian package `mosquitto`).
-    static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: executable) }
+    public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: executable) }
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private var pid: pid_t?
 
     /// A broker configuration in a new temporary folder; `persistence` keeps sessions and queued
     /// messages across a graceful stop (SIGTERM), in that folder.
-    init(persistence: Bool = false) async throws {
+    public init(persistence: Bool = false) async throws {
         port = try await freeLoopbackPort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-mosquitto-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -37,7 +39,7 @@ final class Mosquitto {
     }
 
     /// Starts the broker and waits until it accepts TCP connections.
-    func start() async throws {
+    public func start() async throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -64,14 +66,14 @@ final class Mosquitto {
     }
 
     /// Sends `signal` to the broker (SIGSTOP and SIGCONT leave it running).
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         guard let pid else { return }
         kill(pid, signal)
     }
 
     /// Ends the broker with `signal` (SIGTERM: graceful, saves persistence; SIGKILL: abrupt) and
     /// waits for it to exit (SIGKILL after 10 s).
-    func stop(_ signal: Int32 = SIGTERM) async {
+    public func stop(_ signal: Int32 = SIGTERM) async {
         guard let pid else { return }
         self.pid = nil
         // A stopped broker needs SIGCONT to act on SIGTERM; not before SIGKILL, which must not let
@@ -87,24 +89,24 @@ final class Mosquitto {
     }
 
     /// Stops the broker and removes its folder.
-    func tearDown() async {
+    public func tearDown() async {
         await stop(SIGKILL)
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// The broker's log, for failure messages.
-    var log: String {
+    public var log: String {
         (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
     }
 
-    enum BrokerError: Error {
+    public enum BrokerError: Error {
         case spawnFailed(errno: Int32)
         case notListening(port: Int, log: String)
     }
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on (bound to port 0, then released).
-func freeLoopbackPort() async throws -> Int {
+public func freeLoopbackPort() async throws -> Int {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .bind(host: "127.0.0.1", port: 0).get()
     let port = channel.localAddress!.port!
@@ -113,7 +115,7 @@ func freeLoopbackPort() async throws -> Int {
 }
 
 /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-func acceptsConnections(port: Int) async -> Bool {
+public func acceptsConnections(port: Int) async -> Bool {
     do {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(500)).connect(host: "127.0.0.1", port: port).get()
@@ -125,7 +127,7 @@ func acceptsConnections(port: Int) async -> Bool {
 }
 
 /// Reads `stream` until `count` messages arrived or `timeout` passed.
-func collect(_ stream: AsyncStream<MQTTMessage>, count: Int, timeout: Duration) async -> [MQTTMessage] {
+public func collect(_ stream: AsyncStream<MQTTMessage>, count: Int, timeout: Duration) async -> [MQTTMessage] {
     await withTaskGroup(of: [MQTTMessage]?.self) { group in
         group.addTask {
             var messages: [MQTTMessage] = []
@@ -149,7 +151,7 @@ func collect(_ stream: AsyncStream<MQTTMessage>, count: Int, timeout: Duration) 
 
 /// Waits until `client`'s status satisfies `condition`, at most `timeout`; returns the last status.
 @discardableResult
-func waitForStatus(
+public func waitForStatus(
     _ client: MQTTClient, timeout: Duration, _ condition: @escaping @Sendable (MQTTClient.Status) -> Bool
 ) async -> MQTTClient.Status {
     await withTaskGroup(of: MQTTClient.Status?.self) { group in
@@ -167,36 +169,3 @@ func waitForStatus(
     }
 }
 
-/// A raw TCP connection to the broker speaking MQTT through the codec: lets a test end a
-/// connection abruptly, without DISCONNECT, as a crashed node would.
-final class RawMQTTConnection: ChannelInboundHandler, Sendable {
-    typealias InboundIn = ByteBuffer
-    private let received: EventLoopPromise<ByteBuffer>
-    private let channel: any Channel
-
-    private init(channel: any Channel, received: EventLoopPromise<ByteBuffer>) {
-        self.channel = channel
-        self.received = received
-    }
-
-    /// Connects and sends `connect`; returns once the broker's first bytes (the CONNACK) arrived.
-    static func connect(port: Int, _ connect: MQTTConnect) async throws -> (RawMQTTConnection, MQTTPacket?) {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port).get()
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
-        let connection = RawMQTTConnection(channel: channel, received: promise)
-        try await channel.pipeline.addHandler(connection).get()
-        try await channel.writeAndFlush(try MQTTPacket.connect(connect).encoded())
-        var bytes = try await promise.futureResult.get()
-        return (connection, try MQTTPacket.decode(from: &bytes))
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        received.succeed(Self.unwrapInboundIn(data))
-    }
-
-    /// Closes the socket without a DISCONNECT packet.
-    func closeAbruptly() async throws {
-        try await channel.close()
-    }
-}
