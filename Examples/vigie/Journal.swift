@@ -14,8 +14,11 @@ struct JournalCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a journal: `OK: N entries, last hash H` and exit 0, or `TAMPERED: line L: reason` and exit 1.",
             discussion: """
-                Detects any edited, removed, reordered, duplicated or truncated entry. Entries removed from \
-                the end can only be caught against a hash noted at an earlier visit: pass it with --anchor.
+                Detects any edited, removed, reordered, duplicated or truncated entry, and, with the journal's \
+                key (--key, default FILE.key when it exists), any entry forged or re-signed without the key. \
+                An authenticated journal whose key is not given is UNVERIFIED (exit 1); a journal written \
+                without key verifies with a note that it is unauthenticated. Entries removed from the end can \
+                only be caught against a hash noted at an earlier visit: pass it with --anchor.
                 """)
 
         @Argument(help: "The journal file (JSON Lines).")
@@ -23,6 +26,9 @@ struct JournalCommand: ParsableCommand {
 
         @Option(help: "A `last hash` printed by an earlier verification: the journal must still hold that entry.")
         var anchor: String?
+
+        @Option(help: "The journal's key file (repeat for keys it was rotated from); default FILE.key when it exists.")
+        var key: [String] = []
 
         func validate() throws {
             if let anchor, anchor.count != 64 || !anchor.allSatisfy(\.isHexDigit) {
@@ -33,12 +39,12 @@ struct JournalCommand: ParsableCommand {
         func run() throws {
             let report: JournalReport
             do {
-                report = try JournalVerifier().verify(path: file, anchor: anchor)
+                report = try JournalVerifier().verify(path: file, anchor: anchor, keys: try journalKeys(key, journal: file))
             } catch {
                 throw fail(error)
             }
             print(report.description)
-            if !report.isIntact { throw ExitCode(1) }
+            if !report.isIntact || !report.missingKeyIDs.isEmpty { throw ExitCode(1) }
         }
     }
 
@@ -49,10 +55,13 @@ struct JournalCommand: ParsableCommand {
         @Argument(help: "The journal file (JSON Lines).")
         var file: String
 
+        @Option(help: "The journal's key file (repeat for keys it was rotated from); default FILE.key when it exists.")
+        var key: [String] = []
+
         func run() throws {
             let (entries, report): ([JournalEntry], JournalReport)
             do {
-                (entries, report) = try JournalVerifier().entries(path: file)
+                (entries, report) = try JournalVerifier().entries(path: file, keys: try journalKeys(key, journal: file))
             } catch {
                 throw fail(error)
             }
@@ -66,11 +75,23 @@ struct JournalCommand: ParsableCommand {
                     text +=
                         " pruned \(retention.prunedCount) entries up to #\(retention.lastPrunedSequence)"
                         + " (older than \(retention.months) months: before \(retention.cutoff))"
+                } else if let rotation = entry.keyRotation {
+                    text += " new key \(rotation.newKeyID)"
+                } else if let decision = entry.decision {
+                    text += " \(decision.eventID) \(decision.decision) by \(decision.operator)"
                 }
                 print(text)
             }
             print(report.description)
-            if !report.isIntact { throw ExitCode(1) }
+            if !report.isIntact || !report.missingKeyIDs.isEmpty { throw ExitCode(1) }
         }
     }
+}
+
+/// The keys of `paths`, else the key file beside `journal` if there is one, else none.
+func journalKeys(_ paths: [String], journal: String) throws -> JournalKeyring {
+    if !paths.isEmpty { return JournalKeyring(try paths.map { try JournalKey.load(path: $0) }) }
+    let beside = JournalKey.defaultPath(forJournal: journal)
+    guard FileManager.default.fileExists(atPath: beside) else { return JournalKeyring() }
+    return JournalKeyring([try JournalKey.load(path: beside)])
 }

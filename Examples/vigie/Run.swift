@@ -48,6 +48,9 @@ struct Run: ParsableCommand {
     @Option(help: "Also write every event and each scene file's hash to this tamper-evident journal (Documentation/Journal.md).")
     var journal: String?
 
+    @Option(help: "The journal's key file (HMAC-SHA256; created with mode 0600 if missing); default: the journal's path + .key.")
+    var journalKey: String?
+
     @Option(help: "Also POST every event as JSON to this URL (retried with back-off; see Documentation/Events.md).")
     var webhook: String?
 
@@ -89,6 +92,16 @@ struct Run: ParsableCommand {
         var poster: WebhookSink?
         let statisticsOut: StatisticsWriter
         do {
+            // Fail fast on a file or folder that cannot be opened at all (opening one never blocks),
+            // before anything (the journal) is created. A live input (FIFO, device) or stdin may
+            // block until its writer sends something: the camera opens it on its own thread, and is
+            // `starting` until then.
+            var firstSources: [(any FrameSource)?] = []
+            for (sceneFile, path, _) in cameras {
+                let live = Self.isLive(path) || path == "-"
+                firstSources.append(live ? nil : try FrameInput.open(path, format: .ycbcr420,
+                                                                     framesPerSecond: fps ?? sceneFile.frameRate ?? 25))
+            }
             var sinks: [any EventSink] = [try events.map { try JSONLinesSink(path: $0, mode: .append) } ?? JSONLinesSink(standardOutput: ())]
             if let webhook, let url = URL(string: webhook) {
                 let p = WebhookSink(configuration: WebhookSink.Configuration(url: url), logger: logger)
@@ -97,7 +110,8 @@ struct Run: ParsableCommand {
             }
             if let journal {
                 // Verifies the journal, continues its chain, prunes what has expired (12 months).
-                let writer = try JournalWriter(path: journal)
+                let key = try JournalKey.loadOrCreate(path: journalKey ?? JournalKey.defaultPath(forJournal: journal))
+                let writer = try JournalWriter(path: journal, key: key)
                 for camera in cameras {
                     try writer.recordConfiguration(sceneData: try Data(contentsOf: URL(fileURLWithPath: camera.file)),
                                                    cameraID: camera.scene.cameraID)
@@ -106,13 +120,9 @@ struct Run: ParsableCommand {
             }
             sink = SharedEventSink(sinks.count == 1 ? sinks[0] : FanOutSink(sinks))
             statisticsOut = try StatisticsWriter(path: events)
-            for (sceneFile, path, _) in cameras {
-                // Fail fast on a file or folder that cannot be opened at all (opening one never
-                // blocks). A live input (FIFO, device) or stdin may block until its writer sends
-                // something: the camera opens it on its own thread, and is `starting` until then.
+            for ((sceneFile, path, _), first) in zip(cameras, firstSources) {
                 let live = Self.isLive(path)
                 let rate = fps ?? sceneFile.frameRate ?? 25
-                let first = live || path == "-" ? nil : try FrameInput.open(path, format: .ycbcr420, framesPerSecond: rate)
                 let opener = InputOpener(path: path, first: first, fps: rate)
                 let modelKind = model
                 let out = statisticsOut

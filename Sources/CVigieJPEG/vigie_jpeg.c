@@ -13,12 +13,47 @@ typedef struct {
     struct jpeg_error_mgr pub;
     jmp_buf jump;
     char *message;
+    int status;  // the status the setjmp returns: VG_JPEG_FAILED unless a limit was hit
+    long max_memory;
 } vg_error_mgr;
 
 static void vg_error_exit(j_common_ptr cinfo) {
     vg_error_mgr *err = (vg_error_mgr *)cinfo->err;
-    (*cinfo->err->format_message)(cinfo, err->message);
+    int code = cinfo->err->msg_code;
+    if (err->max_memory > 0 && (code == JERR_NO_BACKING_STORE || code == JERR_OUT_OF_MEMORY)) {
+        // A virtual array (a progressive image's coefficients) did not fit in max_memory_to_use.
+        snprintf(err->message, VG_JPEG_MESSAGE_CAPACITY,
+                 "image needs more than %ld bytes of decoder memory", err->max_memory);
+        err->status = VG_JPEG_OVER_BUDGET;
+    } else {
+        (*cinfo->err->format_message)(cinfo, err->message);
+        err->status = VG_JPEG_FAILED;
+    }
     longjmp(err->jump, 1);
+}
+
+// MARK: - Scan limit
+//
+// libjpeg reads a progressive image's scans one after another with no bound of its own; a file
+// of thousands of tiny scans costs a full pass over the coefficients each. The progress monitor
+// is called at least once per iMCU row while scans are read (jpeg_start_decompress absorbs a
+// multi-scan image's input) and stops the image past max_scans.
+
+typedef struct {
+    struct jpeg_progress_mgr pub;
+    int max_scans;
+} vg_progress_mgr;
+
+static void vg_progress_monitor(j_common_ptr cinfo) {
+    vg_progress_mgr *progress = (vg_progress_mgr *)cinfo->progress;
+    if (!cinfo->is_decompressor || progress->max_scans <= 0) return;
+    j_decompress_ptr dinfo = (j_decompress_ptr)cinfo;
+    if (dinfo->input_scan_number > progress->max_scans) {
+        vg_error_mgr *err = (vg_error_mgr *)cinfo->err;
+        snprintf(err->message, VG_JPEG_MESSAGE_CAPACITY, "image has more than %d scans", progress->max_scans);
+        err->status = VG_JPEG_OVER_BUDGET;
+        longjmp(err->jump, 1);
+    }
 }
 
 // Warnings (level -1) about corrupt or truncated data are errors for Vigie: a frame with
@@ -31,6 +66,9 @@ static void vg_emit_message(j_common_ptr cinfo, int level) {
 }
 
 static void vg_install_errors(struct jpeg_error_mgr *pub, char *message) {
+    vg_error_mgr *err = (vg_error_mgr *)pub;
+    err->status = VG_JPEG_FAILED;
+    err->max_memory = 0;
     jpeg_std_error(pub);
     pub->error_exit = vg_error_exit;
     pub->emit_message = vg_emit_message;
@@ -100,6 +138,7 @@ static int vg_check_scale(int d, char *message) {
 struct vg_jpeg_decoder {
     struct jpeg_decompress_struct cinfo;
     vg_error_mgr err;
+    vg_progress_mgr progress;
     int started;
     int raw;
     int grey;
@@ -137,20 +176,39 @@ static unsigned char *vg_scratch(vg_jpeg_decoder *d, size_t size) {
 }
 
 int vg_jpeg_decoder_start(vg_jpeg_decoder *d, const unsigned char *data, size_t size, int scale_denominator,
-                          int luma_only, int *out_width, int *out_height, char *message) {
+                          int luma_only, const vg_jpeg_limits *limits, int *out_width, int *out_height,
+                          char *message) {
     d->err.message = message;
+    d->err.status = VG_JPEG_FAILED;
     message[0] = 0;
     if (d->started) { jpeg_abort_decompress(&d->cinfo); d->started = 0; }
-    if (size == 0) { vg_set_message(message, "empty input"); return 1; }
-    if (vg_check_scale(scale_denominator, message)) return 1;
+    if (size == 0) { vg_set_message(message, "empty input"); return VG_JPEG_FAILED; }
+    if (vg_check_scale(scale_denominator, message)) return VG_JPEG_FAILED;
     if (setjmp(d->err.jump)) {
         jpeg_abort_decompress(&d->cinfo);
         d->started = 0;
-        return 1;
+        return d->err.status;
     }
     struct jpeg_decompress_struct *cinfo = &d->cinfo;
+    d->progress.pub.progress_monitor = vg_progress_monitor;
+    d->progress.max_scans = limits ? limits->max_scans : 0;
+    cinfo->progress = &d->progress.pub;
+    d->err.max_memory = limits ? limits->max_memory : 0;
+    cinfo->mem->max_memory_to_use = d->err.max_memory;
     jpeg_mem_src(cinfo, data, (unsigned long)size);
     jpeg_read_header(cinfo, TRUE);
+    if (limits) {
+        // The size is known and nothing is allocated for the image yet: refuse it here.
+        const long long w = (long long)cinfo->image_width, h = (long long)cinfo->image_height;
+        if ((limits->max_width > 0 && w > limits->max_width) || (limits->max_height > 0 && h > limits->max_height) ||
+            (limits->max_pixels > 0 && w * h > limits->max_pixels)) {
+            *out_width = (int)cinfo->image_width;
+            *out_height = (int)cinfo->image_height;
+            snprintf(message, VG_JPEG_MESSAGE_CAPACITY, "image is %lldx%lld", w, h);
+            jpeg_abort_decompress(cinfo);
+            return VG_JPEG_TOO_LARGE;
+        }
+    }
     if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK) {
         vg_set_message(message, "CMYK/YCCK JPEG is not supported");
         jpeg_abort_decompress(cinfo);
@@ -179,12 +237,13 @@ int vg_jpeg_decoder_read_ycbcr420(vg_jpeg_decoder *d,
                                   unsigned char *cb, size_t cb_stride,
                                   unsigned char *cr, size_t cr_stride, char *message) {
     d->err.message = message;
+    d->err.status = VG_JPEG_FAILED;
     message[0] = 0;
     if (!d->started) { vg_set_message(message, "decoder not started"); return 1; }
     if (setjmp(d->err.jump)) {
         jpeg_abort_decompress(&d->cinfo);
         d->started = 0;
-        return 1;
+        return d->err.status;
     }
     struct jpeg_decompress_struct *cinfo = &d->cinfo;
     const int out_width = (int)cinfo->output_width, out_height = (int)cinfo->output_height;

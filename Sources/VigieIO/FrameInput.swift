@@ -2,46 +2,71 @@ import Foundation
 import VigieCore
 
 /// Opens the `INPUT` that every `vigie` command takes: a folder of JPEG frames, a `.jpg`/`.jpeg`,
-/// a `.y4m`, an `.mjpeg`/`.mjpg`, or `-` for standard input (Y4M or MJPEG, told apart by the
-/// first bytes).
+/// a `.y4m`, an `.mjpeg`/`.mjpg`, or `-` for standard input. Standard input and named pipes
+/// (FIFOs, whatever their name) are told apart by their first bytes: Y4M or MJPEG.
 public enum FrameInput {
     /// Opens `path` as a frame source.
     /// - Parameters:
     ///   - format: `.ycbcr420` or `.luma`; nil keeps a Y4M stream's own format.
     ///   - scale: analysis scale (DCT scaling for JPEG, box downscaling for Y4M).
     ///   - framesPerSecond: timestamps for inputs that carry no timing (JPEG folders, MJPEG).
+    ///   - limits: the largest frame accepted (`DecodeLimits`): a JPEG or MJPEG image over them
+    ///     is skipped as `frameTooLarge` before it is decoded, a Y4M stream over them refused
+    ///     when opened.
     public static func open(_ path: String, format: PixelFormat? = nil, scale: DCTScale = .full,
-                            framesPerSecond: Double = 25) throws(FrameSourceError) -> any FrameSource {
+                            framesPerSecond: Double = 25,
+                            limits: DecodeLimits = .default) throws(FrameSourceError) -> any FrameSource {
         if path == "-" {
-            let reader = ByteReader(standardInput: ())
-            let head = try reader.peek(9)
-            if head.starts(with: Array("YUV4MPEG2".utf8)) {
-                return try Y4MSource(reader: reader, format: format, scale: scale)
-            }
-            if head.count >= 2 && head[0] == 0xFF && head[1] == 0xD8 {
-                return MJPEGSource(reader: reader, format: format ?? .ycbcr420, scale: scale, framesPerSecond: framesPerSecond)
-            }
-            throw .unrecognisedInput(path: "stdin", reason: head.isEmpty ? "no data"
-                                     : "first bytes are neither YUV4MPEG2 nor a JPEG SOI marker (FF D8)")
+            return try detect(ByteReader(standardInput: ()), name: "stdin", format: format, scale: scale,
+                              framesPerSecond: framesPerSecond, limits: limits)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .cannotOpen(path: path, reason: "no such file or folder")
         }
         if isDirectory.boolValue {
-            return try JPEGFolderSource(path: path, format: format ?? .ycbcr420, scale: scale, framesPerSecond: framesPerSecond)
+            return try JPEGFolderSource(path: path, format: format ?? .ycbcr420, scale: scale,
+                                        framesPerSecond: framesPerSecond, limits: limits)
         }
         let lower = path.lowercased()
         if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
-            return JPEGFileSource(path: path, format: format ?? .ycbcr420, scale: scale)
+            return JPEGFileSource(path: path, format: format ?? .ycbcr420, scale: scale, limits: limits)
         }
         if lower.hasSuffix(".y4m") {
-            return try Y4MSource(path: path, format: format, scale: scale)
+            return try Y4MSource(path: path, format: format, scale: scale, limits: limits)
         }
         if lower.hasSuffix(".mjpeg") || lower.hasSuffix(".mjpg") {
-            return try MJPEGSource(path: path, format: format ?? .ycbcr420, scale: scale, framesPerSecond: framesPerSecond)
+            return try MJPEGSource(path: path, format: format ?? .ycbcr420, scale: scale,
+                                   framesPerSecond: framesPerSecond, limits: limits)
         }
-        throw .unrecognisedInput(path: path, reason: "expected a folder of JPEG frames, .jpg, .y4m, .mjpeg or -")
+        if isNamedPipe(path) {
+            return try detect(ByteReader(path: path), name: path, format: format, scale: scale,
+                              framesPerSecond: framesPerSecond, limits: limits)
+        }
+        throw .unrecognisedInput(path: path, reason: "expected a folder of JPEG frames, .jpg, .y4m, .mjpeg, a named pipe or -")
+    }
+
+    /// A stream (standard input, a named pipe) told apart by its first bytes: `YUV4MPEG2` or a
+    /// JPEG SOI marker (FF D8).
+    private static func detect(_ reader: ByteReader, name: String, format: PixelFormat?, scale: DCTScale,
+                               framesPerSecond: Double, limits: DecodeLimits) throws(FrameSourceError) -> any FrameSource {
+        let head = try reader.peek(9)
+        if head.starts(with: Array("YUV4MPEG2".utf8)) {
+            return try Y4MSource(reader: reader, format: format, scale: scale, limits: limits)
+        }
+        if head.count >= 2 && head[0] == 0xFF && head[1] == 0xD8 {
+            return MJPEGSource(reader: reader, format: format ?? .ycbcr420, scale: scale,
+                               framesPerSecond: framesPerSecond, limits: limits)
+        }
+        throw .unrecognisedInput(path: name, reason: head.isEmpty ? "no data"
+                                 : "first bytes '\(escapedForMessage(head))' are neither YUV4MPEG2 nor a JPEG SOI marker (FF D8)")
+    }
+
+    /// Whether `path` is a named pipe (FIFO).
+    private static func isNamedPipe(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        return status.st_mode & S_IFMT == S_IFIFO
     }
 }
 
@@ -72,12 +97,13 @@ public struct InputDescription: Sendable, Hashable {
 
     /// Inspects an input. Files are measured exactly (a Y4M file from its size, an MJPEG file by
     /// walking its images, a folder by listing it); standard input reports its header only.
-    public static func inspect(_ path: String) throws(FrameSourceError) -> InputDescription {
-        var source = try FrameInput.open(path, format: nil)
+    /// A JPEG over `limits` is refused from its header (`frameTooLarge`), never decoded.
+    public static func inspect(_ path: String, limits: DecodeLimits = .default) throws(FrameSourceError) -> InputDescription {
+        var source = try FrameInput.open(path, format: nil, limits: limits)
         switch source {
         case let y4m as Y4MSource:
             var count: Int? = nil
-            if path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            if path != "-", !isNamedPipe(path), let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                let size = attributes[.size] as? Int {
                 // Each frame is "FRAME\n" (parameters are rare) plus the pixel data.
                 let headerLength = (try? readHeaderLength(path)) ?? 0
@@ -87,18 +113,19 @@ public struct InputDescription: Sendable, Hashable {
             return InputDescription(kind: .y4m, width: y4m.header.width, height: y4m.header.height, chroma: chroma,
                                     frameCount: count, framesPerSecond: y4m.header.framesPerSecond)
         case let folder as JPEGFolderSource:
-            let first = try readWholeFile(folder.files[0].path)
+            let (number, file) = folder.files[0]
+            let first = try readWholeFile(file, frame: number, limit: limits.maxEncodedBytes)
             let info: JPEGInfo
-            do { info = try validatedInfo(first) } catch {
-                throw .corruptFrame(source: path, frame: folder.files[0].number, reason: error.message)
+            do { info = try validatedInfo(first, limits: limits) } catch {
+                throw .jpeg(error, source: path, frame: number, file: file)
             }
             return InputDescription(kind: .jpegFolder, width: info.width, height: info.height,
                                     chroma: info.chromaDescription, frameCount: folder.files.count, framesPerSecond: nil)
         case is JPEGFileSource:
-            let bytes = try readWholeFile(path)
+            let bytes = try readWholeFile(path, limit: limits.maxEncodedBytes)
             let info: JPEGInfo
-            do { info = try validatedInfo(bytes) } catch {
-                throw .corruptFrame(source: path, frame: 1, reason: error.message)
+            do { info = try validatedInfo(bytes, limits: limits) } catch {
+                throw .jpeg(error, source: path, frame: 1, file: path)
             }
             return InputDescription(kind: .jpegFile, width: info.width, height: info.height,
                                     chroma: info.chromaDescription, frameCount: 1, framesPerSecond: nil)
@@ -107,10 +134,10 @@ public struct InputDescription: Sendable, Hashable {
                 throw .corruptFrame(source: source.name, frame: 1, reason: "no JPEG image in the stream")
             }
             let info: JPEGInfo
-            do { info = try validatedInfo(image) } catch {
-                throw .corruptFrame(source: source.name, frame: 1, reason: error.message)
+            do { info = try validatedInfo(image, limits: limits) } catch {
+                throw .jpeg(error, source: source.name, frame: 1, file: source.name)
             }
-            let count = path == "-" ? nil : try 1 + mjpeg.countImages()
+            let count = path == "-" || isNamedPipe(path) ? nil : try 1 + mjpeg.countImages()
             return InputDescription(kind: .mjpeg, width: info.width, height: info.height, chroma: info.chromaDescription,
                                     frameCount: count, framesPerSecond: nil)
         default:
@@ -120,11 +147,18 @@ public struct InputDescription: Sendable, Hashable {
         }
     }
 
-    /// The header of a JPEG whose whole image also decodes (a truncated file fails here).
-    private static func validatedInfo(_ bytes: [UInt8]) throws(JPEGError) -> JPEGInfo {
-        let info = try JPEGCodec.info(of: bytes)
-        _ = try JPEGCodec.decode(bytes, format: .luma, scale: .full)
+    /// The header of a JPEG whose whole image also decodes (a truncated file fails here); an
+    /// image over `limits` is refused from its header, before the decode.
+    private static func validatedInfo(_ bytes: [UInt8], limits: DecodeLimits) throws(JPEGError) -> JPEGInfo {
+        let info = try JPEGCodec.checkedInfo(of: bytes, limits: limits)
+        _ = try JPEGCodec.decode(bytes, format: .luma, scale: .full, limits: limits)
         return info
+    }
+
+    private static func isNamedPipe(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        return status.st_mode & S_IFMT == S_IFIFO
     }
 
     private static func readHeaderLength(_ path: String) throws(FrameSourceError) -> Int {

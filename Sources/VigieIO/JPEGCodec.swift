@@ -61,18 +61,42 @@ public enum JPEGCodec {
     /// - Parameters:
     ///   - format: `.ycbcr420` (raw-data path for 4:2:0 files, converted otherwise) or `.luma`.
     ///   - scale: DCT scaling (1, 1/2, 1/4, 1/8).
+    ///   - limits: an image over them is refused from its header, before any large allocation
+    ///     (`JPEGError.limitExceeded` set).
     public static func decode(_ bytes: [UInt8], format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
-                              timestamp: Timestamp = .zero, number: Int = 1) throws(JPEGError) -> Frame {
+                              timestamp: Timestamp = .zero, number: Int = 1,
+                              limits: DecodeLimits = .default) throws(JPEGError) -> Frame {
         var frame: Frame? = nil
-        try JPEGDecoder().decode(bytes, into: &frame, format: format, scale: scale, timestamp: timestamp, number: number)
+        try JPEGDecoder(limits: limits).decode(bytes, into: &frame, format: format, scale: scale, timestamp: timestamp,
+                                               number: number)
         return frame!
     }
 
     /// Decodes a JPEG with a one-off decoder; see `JPEGDecoder.decode(_:into:format:scale:timestamp:number:)`.
     public static func decode(_ bytes: [UInt8], into frame: inout Frame?, format: PixelFormat = .ycbcr420,
                               scale: DCTScale = .full, timestamp: Timestamp = .zero,
-                              number: Int = 1) throws(JPEGError) {
-        try JPEGDecoder().decode(bytes, into: &frame, format: format, scale: scale, timestamp: timestamp, number: number)
+                              number: Int = 1, limits: DecodeLimits = .default) throws(JPEGError) {
+        try JPEGDecoder(limits: limits).decode(bytes, into: &frame, format: format, scale: scale, timestamp: timestamp,
+                                               number: number)
+    }
+
+    /// Reads the header of a JPEG and checks it against `limits` without decoding it: the
+    /// header, or a `JPEGError` whose `limitExceeded` says which limit the image is over.
+    public static func checkedInfo(of bytes: [UInt8], limits: DecodeLimits = .default) throws(JPEGError) -> JPEGInfo {
+        guard bytes.count <= limits.maxEncodedBytes else {
+            throw Self.tooLarge(width: 0, height: 0, reason: "more than \(limits.maxEncodedBytes) encoded bytes")
+        }
+        let info = try info(of: bytes)
+        if let reason = limits.violation(width: info.width, height: info.height) {
+            throw Self.tooLarge(width: info.width, height: info.height, reason: reason)
+        }
+        return info
+    }
+
+    static func tooLarge(width: Int, height: Int, reason: String) -> JPEGError {
+        let size = width > 0 || height > 0 ? "image is \(width)x\(height), " : ""
+        return JPEGError(operation: "read header", message: "\(size)over the decode limits: \(reason)",
+                         limitExceeded: DecodeLimitExceeded(width: width, height: height, reason: reason))
     }
 
     /// Encodes an anonymised frame as JPEG (4:2:0 raw-data path, or greyscale for luma frames).
@@ -113,27 +137,38 @@ public enum JPEGCodec {
 public final class JPEGDecoder {
     private let handle: OpaquePointer
     private var message = [CChar](repeating: 0, count: Int(VG_JPEG_MESSAGE_CAPACITY))
+    /// What the decoder accepts: an image over them is refused from its header (before any
+    /// large allocation), libjpeg's memory and scans are bounded by them.
+    public let limits: DecodeLimits
+    private var cLimits: vg_jpeg_limits
 
-    /// A decoder. Traps only if memory for libjpeg's state cannot be had.
-    public init() {
+    /// A decoder with `limits`. Traps only if memory for libjpeg's state cannot be had.
+    public init(limits: DecodeLimits = .default) {
         guard let handle = vg_jpeg_decoder_create() else { fatalError("out of memory creating a JPEG decoder") }
         self.handle = handle
+        self.limits = limits
+        cLimits = limits.c
     }
 
     deinit { vg_jpeg_decoder_destroy(handle) }
 
     /// Decodes a JPEG, reusing `frame`'s storage when it has the right size and format and is not
-    /// shared (so a stream decodes without allocating in steady state).
+    /// shared (so a stream decodes without allocating in steady state). An image over ``limits``
+    /// throws a `JPEGError` with `limitExceeded` set, having allocated nothing for it.
     /// - Parameters:
     ///   - format: `.ycbcr420` (raw-data path for 4:2:0 files, converted otherwise) or `.luma`.
     ///   - scale: DCT scaling (1, 1/2, 1/4, 1/8).
     public func decode(_ bytes: [UInt8], into frame: inout Frame?, format: PixelFormat = .ycbcr420,
                        scale: DCTScale = .full, timestamp: Timestamp = .zero, number: Int = 1) throws(JPEGError) {
+        guard bytes.count <= limits.maxEncodedBytes else {
+            throw JPEGCodec.tooLarge(width: 0, height: 0, reason: "more than \(limits.maxEncodedBytes) encoded bytes")
+        }
+        var w: Int32 = 0, h: Int32 = 0
         let status: Int32 = bytes.withUnsafeBufferPointer { data in
             message.withUnsafeMutableBufferPointer { text in
-                var w: Int32 = 0, h: Int32 = 0
-                guard vg_jpeg_decoder_start(handle, data.baseAddress, data.count, Int32(scale.rawValue),
-                                            format == .luma ? 1 : 0, &w, &h, text.baseAddress) == 0 else { return 1 }
+                let started = vg_jpeg_decoder_start(handle, data.baseAddress, data.count, Int32(scale.rawValue),
+                                                    format == .luma ? 1 : 0, &cLimits, &w, &h, text.baseAddress)
+                guard started == 0 else { return started }
                 var target = Self.reusableFrame(&frame, width: Int(w), height: Int(h), format: format)
                 target.timestamp = timestamp
                 target.number = number
@@ -156,7 +191,16 @@ public final class JPEGDecoder {
                 return status
             }
         }
-        guard status == 0 else { throw JPEGError(operation: "decode", message: JPEGCodec.string(message)) }
+        switch status {
+        case 0: return
+        case Int32(VG_JPEG_TOO_LARGE):
+            let reason = limits.violation(width: Int(w), height: Int(h)) ?? "over the size limits"
+            throw JPEGCodec.tooLarge(width: Int(w), height: Int(h), reason: reason)
+        case Int32(VG_JPEG_OVER_BUDGET):
+            throw JPEGCodec.tooLarge(width: 0, height: 0, reason: JPEGCodec.string(message))
+        default:
+            throw JPEGError(operation: "decode", message: JPEGCodec.string(message))
+        }
     }
 
     /// `frame` itself when its planes are unshared and of the right geometry, else a new frame.

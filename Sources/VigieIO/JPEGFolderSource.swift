@@ -20,13 +20,16 @@ public struct JPEGFolderSource: FrameSource {
     var position = 0
     var size: (width: Int, height: Int)?
     var reusable: Frame?
-    let decoder = JPEGDecoder()
+    let decoder: JPEGDecoder
 
     /// Lists the folder's `.jpg`/`.jpeg` files.
+    /// - Parameter limits: a file over them (bytes, or size in its header) is refused as
+    ///   `frameTooLarge` before it is read or decoded; the stream goes on.
     /// - Throws: `cannotOpen` when the folder cannot be listed, `emptyFolder` when it holds no JPEG.
     public init(path: String, format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
-                framesPerSecond: Double = 25) throws(FrameSourceError) {
+                framesPerSecond: Double = 25, limits: DecodeLimits = .default) throws(FrameSourceError) {
         precondition(framesPerSecond > 0, "frame rate must be positive, got \(framesPerSecond)")
+        decoder = JPEGDecoder(limits: limits)
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
@@ -81,8 +84,8 @@ public struct JPEGFolderSource: FrameSource {
         position += 1
         let bytes: [UInt8]
         do {
-            bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
+            bytes = try readWholeFile(path, frame: number, limit: decoder.limits.maxEncodedBytes)
+        } catch .cannotOpen {
             throw .corruptFrame(source: name, frame: number, reason: "cannot read \(path)")
         }
         let first = files[0].number
@@ -90,7 +93,8 @@ public struct JPEGFolderSource: FrameSource {
         do {
             try decoder.decode(bytes, into: &reusable, format: format, scale: scale, timestamp: timestamp, number: number)
         } catch {
-            throw .corruptFrame(source: name, frame: number, reason: "\(lastPathComponent(path)): \(error.message)")
+            throw .jpeg(error, source: name, frame: number, file: path,
+                        reason: "\(lastPathComponent(path)): \(error.message)")
         }
         let frame = reusable!
         if let size, size != (frame.width, frame.height) {
@@ -110,30 +114,40 @@ public struct JPEGFileSource: FrameSource {
     public var kind: InputKind { .jpegFile }
     let format: PixelFormat
     let scale: DCTScale
+    /// What the source accepts (`DecodeLimits`).
+    public let limits: DecodeLimits
     var done = false
 
-    /// A source for one file; nothing is read until `next()`.
-    public init(path: String, format: PixelFormat = .ycbcr420, scale: DCTScale = .full) {
+    /// A source for one file; nothing is read until `next()`. A file over `limits` is refused
+    /// as `frameTooLarge` before it is read or decoded.
+    public init(path: String, format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
+                limits: DecodeLimits = .default) {
         name = path
         self.format = format
         self.scale = scale
+        self.limits = limits
     }
 
     /// The image, then nil.
     public mutating func next() throws(FrameSourceError) -> Frame? {
         if done { return nil }
         done = true
-        let bytes = try readWholeFile(name)
+        let bytes = try readWholeFile(name, frame: 1, limit: limits.maxEncodedBytes)
         do {
-            return try JPEGCodec.decode(bytes, format: format, scale: scale)
+            return try JPEGCodec.decode(bytes, format: format, scale: scale, limits: limits)
         } catch {
-            throw .corruptFrame(source: name, frame: 1, reason: error.message)
+            throw .jpeg(error, source: name, frame: 1, file: name)
         }
     }
 }
 
-/// The bytes of a file, or `cannotOpen`.
-package func readWholeFile(_ path: String) throws(FrameSourceError) -> [UInt8] {
+/// The bytes of a file, or `cannotOpen`; with `limit`, a file of more bytes is refused as
+/// `frameTooLarge` (frame number `frame`) without being read.
+package func readWholeFile(_ path: String, frame: Int = 1, limit: Int? = nil) throws(FrameSourceError) -> [UInt8] {
+    if let limit, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
+        throw .frameTooLarge(source: path, frame: frame, width: 0, height: 0,
+                             reason: "file has \(size) bytes, more than \(limit)")
+    }
     do {
         return try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
     } catch {

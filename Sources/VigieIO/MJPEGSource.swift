@@ -6,7 +6,9 @@ import VigieCore
 /// Each image is delimited by walking its marker segments to the scan and then its entropy-coded
 /// data to the EOI marker, so an `FF D9` inside a thumbnail or a segment does not cut a frame
 /// short. Bytes between images are skipped. A corrupt image is reported as a recoverable error and
-/// the stream goes on.
+/// the stream goes on. An image over the `DecodeLimits` (more encoded bytes than
+/// `maxEncodedBytes`, a header over the size limits) is skipped as `frameTooLarge` before it is
+/// decoded, so the stream, not its worst image, decides the memory.
 public struct MJPEGSource: FrameSource {
     /// Path or `stdin`.
     public var name: String { reader.name }
@@ -20,29 +22,33 @@ public struct MJPEGSource: FrameSource {
     var index = 0
     var size: (width: Int, height: Int)?
     var reusable: Frame?
-    let decoder = JPEGDecoder()
+    let decoder: JPEGDecoder
 
     /// Opens a `.mjpeg` file.
     public init(path: String, format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
-                framesPerSecond: Double = 25) throws(FrameSourceError) {
-        self.init(reader: try ByteReader(path: path), format: format, scale: scale, framesPerSecond: framesPerSecond)
+                framesPerSecond: Double = 25, limits: DecodeLimits = .default) throws(FrameSourceError) {
+        self.init(reader: try ByteReader(path: path), format: format, scale: scale, framesPerSecond: framesPerSecond,
+                  limits: limits)
     }
 
     /// Reads a stream already in memory.
     public init(bytes: [UInt8], name: String = "memory", format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
-                framesPerSecond: Double = 25) {
+                framesPerSecond: Double = 25, limits: DecodeLimits = .default) {
         self.init(reader: ByteReader(bytes: bytes, name: name), format: format, scale: scale,
-                  framesPerSecond: framesPerSecond)
+                  framesPerSecond: framesPerSecond, limits: limits)
     }
 
     /// Reads a stream from standard input.
     public static func standardInput(format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
-                                     framesPerSecond: Double = 25) -> MJPEGSource {
-        MJPEGSource(reader: ByteReader(standardInput: ()), format: format, scale: scale, framesPerSecond: framesPerSecond)
+                                     framesPerSecond: Double = 25, limits: DecodeLimits = .default) -> MJPEGSource {
+        MJPEGSource(reader: ByteReader(standardInput: ()), format: format, scale: scale, framesPerSecond: framesPerSecond,
+                    limits: limits)
     }
 
-    package init(reader: ByteReader, format: PixelFormat, scale: DCTScale, framesPerSecond: Double) {
+    package init(reader: ByteReader, format: PixelFormat, scale: DCTScale, framesPerSecond: Double,
+                 limits: DecodeLimits = .default) {
         precondition(framesPerSecond > 0, "frame rate must be positive, got \(framesPerSecond)")
+        decoder = JPEGDecoder(limits: limits)
         self.reader = reader
         self.format = format
         self.scale = scale
@@ -51,13 +57,20 @@ public struct MJPEGSource: FrameSource {
 
     /// The next frame; nil at end of stream.
     public mutating func next() throws(FrameSourceError) -> Frame? {
-        guard let image = try nextImage() else { return nil }
+        let image: [UInt8]
+        do {
+            guard let next = try nextImage() else { return nil }
+            image = next
+        } catch {
+            if case .frameTooLarge = error { index += 1 }  // that image is skipped: count it
+            throw error
+        }
         index += 1
         let timestamp = Timestamp(frameIndex: index - 1, framesPerSecond: framesPerSecond)
         do {
             try decoder.decode(image, into: &reusable, format: format, scale: scale, timestamp: timestamp, number: index)
         } catch {
-            throw .corruptFrame(source: name, frame: index, reason: error.message)
+            throw .jpeg(error, source: name, frame: index, file: name)
         }
         let frame = reusable!
         if let size, size != (frame.width, frame.height) {
@@ -76,8 +89,15 @@ public struct MJPEGSource: FrameSource {
     }
 
     /// The bytes of the next image, from SOI to EOI; a truncated last image is returned as it is,
-    /// so the decoder reports it.
+    /// so the decoder reports it. An image longer than `maxEncodedBytes` is skipped (up to the
+    /// next SOI) and reported as `frameTooLarge`, never held whole in memory.
     mutating func nextImage() throws(FrameSourceError) -> [UInt8]? {
+        let limit = decoder.limits.maxEncodedBytes
+        func refuse(_ consumed: Int) -> FrameSourceError {
+            reader.skip(min(consumed, reader.available))
+            return .frameTooLarge(source: name, frame: index + 1, width: 0, height: 0,
+                                  reason: "image has more than \(limit) encoded bytes")
+        }
         // Find SOI (FF D8 FF).
         while true {
             if try reader.require(3) < 3 {
@@ -90,6 +110,7 @@ public struct MJPEGSource: FrameSource {
         var p = 2  // after SOI
         // Marker segments up to SOS.
         while true {
+            if p > limit { throw refuse(p) }
             guard try reader.require(p + 4) >= p + 4 else { return try reader.read(reader.available) }
             guard reader.byte(at: p) == 0xFF else { return try reader.read(p) }  // garbage: let the decoder say so
             let marker = reader.byte(at: p + 1)
@@ -102,6 +123,7 @@ public struct MJPEGSource: FrameSource {
         }
         // Entropy-coded data (possibly several scans) up to EOI.
         while true {
+            if p > limit { throw refuse(p) }
             guard try reader.require(p + 2) >= p + 2 else { return try reader.read(reader.available) }
             if reader.byte(at: p) == 0xFF {
                 let next = reader.byte(at: p + 1)

@@ -26,8 +26,9 @@ public struct Y4MHeader: Sendable, Hashable {
     /// The colour spaces Vigie reads. All 4:2:0 variants differ only in chroma siting.
     public static let supportedColourSpaces: Set<String> = ["420jpeg", "420", "420mpeg2", "420paldv", "mono"]
 
-    /// Parses a header line (without its newline).
-    public init(parsing line: [UInt8], source: String) throws(FrameSourceError) {
+    /// Parses a header line (without its newline). A frame size over `limits` is refused as
+    /// `frameTooLarge` (frame 1: every frame has the header's size) before any frame is read.
+    public init(parsing line: [UInt8], source: String, limits: DecodeLimits = .default) throws(FrameSourceError) {
         let text = String(decoding: line, as: UTF8.self)
         let tokens = text.split(separator: " ", omittingEmptySubsequences: true)
         guard tokens.first == "YUV4MPEG2" else {
@@ -44,23 +45,26 @@ public struct Y4MHeader: Sendable, Hashable {
             case "F":
                 let parts = value.split(separator: ":")
                 guard parts.count == 2, let n = Int(parts[0]), let d = Int(parts[1]), n > 0, d > 0 else {
-                    throw .invalidHeader(source: source, reason: "bad frame rate '\(token)'")
+                    throw .invalidHeader(source: source, reason: "bad frame rate '\(escapedForMessage(token))'")
                 }
                 num = n
                 den = d
             case "C": colour = String(value)
             case "I":
                 if value != "p" && value != "?" {
-                    throw .invalidHeader(source: source, reason: "interlaced stream '\(token)' is not supported")
+                    throw .invalidHeader(source: source, reason: "interlaced stream '\(escapedForMessage(token))' is not supported")
                 }
             default: continue
             }
         }
-        guard let width, let height, width > 0, height > 0, width <= 16384, height <= 16384 else {
-            throw .invalidHeader(source: source, reason: "missing or invalid W/H in '\(text.prefix(80))'")
+        guard let width, let height, width > 0, height > 0 else {
+            throw .invalidHeader(source: source, reason: "missing or invalid W/H in '\(escapedForMessage(line, limit: 80))'")
+        }
+        if let reason = limits.violation(width: width, height: height) {
+            throw .frameTooLarge(source: source, frame: 1, width: width, height: height, reason: reason)
         }
         guard Self.supportedColourSpaces.contains(colour) else {
-            throw .invalidHeader(source: source, reason: "unsupported colour space C\(colour) "
+            throw .invalidHeader(source: source, reason: "unsupported colour space C\(escapedForMessage(colour)) "
                                  + "(supported: C420jpeg, C420, C420mpeg2, C420paldv, Cmono)")
         }
         self.width = width
@@ -88,26 +92,31 @@ public struct Y4MSource: FrameSource {
     var index = 0
     var finished = false
 
-    /// Opens a `.y4m` file.
-    public init(path: String, format: PixelFormat? = nil, scale: DCTScale = .full) throws(FrameSourceError) {
-        try self.init(reader: ByteReader(path: path), format: format, scale: scale)
+    /// Opens a `.y4m` file. A header whose frame size is over `limits` is refused
+    /// (`frameTooLarge`) before any frame is allocated.
+    public init(path: String, format: PixelFormat? = nil, scale: DCTScale = .full,
+                limits: DecodeLimits = .default) throws(FrameSourceError) {
+        try self.init(reader: ByteReader(path: path), format: format, scale: scale, limits: limits)
     }
 
     /// Reads a stream from standard input.
-    public static func standardInput(format: PixelFormat? = nil, scale: DCTScale = .full) throws(FrameSourceError) -> Y4MSource {
-        try Y4MSource(reader: ByteReader(standardInput: ()), format: format, scale: scale)
+    public static func standardInput(format: PixelFormat? = nil, scale: DCTScale = .full,
+                                     limits: DecodeLimits = .default) throws(FrameSourceError) -> Y4MSource {
+        try Y4MSource(reader: ByteReader(standardInput: ()), format: format, scale: scale, limits: limits)
     }
 
     /// Reads a stream already in memory.
-    public init(bytes: [UInt8], name: String = "memory", format: PixelFormat? = nil, scale: DCTScale = .full) throws(FrameSourceError) {
-        try self.init(reader: ByteReader(bytes: bytes, name: name), format: format, scale: scale)
+    public init(bytes: [UInt8], name: String = "memory", format: PixelFormat? = nil, scale: DCTScale = .full,
+                limits: DecodeLimits = .default) throws(FrameSourceError) {
+        try self.init(reader: ByteReader(bytes: bytes, name: name), format: format, scale: scale, limits: limits)
     }
 
-    package init(reader: ByteReader, format: PixelFormat?, scale: DCTScale) throws(FrameSourceError) {
+    package init(reader: ByteReader, format: PixelFormat?, scale: DCTScale,
+                 limits: DecodeLimits = .default) throws(FrameSourceError) {
         guard let line = try reader.readLine(limit: 4096) else {
             throw .invalidHeader(source: reader.name, reason: "no header line (empty or not a Y4M stream)")
         }
-        header = try Y4MHeader(parsing: line, source: reader.name)
+        header = try Y4MHeader(parsing: line, source: reader.name, limits: limits)
         self.reader = reader
         self.scale = scale
         wantsLuma = format == .luma || header.format == .luma
@@ -118,15 +127,21 @@ public struct Y4MSource: FrameSource {
         if finished { return nil }
         guard let line = try reader.readLine(limit: 4096) else {
             finished = true
+            if reader.available > 4096 {  // no newline in a whole line's length: not a FRAME header
+                throw .invalidHeader(source: name, reason: "frame \(index + 1): expected FRAME, got "
+                                     + "'\(escapedForMessage((0..<16).map { reader.byte(at: $0) }))'")
+            }
             if reader.available > 0 {
-                throw .corruptFrame(source: name, frame: index + 1, reason: "unterminated FRAME header at end of stream")
+                // Cut inside the FRAME marker: the stream ended in the middle of a frame, as when
+                // it is cut inside the pixel data (same error, none of the frame's bytes read).
+                throw .truncatedFrame(source: name, frame: index + 1, expectedBytes: header.frameBytes, gotBytes: 0)
             }
             return nil
         }
         index += 1
         guard line.starts(with: Array("FRAME".utf8)) else {
             finished = true
-            throw .invalidHeader(source: name, reason: "frame \(index): expected FRAME, got '\(String(decoding: line.prefix(16), as: UTF8.self))'")
+            throw .invalidHeader(source: name, reason: "frame \(index): expected FRAME, got '\(escapedForMessage(line.prefix(16)))'")
         }
         let w = header.width, h = header.height
         let timestamp = Timestamp(seconds: Double(index - 1) * Double(header.frameRateDenominator) / Double(header.frameRateNumerator))

@@ -18,21 +18,34 @@ import Foundation
 /// byte for byte as `"{" + line[75...]` (the first 75 bytes are `{"hash":"`, 64 hex digits and
 /// `",`): a verifier never re-encodes anything.
 ///
+/// **Authentication.** A journal written with a `JournalKey` carries in each entry the key's id
+/// (`keyID`, a body member) and an HMAC-SHA256 of the body under the key, as a second header
+/// member: `{"hash":"<64 hex>","mac":"<64 hex>",<members>}` (the body is then `"{" + line[148...]`).
+/// Such entries have schema `vigie.journal/2`. A hash chain alone proves order, not origin:
+/// anyone can recompute the hashes of a forged entry; the MAC needs the key. A `keyRotated`
+/// entry, authenticated by the current key, names the next key (`newKeyID`), which authenticates
+/// the entries after it. Entries without `keyID` and `mac` (schema `vigie.journal/1`) may only
+/// come before the first authenticated one (a journal started before keys were used).
+///
 /// **Chain.** `previousHash` is the lowercase hex SHA-256 of the previous entry's whole line (its
 /// bytes without the `\n`); the first entry of a journal has 64 zeros (`Journal.genesisHash`).
 /// `sequence` counts entries from 1 and grows by exactly 1 per line.
 ///
 /// Body members: `schema` (`vigie.journal/1`), `sequence`, `time` (wall-clock time of writing,
 /// ISO 8601 UTC with milliseconds: `2026-03-14T09:26:53.589Z`), `type` (`alert`,
-/// `configuration` or `retention`), `library` (`VigieVersion.current`), `sceneHash` (the
+/// `configuration`, `retention`, `keyRotated` or `decision`), `keyID` (authenticated entries), `library` (`VigieVersion.current`), `sceneHash` (the
 /// SHA-256 of the scene file in force; absent before the first configuration entry),
 /// `previousHash`, and one payload member named like the type:
 /// - `alert`: the event, exactly as its JSON line (`Event.jsonLine()`), as an object;
 /// - `configuration`: `{"cameraID": …, "sceneHash": …}`, the hash of the scene file's bytes;
-/// - `retention`: `{"cutoff", "months", "prunedCount", "lastPrunedSequence", "lastPrunedLineHash"}`.
+/// - `retention`: `{"cutoff", "months", "prunedCount", "lastPrunedSequence", "lastPrunedLineHash"}`;
+/// - `keyRotated`: `{"newKeyID"}`, the key of the entries after it;
+/// - `decision`: `{"eventID", "decision", "operator", "note"?, "decidedAt"?}`, an operator's decision on an alert.
 public enum Journal {
-    /// The version tag in every entry's `schema` member: `vigie.journal/1`.
+    /// The version tag of an entry without key: `vigie.journal/1`.
     public static let schema = "vigie.journal/1"
+    /// The version tag of an authenticated entry (with `keyID` and `mac`): `vigie.journal/2`.
+    public static let authenticatedSchema = "vigie.journal/2"
 
     /// The `previousHash` of the first entry: 64 zeros.
     public static let genesisHash = String(repeating: "0", count: 64)
@@ -112,6 +125,40 @@ public struct JournalEntry: Sendable, Hashable {
         case configuration
         /// Entries pruned by the retention setting.
         case retention
+        /// The journal's key changes: entries after this one are authenticated by `newKeyID`.
+        case keyRotated
+        /// An operator's decision on an alert (acknowledged, dismissed, escalated, …).
+        case decision
+    }
+
+    /// What a `keyRotated` entry says.
+    public struct KeyRotation: Sendable, Hashable, Codable {
+        /// The id of the key that authenticates the entries after this one.
+        public var newKeyID: String
+    }
+
+    /// An operator's decision on an alert, as a `decision` entry records it.
+    public struct Decision: Sendable, Hashable, Codable {
+        /// The alert's id (`Event.id`).
+        public var eventID: String
+        /// What was decided, as free text (`acknowledged`, `dismissed: false alarm`, …).
+        public var decision: String
+        /// Who decided (an operator's account name, never a person's image or description).
+        public var `operator`: String
+        /// An optional remark.
+        public var note: String?
+        /// When the operator decided (ISO 8601 UTC), if it differs from the entry's `time`.
+        public var decidedAt: String?
+
+        /// A decision from its parts (`decidedAt` as `Journal.formatTime` writes it).
+        public init(eventID: String, decision: String, operator operatorName: String, note: String? = nil,
+                    decidedAt: String? = nil) {
+            self.eventID = eventID
+            self.decision = decision
+            self.operator = operatorName
+            self.note = note
+            self.decidedAt = decidedAt
+        }
     }
 
     /// The alert an `alert` entry records: the event's identifying fields.
@@ -164,6 +211,14 @@ public struct JournalEntry: Sendable, Hashable {
     public var previousHash: String
     /// Hex SHA-256 of this entry's canonical body.
     public var hash: String
+    /// The id of the key whose MAC authenticates this entry; nil for an unauthenticated entry.
+    public var keyID: String?
+    /// Hex HMAC-SHA256 of the canonical body under the key `keyID`; nil without key.
+    public var mac: String?
+    /// For `keyRotated` entries.
+    public var keyRotation: KeyRotation?
+    /// For `decision` entries.
+    public var decision: Decision?
     /// For `alert` entries.
     public var alert: Alert?
     /// For `configuration` entries.
@@ -175,15 +230,19 @@ public struct JournalEntry: Sendable, Hashable {
 extension JournalEntry: Decodable {
     enum CodingKeys: String, CodingKey {
         case schema, sequence, time, type, library, sceneHash, previousHash, hash, alert, configuration, retention
+        case keyID, mac, keyRotated, decision
     }
 
     /// Reads the members every entry has and the payload summary; unknown members are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let schema = try c.decode(String.self, forKey: .schema)
-        guard schema == Journal.schema else {
+        keyID = try c.decodeIfPresent(String.self, forKey: .keyID)
+        mac = try c.decodeIfPresent(String.self, forKey: .mac)
+        let expected = keyID == nil ? Journal.schema : Journal.authenticatedSchema
+        guard schema == expected else {
             throw DecodingError.dataCorruptedError(
-                forKey: .schema, in: c, debugDescription: "unsupported schema \"\(schema)\", expected \"\(Journal.schema)\"")
+                forKey: .schema, in: c, debugDescription: "unsupported schema \"\(schema)\", expected \"\(expected)\"")
         }
         sequence = try c.decode(Int.self, forKey: .sequence)
         time = try c.decode(String.self, forKey: .time)
@@ -195,8 +254,11 @@ extension JournalEntry: Decodable {
         alert = try c.decodeIfPresent(Alert.self, forKey: .alert)
         configuration = try c.decodeIfPresent(Configuration.self, forKey: .configuration)
         retention = try c.decodeIfPresent(Retention.self, forKey: .retention)
+        keyRotation = try c.decodeIfPresent(KeyRotation.self, forKey: .keyRotated)
+        decision = try c.decodeIfPresent(Decision.self, forKey: .decision)
         switch type {
-        case .alert where alert == nil, .configuration where configuration == nil, .retention where retention == nil:
+        case .alert where alert == nil, .configuration where configuration == nil, .retention where retention == nil,
+            .keyRotated where keyRotation == nil, .decision where decision == nil:
             throw DecodingError.keyNotFound(
                 CodingKeys(rawValue: type.rawValue)!,
                 .init(codingPath: c.codingPath, debugDescription: "a \(type.rawValue) entry needs its payload"))
@@ -213,28 +275,45 @@ enum JournalLine {
     static let prefix = Array(#"{"hash":""#.utf8)
     /// Bytes before the body's members: prefix, 64 hex digits, `",`.
     static let headerLength = prefix.count + 64 + 2
+    /// `"mac":"`, the second header member of an authenticated line.
+    static let macPrefix = Array(#""mac":""#.utf8)
 
-    /// The line for a canonical body (`{…}` with at least one member): hash inserted first.
-    static func make(body: [UInt8]) -> (line: [UInt8], hash: String) {
+    /// The line for a canonical body (`{…}` with at least one member): hash inserted first, then
+    /// the MAC under `key` if one is given.
+    static func make(body: [UInt8], key: JournalKey? = nil) -> (line: [UInt8], hash: String, mac: String?) {
         precondition(body.count > 2 && body.first == UInt8(ascii: "{"), "a journal body is a non-empty JSON object")
         let hash = Journal.sha256Hex(body)
+        let mac = key?.mac(body)
         var line = prefix
-        line.reserveCapacity(body.count + headerLength)
+        line.reserveCapacity(body.count + headerLength + 72)
         line += Array(hash.utf8)
         line += Array(#"","#.utf8)
+        if let mac {
+            line += macPrefix
+            line += Array(mac.utf8)
+            line += Array(#"","#.utf8)
+        }
         line += body.dropFirst()
-        return (line, hash)
+        return (line, hash, mac)
     }
 
-    /// The hash written in a line and its canonical body; `nil` if the line does not start with
-    /// `{"hash":"<64 characters>",`.
-    static func split(_ line: ArraySlice<UInt8>) -> (hash: String, body: [UInt8])? {
+    /// The hash (and MAC, if any) written in a line and its canonical body; `nil` if the line
+    /// does not start with `{"hash":"<64 characters>",`.
+    static func split(_ line: ArraySlice<UInt8>) -> (hash: String, mac: String?, body: [UInt8])? {
         guard line.count > headerLength, line.starts(with: prefix) else { return nil }
         let hashStart = line.startIndex + prefix.count
         let hashBytes = line[hashStart..<hashStart + 64]
         guard line[hashStart + 64] == UInt8(ascii: "\""), line[hashStart + 65] == UInt8(ascii: ",") else { return nil }
+        var rest = line.startIndex + headerLength
+        var mac: String?
+        if line[rest...].starts(with: macPrefix), line.count - (rest - line.startIndex) > macPrefix.count + 66 {
+            let macStart = rest + macPrefix.count
+            guard line[macStart + 64] == UInt8(ascii: "\""), line[macStart + 65] == UInt8(ascii: ",") else { return nil }
+            mac = String(decoding: line[macStart..<macStart + 64], as: UTF8.self)
+            rest = macStart + 66
+        }
         var body: [UInt8] = [UInt8(ascii: "{")]
-        body += line[(line.startIndex + headerLength)...]
-        return (String(decoding: hashBytes, as: UTF8.self), body)
+        body += line[rest...]
+        return (String(decoding: hashBytes, as: UTF8.self), mac, body)
     }
 }

@@ -15,6 +15,13 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidScene(path: String, reason: String)
     /// The writer was closed before this call.
     case closed(path: String)
+    /// A key file is missing, unreadable, malformed or open to others (`path` is the key file).
+    case invalidKey(path: String, reason: String)
+    /// The journal is authenticated by key `journalKeyID` and the writer was given another key
+    /// (`givenKeyID`) or none: rotate keys with `JournalWriter.rotateKey(to:)` instead.
+    case keyMismatch(path: String, journalKeyID: String, givenKeyID: String?)
+    /// The operation needs a key (rotating the key of a journal that has none).
+    case keyRequired(path: String)
 
     public var description: String {
         switch self {
@@ -25,6 +32,12 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unencodable(let path, let reason): "cannot journal event in \(path): \(reason)"
         case .invalidScene(let path, let reason): "cannot journal configuration in \(path): \(reason)"
         case .closed(let path): "journal \(path) is closed"
+        case .invalidKey(let path, let reason): "journal key \(path.isEmpty ? "(in memory)" : path): \(reason)"
+        case .keyMismatch(let path, let journal, let given):
+            "journal \(path) is authenticated by key \(journal), "
+                + (given.map { "not by the given key \($0)" } ?? "and no key was given")
+                + ": refusing to append"
+        case .keyRequired(let path): "journal \(path) has no key to rotate from"
         }
     }
 }

@@ -22,6 +22,18 @@ public struct JournalProblem: Error, Sendable, Hashable, CustomStringConvertible
         /// No entry has the hash the auditor anchored: entries were removed from the end, pruned,
         /// or the journal was rewritten from that point.
         case anchorMissing(String)
+        /// The entry's MAC is not its key's HMAC of its content: edited or forged (with a
+        /// recomputed hash) by someone without the key.
+        case forged
+        /// The entry claims a key that was not given to the verifier (a wrong key file, or a
+        /// journal re-signed with another key).
+        case unknownKey(String)
+        /// The entry is authenticated by another key than the one in force (set by the first
+        /// authenticated entry, changed only by a `keyRotated` entry).
+        case wrongKey(expected: String, found: String)
+        /// The entry carries no MAC where one is required: after authenticated entries (stripped),
+        /// or in a journal with no authenticated entry at all when the verifier was given a key.
+        case unauthenticated
 
         /// A short English explanation.
         public var description: String {
@@ -35,6 +47,10 @@ public struct JournalProblem: Error, Sendable, Hashable, CustomStringConvertible
             case .truncated: "last line truncated: no final newline"
             case .malformed(let detail): "malformed entry: \(detail)"
             case .anchorMissing(let hash): "no entry has the anchored hash \(hash): entries removed from the end, or rewritten"
+            case .forged: "entry forged or edited: its MAC does not match its key"
+            case .unknownKey(let id): "entry authenticated by key \(id), which was not given: wrong key, or the journal was re-signed"
+            case .wrongKey(let expected, let found): "entry authenticated by key \(found) where key \(expected) is in force (no keyRotated entry)"
+            case .unauthenticated: "entry carries no MAC where the journal is authenticated"
             }
         }
     }
@@ -72,14 +88,43 @@ public struct JournalReport: Sendable, Hashable, CustomStringConvertible {
     public var prunedCount: Int
     /// The first problem, or `nil` if the whole file verifies.
     public var problem: JournalProblem?
+    /// Intact entries whose MAC was checked against their key.
+    public var authenticatedCount = 0
+    /// Intact entries without key (written before the journal had one).
+    public var unauthenticatedCount = 0
+    /// Ids of keys that authenticate entries but were not given: those MACs were not checked.
+    public var missingKeyIDs: [String] = []
+    /// The key the next entry must be authenticated by (the last `keyRotated`'s, else the last
+    /// authenticated entry's); nil while the journal has no authenticated entry.
+    public var currentKeyID: String?
 
-    /// Whether the whole file verified.
+    /// Whether the whole file verified (the chain, and the MAC of every entry whose key was given).
     public var isIntact: Bool { problem == nil }
+    /// Whether the whole file verified and every entry was authenticated by a given key.
+    public var isAuthenticated: Bool {
+        problem == nil && missingKeyIDs.isEmpty && unauthenticatedCount == 0 && authenticatedCount == entryCount
+    }
 
-    /// `OK: 12 entries, last hash 3f…` or `TAMPERED: line 7: entry edited: …`.
+    /// `OK: 12 entries, last hash 3f…, authenticated by key 9a…` or `TAMPERED: line 7: entry
+    /// edited: …`; an intact journal that could not be authenticated says so (`UNVERIFIED: …` when
+    /// its key was not given, a note when it has no key).
     public var description: String {
         if let problem { return "TAMPERED: \(problem)" }
-        return "OK: \(entryCount) entr\(entryCount == 1 ? "y" : "ies"), last hash \(lastHash ?? "none (empty journal)")"
+        let summary = "\(entryCount) entr\(entryCount == 1 ? "y" : "ies"), last hash \(lastHash ?? "none (empty journal)")"
+        if !missingKeyIDs.isEmpty {
+            return "UNVERIFIED: \(summary); the chain is intact but entries are authenticated by key "
+                + "\(missingKeyIDs.joined(separator: ", ")), which was not given (--key)"
+        }
+        var text = "OK: \(summary)"
+        if authenticatedCount > 0 {
+            let keys = currentKeyID.map { ", authenticated (key \($0))" } ?? ", authenticated"
+            text += keys
+        }
+        if unauthenticatedCount > 0 {
+            text += "\nnote: \(unauthenticatedCount == entryCount ? "the journal is" : "\(unauthenticatedCount) entries are") "
+                + "unauthenticated (no key): the hash chain proves order, not origin"
+        }
+        return text
     }
 }
 
@@ -103,14 +148,21 @@ public struct JournalVerifier: Sendable {
     public init() {}
 
     /// Verifies the file at `path`. Throws only if it cannot be read; problems are in the report.
-    /// `anchor`: a `hash` an earlier verification reported, which must still be in the journal.
-    public func verify(path: String, anchor: String? = nil) throws(JournalError) -> JournalReport {
-        try verify(contents: readJournalFile(path), anchor: anchor)
+    /// - Parameters:
+    ///   - anchor: a `hash` an earlier verification reported, which must still be in the journal.
+    ///   - keys: the journal's keys (the current one and those it rotated from). With keys, every
+    ///     entry must be authenticated by one of them (an entry without MAC is a problem, unless it
+    ///     precedes the first authenticated one). Without, MACs cannot be checked: the report lists
+    ///     the keys it would need (`missingKeyIDs`) and is not `isAuthenticated`.
+    public func verify(path: String, anchor: String? = nil, keys: JournalKeyring = JournalKeyring()) throws(JournalError)
+        -> JournalReport
+    {
+        try verify(contents: readJournalFile(path), anchor: anchor, keys: keys)
     }
 
-    /// Verifies a journal's bytes (the whole file).
-    public func verify(contents: [UInt8], anchor: String? = nil) -> JournalReport {
-        var analysis = JournalAnalysis(contents)
+    /// Verifies a journal's bytes (the whole file); see `verify(path:anchor:keys:)`.
+    public func verify(contents: [UInt8], anchor: String? = nil, keys: JournalKeyring = JournalKeyring()) -> JournalReport {
+        var analysis = JournalAnalysis(contents, keys: keys, strict: !keys.isEmpty)
         if analysis.report.problem == nil, let anchor {
             let wanted = anchor.lowercased()
             if !analysis.lines.contains(where: { $0.entry.hash == wanted }) {
@@ -121,9 +173,12 @@ public struct JournalVerifier: Sendable {
         return analysis.report
     }
 
-    /// The entries of the file at `path` that verify (all of them when the report is intact), with the report.
-    public func entries(path: String) throws(JournalError) -> (entries: [JournalEntry], report: JournalReport) {
-        let analysis = JournalAnalysis(try readJournalFile(path))
+    /// The entries of the file at `path` that verify (all of them when the report is intact), with
+    /// the report (`keys` as for `verify(path:anchor:keys:)`).
+    public func entries(path: String, keys: JournalKeyring = JournalKeyring()) throws(JournalError)
+        -> (entries: [JournalEntry], report: JournalReport)
+    {
+        let analysis = JournalAnalysis(try readJournalFile(path), keys: keys, strict: !keys.isEmpty)
         return (analysis.lines.map(\.entry), analysis.report)
     }
 }
@@ -154,7 +209,9 @@ struct JournalAnalysis {
     var lines: [AnalysedLine] = []
     var report: JournalReport
 
-    init(_ bytes: [UInt8]) {
+    /// Analyses `bytes`, checking each authenticated entry's MAC with its key from `keys`; `strict`:
+    /// a key not in `keys`, or an entry without MAC, is a problem (else it is only reported).
+    init(_ bytes: [UInt8], keys: JournalKeyring = JournalKeyring(), strict: Bool = false) {
         report = JournalReport(
             entryCount: 0, firstSequence: nil, lastSequence: nil, lastHash: nil, headLineHash: Journal.genesisHash,
             sceneHash: nil, prunedCount: 0, problem: nil)
@@ -170,17 +227,17 @@ struct JournalAnalysis {
         if truncatedTail { ranges.append(start..<bytes.count) }
 
         // Pass 1: parse each line on its own (hash and JSON), up to the first failure.
-        var parsed: [(range: Range<Int>, entry: JournalEntry)] = []
+        var parsed: [(range: Range<Int>, entry: JournalEntry, body: [UInt8])] = []
         var parseProblem: JournalProblem?
         for (index, range) in ranges.enumerated() {
             let number = index + 1
             let isTail = truncatedTail && index == ranges.count - 1
             switch Self.parse(bytes[range]) {
-            case .entry(let entry):
+            case .entry(let entry, let body):
                 if isTail {
                     parseProblem = JournalProblem(line: number, reason: .truncated)
                 } else {
-                    parsed.append((range, entry))
+                    parsed.append((range, entry, body))
                 }
             case .problem(let reason):
                 parseProblem = JournalProblem(line: number, reason: isTail ? .truncated : reason)
@@ -193,6 +250,8 @@ struct JournalAnalysis {
         let latestRetention = parsed.last(where: { $0.entry.retention != nil })?.entry.retention
         var previousHash = Journal.genesisHash
         var chainProblem: JournalProblem?
+        var currentKeyID: String?
+        var missing: [String] = []
         for (index, line) in parsed.enumerated() {
             let number = index + 1
             let entry = line.entry
@@ -218,11 +277,42 @@ struct JournalAnalysis {
                 chainProblem = JournalProblem(line: number, reason: .chainBroken)
                 break
             }
+            // Authentication: the MAC under the key in force.
+            if let keyID = entry.keyID {
+                if let expected = currentKeyID, keyID != expected {
+                    chainProblem = JournalProblem(line: number, reason: .wrongKey(expected: expected, found: keyID))
+                    break
+                }
+                if let key = keys[keyID] {
+                    guard let mac = entry.mac, key.verifies(line.body, mac: mac) else {
+                        chainProblem = JournalProblem(line: number, reason: .forged)
+                        break
+                    }
+                    report.authenticatedCount += 1
+                } else if strict {
+                    chainProblem = JournalProblem(line: number, reason: .unknownKey(keyID))
+                    break
+                } else if !missing.contains(keyID) {
+                    missing.append(keyID)
+                }
+                currentKeyID = entry.keyRotation?.newKeyID ?? keyID
+            } else if currentKeyID != nil || entry.mac != nil {
+                chainProblem = JournalProblem(line: number, reason: .unauthenticated)
+                break
+            } else {
+                report.unauthenticatedCount += 1
+            }
             previousHash = Journal.sha256Hex(bytes[line.range])
             if let retention = entry.retention { report.prunedCount += retention.prunedCount }
             lines.append(AnalysedLine(range: line.range, entry: entry, lineHash: previousHash))
         }
 
+        // Given a key, a journal none of whose entries it authenticates proves nothing: its MACs
+        // may have been stripped and its hashes recomputed.
+        if strict, chainProblem == nil, !parsed.isEmpty, lines.allSatisfy({ $0.entry.keyID == nil }) {
+            chainProblem = JournalProblem(line: 1, reason: .unauthenticated)
+            lines = []
+        }
         // The first problem by line number wins.
         if let chainProblem {
             report.problem = chainProblem
@@ -235,24 +325,26 @@ struct JournalAnalysis {
         report.lastHash = lines.last?.entry.hash
         report.headLineHash = lines.last?.lineHash ?? Journal.genesisHash
         report.sceneHash = lines.last?.entry.sceneHash
+        report.missingKeyIDs = missing
+        report.currentKeyID = currentKeyID
     }
 
     /// What one line holds: an entry, or why it is not one.
     enum ParseOutcome {
-        case entry(JournalEntry)
+        case entry(JournalEntry, body: [UInt8])
         case problem(JournalProblem.Reason)
     }
 
     /// One line: its hash against its canonical body, then its members.
     static func parse(_ line: ArraySlice<UInt8>) -> ParseOutcome {
         if line.isEmpty { return .problem(.malformed("blank line")) }
-        guard let (hash, body) = JournalLine.split(line) else {
+        guard let (hash, _, body) = JournalLine.split(line) else {
             return .problem(.malformed(#"does not start with {"hash":"<64 hex digits>","#))
         }
         guard Journal.sha256Hex(body) == hash else { return .problem(.edited) }
         do {
             let entry = try JSONDecoder().decode(JournalEntry.self, from: Data(line))
-            return .entry(entry)
+            return .entry(entry, body: body)
         } catch let DecodingError.keyNotFound(key, _) {
             return .problem(.malformed("missing \(key.stringValue)"))
         } catch let DecodingError.typeMismatch(_, context) {

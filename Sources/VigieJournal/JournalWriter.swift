@@ -24,6 +24,12 @@ import VigieEvents
 ///   and the line hash of the last one. The kept entries are unchanged, byte for byte, so hashes
 ///   an auditor wrote down for them stay valid. Opening the writer prunes once.
 ///
+/// - **Authenticated.** Given a `JournalKey`, every entry carries the key's id and an
+///   HMAC-SHA256 of its body, so nobody without the key can forge or re-sign one. An existing
+///   journal is verified with the key first; one authenticated by another key is refused
+///   (`.keyMismatch`): change keys with `rotateKey(to:)`. A journal written before keys (no
+///   authenticated entry) is continued with the key from its next entry on.
+///
 /// Thread-safe: one lock orders all calls (several camera threads may share a writer).
 /// Wall-clock time is read from `now` (injected for tests), only to stamp entries and to decide
 /// what has expired; it never influences an alert.
@@ -41,12 +47,24 @@ public final class JournalWriter: @unchecked Sendable {
     private var lastSequence: Int
     private var headLineHash: String
     private var currentSceneHash: String?
+    private var key: JournalKey?
 
     /// Opens (or creates, mode 0644) the journal at `path`, verifies it, continues its chain and
-    /// prunes what has expired. `synchronise`: `fsync` after every entry (default; turn off only in
-    /// tests). `now`: the wall clock.
+    /// prunes what has expired.
+    /// - Parameters:
+    ///   - key: authenticates every new entry (`JournalKey.loadOrCreate(path:)` gives one beside the
+    ///     journal). It must be the key in force in the journal, if the journal has one; nil: the
+    ///     entries are unauthenticated (only for a journal that has never had a key).
+    ///   - previousKeys: keys the journal rotated away from, so their entries are checked too
+    ///     (entries under a key not given are still covered by the chain up to the current key).
+    ///   - synchronise: `fsync` after every entry (default; turn off only in tests).
+    ///   - now: the wall clock.
+    /// - Throws: `.broken` if the journal does not verify (a forged entry included), `.keyMismatch`
+    ///   if it is authenticated by another key or has a key and none is given.
     public init(
         path: String,
+        key: JournalKey? = nil,
+        previousKeys: [JournalKey] = [],
         retention: Journal.Retention = .default,
         synchronise: Bool = true,
         now: @escaping @Sendable () -> Date = { Date() }
@@ -55,10 +73,11 @@ public final class JournalWriter: @unchecked Sendable {
         self.retention = retention
         self.synchronise = synchronise
         self.now = now
+        self.key = key
         let fd = try Self.openLocked(path)
         let analysis: JournalAnalysis
         do {
-            analysis = JournalAnalysis(try readJournalFile(path))
+            analysis = JournalAnalysis(try readJournalFile(path), keys: JournalKeyring((key.map { [$0] } ?? []) + previousKeys))
         } catch {
             _ = systemClose(fd)
             throw error
@@ -66,6 +85,10 @@ public final class JournalWriter: @unchecked Sendable {
         if let problem = analysis.report.problem {
             _ = systemClose(fd)
             throw .broken(path: path, problem: problem)
+        }
+        if let current = analysis.report.currentKeyID, current != key?.id {
+            _ = systemClose(fd)
+            throw .keyMismatch(path: path, journalKeyID: current, givenKeyID: key?.id)
         }
         descriptor = fd
         lastSequence = analysis.lines.last?.entry.sequence ?? 0
@@ -83,6 +106,40 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// The SHA-256 of the scene file in force (the last configuration entry's), if any.
     public var sceneHash: String? { lock.withLock { currentSceneHash } }
+
+    /// The id of the key that authenticates new entries; nil if they are unauthenticated.
+    public var keyID: String? { lock.withLock { key?.id } }
+
+    /// Changes the journal's key: appends a `keyRotated` entry naming `newKey`, authenticated by
+    /// the current key, then authenticates every later entry with `newKey`. A verifier needs both
+    /// keys (or trusts the old entries through the chain). Returns the entry written.
+    /// - Throws: `.keyRequired` if the writer has no key (there is nothing to rotate from).
+    @discardableResult
+    public func rotateKey(to newKey: JournalKey) throws(JournalError) -> JournalEntry {
+        lock.lock()
+        defer { lock.unlock() }
+        guard key != nil else { throw .keyRequired(path: path) }
+        let payload = JournalEntry.KeyRotation(newKeyID: newKey.id)
+        let entry = try append(.keyRotated, payload: payload) { $0.keyRotation = payload }
+        key = newKey
+        return entry
+    }
+
+    /// Journals an operator's decision on an alert: `decision` (free text: `acknowledged`,
+    /// `dismissed: false alarm`, …) by `operator` (an account name) on the alert `eventID`, with an
+    /// optional `note` and the time `time` the operator decided (nil: the entry's own time).
+    /// Returns the entry written.
+    @discardableResult
+    public func recordDecision(
+        eventID: String, decision: String, operator operatorName: String, note: String? = nil, time: Date? = nil
+    ) throws(JournalError) -> JournalEntry {
+        let payload = JournalEntry.Decision(
+            eventID: eventID, decision: decision, operator: operatorName, note: note,
+            decidedAt: time.map(Journal.formatTime))
+        lock.lock()
+        defer { lock.unlock() }
+        return try append(.decision, payload: payload) { $0.decision = payload }
+    }
 
     /// Journals an event (any phase: the auditor needs the whole lifecycle). The event is embedded
     /// exactly as its JSON line. Returns the entry written.
@@ -222,7 +279,8 @@ public final class JournalWriter: @unchecked Sendable {
     ) throws(JournalError) -> (line: [UInt8], entry: JournalEntry) {
         let time = Journal.formatTime(now())
         let body = EntryBody(
-            library: VigieVersion.current, previousHash: headLineHash, schema: Journal.schema,
+            keyID: key?.id, library: VigieVersion.current, previousHash: headLineHash,
+            schema: key == nil ? Journal.schema : Journal.authenticatedSchema,
             sceneHash: currentSceneHash, sequence: sequence, time: time, type: type, payload: payload)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -232,10 +290,12 @@ public final class JournalWriter: @unchecked Sendable {
         } catch {
             throw .unencodable(path: path, reason: "\(error)")
         }
-        let (line, hash) = JournalLine.make(body: bodyBytes)
-        let entry = JournalEntry(
+        let (line, hash, mac) = JournalLine.make(body: bodyBytes, key: key)
+        var entry = JournalEntry(
             sequence: sequence, time: time, type: type, library: VigieVersion.current, sceneHash: currentSceneHash,
             previousHash: headLineHash, hash: hash)
+        entry.keyID = key?.id
+        entry.mac = mac
         return (line, entry)
     }
 
@@ -282,6 +342,7 @@ extension JournalEntry {
 
 /// An entry's canonical body: every member but `hash`, the payload under the type's name.
 private struct EntryBody<Payload: Encodable>: Encodable {
+    var keyID: String?
     var library: String
     var previousHash: String
     var schema: String
@@ -301,6 +362,7 @@ private struct EntryBody<Payload: Encodable>: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
+        try c.encodeIfPresent(keyID, forKey: Key("keyID"))
         try c.encode(library, forKey: Key("library"))
         try c.encode(previousHash, forKey: Key("previousHash"))
         try c.encode(schema, forKey: Key("schema"))

@@ -51,10 +51,12 @@ final class StoreSink: EventSink, @unchecked Sendable {
 public final class JournalRecorder: Sendable {
     private let writer: JournalWriter
 
-    /// Opens (verifying and continuing) the journal at `path`.
-    /// - Throws: `JournalError` when the file cannot be opened or fails verification.
-    public init(path: String) throws {
-        writer = try JournalWriter(path: path)
+    /// Opens (verifying and continuing) the journal at `path`, its entries authenticated with the
+    /// key at `keyPath` (default: beside the journal, created with mode 0600 on first use).
+    /// - Throws: `JournalError` when the file or key cannot be opened or the journal fails verification.
+    public init(path: String, keyPath: String? = nil) throws {
+        let key = try JournalKey.loadOrCreate(path: keyPath ?? JournalKey.defaultPath(forJournal: path))
+        writer = try JournalWriter(path: path, key: key)
     }
 
     /// Journals one event phase.
@@ -69,8 +71,8 @@ public final class JournalRecorder: Sendable {
 
     /// Journals an operator's decision on an alert.
     public func recordDecision(alertID: String, decision: EventStore.Decision) throws {
-        // Wired to JournalWriter's decision entries (issue 21's journal work) at merge time.
-        _ = (alertID, decision)
+        try writer.recordDecision(eventID: alertID, decision: decision.decision.rawValue, operator: decision.operator,
+                                  note: decision.note.isEmpty ? nil : decision.note, time: decision.time)
     }
 
     /// Closes the journal file.

@@ -29,6 +29,24 @@ typedef struct {
     int is_ycbcr420;    // 1 when luma is sampled 2x2 and both chroma planes 1x1
 } vg_jpeg_info;
 
+/// Status codes of the decoding entry points.
+enum {
+    VG_JPEG_OK = 0,
+    VG_JPEG_FAILED = 1,       // corrupt or unsupported data: libjpeg's message
+    VG_JPEG_TOO_LARGE = 2,    // the header's size is over the limits; nothing large was allocated
+    VG_JPEG_OVER_BUDGET = 3,  // too many scans, or libjpeg needed more memory than allowed
+};
+
+/// What a decoder may accept: checked after jpeg_read_header, before jpeg_start_decompress.
+/// Zero means "no limit" for every field.
+typedef struct {
+    long max_width;             // pixels
+    long max_height;            // pixels
+    long long max_pixels;       // width x height
+    int max_scans;              // scans of a progressive (or multi-scan) image
+    long max_memory;            // bytes: cinfo->mem->max_memory_to_use (libjpeg's own buffers)
+} vg_jpeg_limits;
+
 /// Reads the header (jpeg_read_header). Returns 0 on success.
 int vg_jpeg_read_info(const unsigned char *data, size_t size, vg_jpeg_info *info, char *message);
 
@@ -43,10 +61,18 @@ void vg_jpeg_decoder_destroy(vg_jpeg_decoder *decoder);
 
 /// Reads the header and starts decompression at 1/scale_denominator (1, 2, 4 or 8) of the full
 /// size (jpeg_read_header, jpeg_start_decompress); reports the output size. With luma_only the
-/// output colour space is JCS_GRAYSCALE. Returns 0 on success. `data` must stay valid until the
-/// matching read call returns.
+/// output colour space is JCS_GRAYSCALE. Returns VG_JPEG_OK on success. `data` must stay valid
+/// until the matching read call returns.
+///
+/// `limits` (may be NULL: none) are checked between jpeg_read_header and jpeg_start_decompress:
+/// an image over the size limits returns VG_JPEG_TOO_LARGE with its full size in out_width and
+/// out_height, before libjpeg allocates anything for it. libjpeg's memory is bounded by
+/// max_memory (a progressive image's coefficient buffer over it fails with VG_JPEG_OVER_BUDGET),
+/// and a progress monitor stops an image at scan max_scans + 1 (VG_JPEG_OVER_BUDGET), during
+/// jpeg_start_decompress or the read call.
 int vg_jpeg_decoder_start(vg_jpeg_decoder *decoder, const unsigned char *data, size_t size, int scale_denominator,
-                          int luma_only, int *out_width, int *out_height, char *message);
+                          int luma_only, const vg_jpeg_limits *limits, int *out_width, int *out_height,
+                          char *message);
 
 /// Finishes a started decode into planar YCbCr 4:2:0: libjpeg's raw-data path
 /// (jpeg_read_raw_data) when the file is 4:2:0 YCbCr, jpeg_read_scanlines to YCbCr and 2x2
