@@ -142,3 +142,14 @@ public struct RulesStage: Stage {
     /// Ends every open event at `time`.
     public mutating func finish(at time: Timestamp) throws -> [Event] { try rules.finish(at: time) }
 }
+
+extension Pipeline {
+    /// Ends every open situation of a chain whose last stage is a ``RulesStage``, at `time` (the
+    /// last frame's timestamp): call it at the end of the input, or when the input fails, as
+    /// ``ScenePipeline/finish()`` is called; without it the chain's events lack the final `ended`
+    /// of every situation still going on.
+    public mutating func finish<Rest: Stage>(at time: Timestamp) throws -> [Event]
+    where Rest.Output == TrackingResult, Body == StagePair<Rest, RulesStage> {
+        try body.second.finish(at: time)
+    }
+}
