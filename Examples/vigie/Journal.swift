@@ -33,6 +33,7 @@ struct JournalCommand: ParsableCommand {
         func run() throws {
             let report: JournalReport
             do {
+                try checkJournalPath(file)
                 report = try JournalVerifier().verify(path: file, anchor: anchor)
             } catch {
                 throw fail(error)
@@ -52,6 +53,7 @@ struct JournalCommand: ParsableCommand {
         func run() throws {
             let (entries, report): ([JournalEntry], JournalReport)
             do {
+                try checkJournalPath(file)
                 (entries, report) = try JournalVerifier().entries(path: file)
             } catch {
                 throw fail(error)
@@ -72,5 +74,26 @@ struct JournalCommand: ParsableCommand {
             print(report.description)
             if !report.isIntact { throw ExitCode(1) }
         }
+    }
+}
+
+/// A journal path that is not a readable file: said plainly (Foundation's message for a folder is
+/// "NSCocoaErrorDomain error 256").
+struct JournalPathProblem: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "cannot open journal \(path): \(reason)" }
+}
+
+func checkJournalPath(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw JournalPathProblem(path: path, reason: "no such file")
+    }
+    guard !isDirectory.boolValue else {
+        throw JournalPathProblem(path: path, reason: "is a folder (give the journal file, for example alerts.journal)")
+    }
+    guard FileManager.default.isReadableFile(atPath: path) else {
+        throw JournalPathProblem(path: path, reason: "permission denied")
     }
 }
