@@ -48,10 +48,13 @@ public struct ScenePipeline {
 
     /// The standard chain for `scene`.
     /// - Parameters:
+    ///   - scene: the validated scene (zones, lines, rules, analysers it needs).
     ///   - model: the background model (the adaptive default).
     ///   - detector: an integrator's detector whose classed boxes feed the tracker beside the
     ///     blobs (rules with `classes` then see labelled tracks); nil: blobs only.
     ///   - streamStart: wall-clock time of timestamp zero, for rule schedules.
+    ///   - logger: where skipped frames and rule problems are logged (nothing by default); never
+    ///     pixels, nothing per frame above `debug`.
     public init(scene: Scene, model: any BackgroundModel = AdaptiveBackground(), detector: (any Detector)? = nil,
                 streamStart: Date = Date(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {

@@ -126,10 +126,14 @@ public struct RulesStage: Stage {
 
     /// One frame: the analysers' cues, then the rules.
     /// - Parameters:
+    ///   - frame: the frame (its timestamp is the rules' time).
     ///   - foreground: the frame's cleaned mask (the analysers see it once the model is `warm`,
     ///     the rules only on a tracked frame).
     ///   - tracks: the live tracks, or nil when the frame was not tracked (then only the rules
     ///     that need no tracks run).
+    ///   - warm: whether the background model has learnt the scene (before that the analysers
+    ///     get no mask).
+    ///   - globalChange: whether the whole view changed at this frame (light, a covered camera).
     public mutating func evaluate(_ frame: Frame, foreground: Mask, tracks: [Track]?, warm: Bool,
                                   globalChange: Bool) throws -> [Event] {
         let cues = analysers.isEmpty ? SceneCues() : try analysers.process(

@@ -50,7 +50,10 @@ public struct RuleEngine: Stage {
     private var heldUntil: Timestamp?
 
     /// The rules of `scene` (enabled ones), plus `extraRules` from the integrator.
-    /// - Parameter streamStart: wall-clock time of timestamp zero, for weekly schedules.
+    /// - Parameters:
+    ///   - scene: the validated scene whose enabled rules run.
+    ///   - streamStart: wall-clock time of timestamp zero, for weekly schedules.
+    ///   - extraRules: rules of the integrator's own, run after the scene's.
     public init(scene: Scene, streamStart: Date = Date(), extraRules: [any Rule] = []) {
         self.scene = scene
         for configuration in scene.rules where configuration.enabled {
