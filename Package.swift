@@ -10,6 +10,8 @@ let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // swift-nio: the MQTT 3.1.1 client (VigieMQTT) only; no stage or SDK module depends on it.
     .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+    // Documentation only (`swift package generate-documentation`): a plugin, never linked.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
 ]
 
 // The service (`vigie serve`, VigieServer) is built on these; no SDK library product depends on them.

@@ -29,7 +29,7 @@ struct Anonymise: ParsableCommand {
     @Option(help: "Redaction: \(AnonymisationMode.allCases.map(\.rawValue).joined(separator: ", ")) (silhouette: nothing of a person survives).")
     var mode: AnonymisationMode = .silhouette
 
-    @Option(help: "Frame rate for inputs that carry no timing (JPEG folders, MJPEG); default: the scene's hint, else 25.")
+    @Option(help: "Frame rate for inputs that carry no timing (JPEG folders, MJPEG), and of the Y4M written for them (a Y4M input keeps its own); default: the scene's hint, else 25.")
     var fps: Double?
 
     @Option(help: "JPEG quality for folder output, 1…100.")
@@ -41,6 +41,7 @@ struct Anonymise: ParsableCommand {
     func validate() throws {
         if let fps, fps <= 0 { throw ValidationError("--fps must be positive") }
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1…100, got \(quality)") }
+        try validateImageOutput(output)
     }
 
     private enum Sink {
@@ -65,13 +66,16 @@ struct Anonymise: ParsableCommand {
         }
         var source: any FrameSource
         let sink: Sink
+        var createdFolder = false
         do {
-            source = try FrameInput.open(input, format: .ycbcr420, framesPerSecond: fps ?? sceneRate ?? 25)
+            let rate = fps ?? sceneRate ?? 25
+            source = try FrameInput.open(input, format: .ycbcr420, framesPerSecond: rate)
             if output == "-" {
-                sink = .y4m(Y4MWriter(standardOutput: ()))
+                sink = .y4m(Y4MWriter(standardOutput: (), framesPerSecond: y4mRate(for: source, fps: rate)))
             } else if output.lowercased().hasSuffix(".y4m") {
-                sink = .y4m(try Y4MWriter(path: output))
+                sink = .y4m(try Y4MWriter(path: output, framesPerSecond: y4mRate(for: source, fps: rate)))
             } else {
+                createdFolder = !FileManager.default.fileExists(atPath: output)
                 do {
                     try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 } catch {
@@ -88,6 +92,7 @@ struct Anonymise: ParsableCommand {
         var anonymiser = Anonymiser(configuration, privacyMasks: privacyMasks)
         var count = 0, skipped = 0, redacted = 0
         let start = Date()
+        let progress = Progress(total: knownFrameCount(input))
         defer { if case let .y4m(writer) = sink { writer.close() } }
         do {
             while let frame = try source.nextSkippingCorruptFrames(report: { error in
@@ -112,10 +117,16 @@ struct Anonymise: ParsableCommand {
                     try writer.write(image)
                 }
                 count += 1
-                if count % 200 == 0 { note("vigie: \(count) frames") }
+                progress.advance()
             }
         } catch {
+            progress.finish()
             throw fail(error)
+        }
+        progress.finish()
+        guard count > 0 else {
+            if case let .y4m(writer) = sink { writer.close() }
+            throw noFrames(from: input, output: output, createdFolder: createdFolder)
         }
         let seconds = Date().timeIntervalSince(start)
         note("vigie: \(count) frames anonymised (\(mode.rawValue)), \(redacted) fully redacted, to \(output) in "

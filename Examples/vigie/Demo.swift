@@ -54,8 +54,8 @@ struct Demo: ParsableCommand {
             throw fail(error)
         }
         writer.close()
-        note(String(format: "vigie: %d alert kinds (%@) in %.1f s; anonymised rendering in %@",
-                    kinds.count, kinds.map(\.rawValue).sorted().joined(separator: ", "),
+        note(String(format: "vigie: %d alert kinds (%@) in %.0f s of video, processed in %.1f s; anonymised rendering in %@",
+                    kinds.count, kinds.map(\.rawValue).sorted().joined(separator: ", "), 40.0,
                     Date().timeIntervalSince(start), output))
     }
 

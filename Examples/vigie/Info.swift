@@ -1,10 +1,18 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Vigie
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print an input's kind, frame size, chroma format and frame count (or frame rate for streams).")
+        abstract: "Print an input's kind, frame size, chroma format and frame count (or frame rate for streams).",
+        discussion: """
+            A Y4M file whose size is not a whole number of frames (a copy cut short) is described, with \
+            its whole frames counted, and then reported as truncated: exit status 1, since `run` and the \
+            other commands stop with an error at that last frame. With - (stdin), the description is \
+            printed at once and the stream is then read to its end, so that the writer (ffmpeg) never \
+            meets a closed pipe; on a live stream, stop it with Ctrl-C (status 0).
+            """)
 
     @Argument(help: "A folder of JPEG frames, a .jpg, a .y4m, an .mjpeg, or - for stdin.")
     var input: String?
@@ -35,6 +43,40 @@ struct Info: ParsableCommand {
         print("chroma: \(description.chroma)")
         if let count = description.frameCount { print("frames: \(count)") }
         if let fps = description.framesPerSecond { print("frame rate: \(formatRate(fps)) fps") }
+        if input == "-" {
+            fflush(nil)
+            try drainStandardInput()
+        } else if description.kind == .y4m, let extra = Self.y4mTrailingBytes(input!), extra > 0 {
+            throw fail(TruncatedInput(path: input!, bytes: extra))
+        }
+    }
+
+    /// Bytes after the last whole frame of a Y4M file (a truncated last frame), nil if unknown.
+    static func y4mTrailingBytes(_ path: String) -> Int? {
+        guard let source = try? Y4MSource(path: path),
+              let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+              let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4096)) ?? Data()
+        guard let newline = head.firstIndex(of: 0x0A) else { return nil }
+        return (size - (newline + 1)) % (source.header.frameBytes + 6)
+    }
+
+    /// Reads stdin to its end (the writer never meets a closed pipe); a signal stops it cleanly.
+    private func drainStandardInput() throws {
+        let stop = SignalWatch(signals: [SIGINT, SIGTERM])
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = read(STDIN_FILENO, &buffer, buffer.count)
+                if n == 0 || (n < 0 && errno != EINTR) { break }
+            }
+            done.signal()
+        }
+        while done.wait(timeout: .now() + 0.1) == .timedOut {
+            if stop.wait(timeout: 0) != nil { return }
+        }
     }
 
     /// Generates a test card, round-trips it through the Y4M reader, and describes it.
@@ -63,4 +105,14 @@ struct Info: ParsableCommand {
 
 func formatRate(_ fps: Double) -> String {
     fps == fps.rounded() ? String(Int(fps)) : String(format: "%.3f", fps)
+}
+
+/// A Y4M file that ends inside a frame.
+struct TruncatedInput: Error, CustomStringConvertible {
+    var path: String
+    var bytes: Int
+    var description: String {
+        "\(path): truncated: the last frame is incomplete (\(bytes) bytes after the last whole frame are ignored, "
+            + "and `run` stops with an error there)"
+    }
 }

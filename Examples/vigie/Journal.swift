@@ -39,6 +39,7 @@ struct JournalCommand: ParsableCommand {
         func run() throws {
             let report: JournalReport
             do {
+                try checkJournalPath(file)
                 report = try JournalVerifier().verify(path: file, anchor: anchor, keys: try journalKeys(key, journal: file))
             } catch {
                 throw fail(error)
@@ -61,6 +62,7 @@ struct JournalCommand: ParsableCommand {
         func run() throws {
             let (entries, report): ([JournalEntry], JournalReport)
             do {
+                try checkJournalPath(file)
                 (entries, report) = try JournalVerifier().entries(path: file, keys: try journalKeys(key, journal: file))
             } catch {
                 throw fail(error)
@@ -94,4 +96,23 @@ func journalKeys(_ paths: [String], journal: String) throws -> JournalKeyring {
     let beside = JournalKey.defaultPath(forJournal: journal)
     guard FileManager.default.fileExists(atPath: beside) else { return JournalKeyring() }
     return JournalKeyring([try JournalKey.load(path: beside)])
+/// A journal path that is not a readable file: said plainly (Foundation's message for a folder is
+/// "NSCocoaErrorDomain error 256").
+struct JournalPathProblem: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "cannot open journal \(path): \(reason)" }
+}
+
+func checkJournalPath(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw JournalPathProblem(path: path, reason: "no such file")
+    }
+    guard !isDirectory.boolValue else {
+        throw JournalPathProblem(path: path, reason: "is a folder (give the journal file, for example alerts.journal)")
+    }
+    guard FileManager.default.isReadableFile(atPath: path) else {
+        throw JournalPathProblem(path: path, reason: "permission denied")
+    }
 }

@@ -42,6 +42,7 @@ struct Motion: ParsableCommand {
         var pipeline = MotionPipeline(model: model.makeModel(), cleanup: cleanup.cleanup)
         var count = 0, skipped = 0
         let start = Date()
+        let progress = Progress(total: knownFrameCount(input))
         do {
             while let frame = try source.nextSkippingCorruptFrames(report: { error in
                 skipped += 1
@@ -54,11 +55,14 @@ struct Motion: ParsableCommand {
                 let name = String(format: "bin%06d.pgm", frame.number)
                 try PGMWriter.write(mask, to: output + "/" + name)
                 count += 1
-                if count % 100 == 0 { note("vigie: \(count) frames") }
+                progress.advance()
             }
         } catch {
+            progress.finish()
             throw fail(error)
         }
+        progress.finish()
+        guard count > 0 else { throw noFrames(from: input, output: nil) }
         let seconds = Date().timeIntervalSince(start)
         note("vigie: \(count) masks written to \(output) in \(String(format: "%.1f", seconds)) s" + (skipped > 0 ? ", \(skipped) frames skipped" : ""))
     }

@@ -28,11 +28,12 @@ struct Render: ParsableCommand {
     @Option(help: "Also append the events to this JSON Lines file.")
     var events: String?
 
-    @Option(help: "Frame rate for inputs that carry no timing (JPEG folders, MJPEG); default: the scene's hint, else 25.")
+    @Option(help: "Frame rate for inputs that carry no timing (JPEG folders, MJPEG), and of the Y4M written for them (a Y4M input keeps its own); default: the scene's hint, else 25.")
     var fps: Double?
 
     func validate() throws {
         if let fps, fps <= 0 { throw ValidationError("--fps must be positive") }
+        try validateImageOutput(output)
     }
 
     func run() throws {
@@ -40,15 +41,18 @@ struct Render: ParsableCommand {
         var source: any FrameSource
         var y4m: Y4MWriter?
         var folder: String?
+        var createdFolder = false
         var sink: JSONLinesSink?
         do {
             sceneFile = try Scene(contentsOf: URL(fileURLWithPath: scene))
-            source = try FrameInput.open(input, format: .ycbcr420, framesPerSecond: fps ?? sceneFile.frameRate ?? 25)
+            let rate = fps ?? sceneFile.frameRate ?? 25
+            source = try FrameInput.open(input, format: .ycbcr420, framesPerSecond: rate)
             if output == "-" {
-                y4m = Y4MWriter(standardOutput: ())
+                y4m = Y4MWriter(standardOutput: (), framesPerSecond: y4mRate(for: source, fps: rate))
             } else if output.lowercased().hasSuffix(".y4m") {
-                y4m = try Y4MWriter(path: output)
+                y4m = try Y4MWriter(path: output, framesPerSecond: y4mRate(for: source, fps: rate))
             } else {
+                createdFolder = !FileManager.default.fileExists(atPath: output)
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 folder = output
             }
@@ -65,6 +69,7 @@ struct Render: ParsableCommand {
         var overlay = Overlay(zones: sceneFile.zones, lines: sceneFile.lines)
         var banners = AlertBanners()
         var frames = 0, alerts = 0
+        let progress = Progress(total: knownFrameCount(input))
         do {
             while let frame = try source.nextSkippingCorruptFrames(report: { note("vigie: skipped: \($0)") }) {
                 let (raised, foreground) = try pipeline.processKeepingMask(frame)
@@ -86,10 +91,18 @@ struct Render: ParsableCommand {
                 }
                 banners.dropInstants()
                 frames += 1
+                progress.advance()
             }
             for event in try pipeline.finish() { try sink?.send(event) }
         } catch {
+            progress.finish()
+            if let closing = try? pipeline.finish() { for event in closing { try? sink?.send(event) } }
             throw fail(error)
+        }
+        progress.finish()
+        guard frames > 0 else {
+            y4m?.close()
+            throw noFrames(from: input, output: output, createdFolder: createdFolder)
         }
         note("vigie: \(frames) frames rendered to \(output), \(alerts) alerts")
     }

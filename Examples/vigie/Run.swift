@@ -13,7 +13,8 @@ struct Run: ParsableCommand {
             (appended, flushed per event). Open events are ended at the end of the input.
 
             Many cameras: --scenes DIR (scene files, *.json) with --inputs CAMERA=INPUT for each camera \
-            (CAMERA is a scene's cameraID). Each camera runs on its own thread: a slow camera never holds \
+            (CAMERA is a scene's cameraID); a scene file with no --inputs entry is a usage error. A camera \
+            whose input sends nothing yet is reported as starting. Each camera runs on its own thread: a slow camera never holds \
             up the others. A stream that breaks (FIFO, device, stdin-less live input) is reported and \
             reopened up to --retries times; a regular file or folder that fails is not replayed.
 
@@ -58,6 +59,8 @@ struct Run: ParsableCommand {
         switch (scene, input, scenes, inputs.isEmpty) {
         case (_?, _?, nil, true): break
         case (nil, nil, _?, false): break
+        case (_, _, _?, true): throw ValidationError("--scenes needs --inputs CAMERA=INPUT for each camera")
+        case (nil, nil, nil, false): throw ValidationError("--inputs needs --scenes DIR (the cameras' scene files)")
         default: throw ValidationError("give --scene and --input (one camera), or --scenes and --inputs (many)")
         }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
@@ -76,19 +79,23 @@ struct Run: ParsableCommand {
         var cameras: [(scene: Scene, input: String, file: String)] = []
         do {
             if let scene, let input {
-                cameras = [(try Scene(contentsOf: URL(fileURLWithPath: scene)), input, scene)]
+                do {
+                    cameras = [(try Scene(contentsOf: URL(fileURLWithPath: scene)), input, scene)]
+                } catch {
+                    throw SceneFileProblem(file: scene, error: error)
+                }
             } else if let scenes {
                 cameras = try Self.pairs(scenes: scenes, inputs: inputs)
             }
         } catch let error as ValidationError {
-            throw error
+            throw usageError(error.message)
         } catch {
             throw fail(error)
         }
 
         let sink: SharedEventSink
         var runners: [CameraRunner] = []
-        let logger = Logger(label: "vigie", factory: { StreamLogHandler.standardError(label: $0) })
+        let logger = cliLogger
         var poster: WebhookSink?
         let statisticsOut: StatisticsWriter
         do {
@@ -170,13 +177,18 @@ struct Run: ParsableCommand {
             }
         }
         var failed = false
-        for runner in runners {
-            if case let .failed(reason) = runner.status {
-                note("vigie: \(runner.cameraID): failed: \(reason)")
+        for (runner, camera) in zip(runners, cameras) {
+            // The failure's reason was logged by the runner when it happened: not repeated here.
+            if case .failed = runner.status {
+                note("vigie: \(runner.cameraID): failed after \(runner.framesProcessed) frames", level: .error)
                 failed = true
+            } else if signalled == nil, runner.framesProcessed == 0 {
+                note("vigie: \(runner.cameraID): \(NoFramesError(input: camera.input))", level: .error)
+                failed = true
+            } else {
+                note("vigie: \(runner.cameraID): \(runner.framesProcessed) frames"
+                     + (runner.status == .starting ? " (starting: no frame came from its input)" : ""))
             }
-            note("vigie: \(runner.cameraID): \(runner.framesProcessed) frames"
-                 + (runner.status == .starting ? " (starting: no frame came from its input)" : ""))
         }
         note("vigie: \(sink.count) events")
         if let poster {
@@ -192,22 +204,37 @@ struct Run: ParsableCommand {
         var byCamera: [String: (Scene, String)] = [:]
         for file in files {
             let path = URL(fileURLWithPath: folder).appendingPathComponent(file).path
-            let scene = try Scene(contentsOf: URL(fileURLWithPath: path))
+            let scene: Scene
+            do {
+                scene = try Scene(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw SceneFileProblem(file: path, error: error)
+            }
             guard byCamera[scene.cameraID] == nil else {
                 throw ValidationError("two scene files in \(folder) have cameraID \(scene.cameraID)")
             }
             byCamera[scene.cameraID] = (scene, path)
         }
-        return try inputs.map { pair in
-            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+        var seen = Set<String>()
+        let cameras = try inputs.map { pair in
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex, eq != pair.index(before: pair.endIndex) else {
                 throw ValidationError("--inputs takes CAMERA=INPUT, got \(pair)")
             }
             let camera = String(pair[..<eq]), path = String(pair[pair.index(after: eq)...])
             guard let (scene, file) = byCamera[camera] else {
                 throw ValidationError("no scene file in \(folder) has cameraID \(camera) (have: \(byCamera.keys.sorted().joined(separator: ", ")))")
             }
-            return (scene, path, file)
+            guard seen.insert(camera).inserted else { throw ValidationError("--inputs names camera \(camera) twice") }
+            return (scene: scene, input: path, file: file)
         }
+        // A scene without an input would be a camera nobody watches while the operator thinks it
+        // is watched: an error, not a silent skip.
+        let missing = byCamera.keys.filter { !seen.contains($0) }.sorted()
+        guard missing.isEmpty else {
+            throw ValidationError("no --inputs entry for camera \(missing.joined(separator: ", ")) of \(folder) "
+                                  + "(give CAMERA=INPUT for every scene file, or move the file out of the folder)")
+        }
+        return cameras
     }
 
     /// A live input can be reopened after it breaks: a FIFO or a device. Files, folders and

@@ -19,7 +19,7 @@ struct Track: ParsableCommand {
     @Option(help: "The MOT Challenge text file to write.")
     var output: String
 
-    @Option(help: "Scene file (accepted, not used yet).")
+    @Option(help: "Scene file (accepted and checked, not used yet).")
     var scene: String?
 
     @Option(help: "Background model: \(BackgroundModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -40,7 +40,14 @@ struct Track: ParsableCommand {
     }
 
     func run() throws {
-        if let scene { note("vigie: --scene \(scene) is accepted but not used by `vigie track` yet") }
+        if let scene {
+            do {
+                _ = try Scene(contentsOf: URL(fileURLWithPath: scene))
+            } catch {
+                throw fail(SceneFileProblem(file: scene, error: error))
+            }
+            note("vigie: --scene \(scene) is valid but not used by `vigie track` yet", level: .warning)
+        }
         var (source, fullSize) = try openForAnalysis(input, scale: scale, fps: fps)
         guard let handle = FileHandle(forWritingAtPath: output) ?? {
             FileManager.default.createFile(atPath: output, contents: nil) ? FileHandle(forWritingAtPath: output) : nil
@@ -55,6 +62,7 @@ struct Track: ParsableCommand {
         var count = 0, skipped = 0, boxes = 0
         var ids = Set<Int>()
         let start = Date()
+        let progress = Progress(total: knownFrameCount(input))
         do {
             while let frame = try source.nextSkippingCorruptFrames(report: { error in
                 skipped += 1
@@ -75,10 +83,16 @@ struct Track: ParsableCommand {
                     boxes += 1
                 }
                 if !text.isEmpty { try handle.write(contentsOf: Data(text.utf8)) }
-                if count % 200 == 0 { note("vigie: \(count) frames") }
+                progress.advance()
             }
         } catch {
+            progress.finish()
             throw fail(error)
+        }
+        progress.finish()
+        guard count > 0 else {
+            try? handle.close()
+            throw noFrames(from: input, output: output)
         }
         let seconds = Date().timeIntervalSince(start)
         note("vigie: \(count) frames, \(ids.count) confirmed tracks, \(boxes) boxes written to \(output) in "

@@ -7,6 +7,7 @@ import VigieCore
 public enum FrameInput {
     /// Opens `path` as a frame source.
     /// - Parameters:
+    ///   - path: a folder of JPEG frames, a `.jpg`, a `.y4m`, an `.mjpeg`/`.mjpg`, or `-` for stdin.
     ///   - format: `.ycbcr420` or `.luma`; nil keeps a Y4M stream's own format.
     ///   - scale: analysis scale (DCT scaling for JPEG, box downscaling for Y4M).
     ///   - framesPerSecond: timestamps for inputs that carry no timing (JPEG folders, MJPEG).

@@ -59,8 +59,11 @@ public enum JPEGCodec {
 
     /// Decodes a JPEG into a new frame.
     /// - Parameters:
+    ///   - bytes: the whole JPEG file.
     ///   - format: `.ycbcr420` (raw-data path for 4:2:0 files, converted otherwise) or `.luma`.
     ///   - scale: DCT scaling (1, 1/2, 1/4, 1/8).
+    ///   - timestamp: the frame's presentation time.
+    ///   - number: the frame's number in its stream (from 1).
     ///   - limits: an image over them is refused from its header, before any large allocation
     ///     (`JPEGError.limitExceeded` set).
     public static func decode(_ bytes: [UInt8], format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
@@ -72,7 +75,8 @@ public enum JPEGCodec {
         return frame!
     }
 
-    /// Decodes a JPEG with a one-off decoder; see `JPEGDecoder.decode(_:into:format:scale:timestamp:number:)`.
+    /// Decodes a JPEG with a one-off decoder into `frame` (reusing its storage when it fits); the
+    /// parameters are those of `JPEGDecoder.decode(_:into:format:scale:timestamp:number:)`.
     public static func decode(_ bytes: [UInt8], into frame: inout Frame?, format: PixelFormat = .ycbcr420,
                               scale: DCTScale = .full, timestamp: Timestamp = .zero,
                               number: Int = 1, limits: DecodeLimits = .default) throws(JPEGError) {
@@ -100,7 +104,9 @@ public enum JPEGCodec {
     }
 
     /// Encodes an anonymised frame as JPEG (4:2:0 raw-data path, or greyscale for luma frames).
-    /// - Parameter quality: libjpeg quality, 1…100.
+    /// - Parameters:
+    ///   - image: the anonymised frame (the only image type that can leave the library).
+    ///   - quality: libjpeg quality, 1…100.
     public static func encode(_ image: AnonymisedFrame, quality: Int = 85) throws(JPEGError) -> [UInt8] {
         precondition((1...100).contains(quality), "JPEG quality must be 1...100, got \(quality)")
         let frame = image.frame
@@ -156,8 +162,12 @@ public final class JPEGDecoder {
     /// shared (so a stream decodes without allocating in steady state). An image over ``limits``
     /// throws a `JPEGError` with `limitExceeded` set, having allocated nothing for it.
     /// - Parameters:
+    ///   - bytes: the whole JPEG file.
+    ///   - frame: the frame to decode into (replaced when it does not fit).
     ///   - format: `.ycbcr420` (raw-data path for 4:2:0 files, converted otherwise) or `.luma`.
     ///   - scale: DCT scaling (1, 1/2, 1/4, 1/8).
+    ///   - timestamp: the frame's presentation time.
+    ///   - number: the frame's number in its stream (from 1).
     public func decode(_ bytes: [UInt8], into frame: inout Frame?, format: PixelFormat = .ycbcr420,
                        scale: DCTScale = .full, timestamp: Timestamp = .zero, number: Int = 1) throws(JPEGError) {
         guard bytes.count <= limits.maxEncodedBytes else {

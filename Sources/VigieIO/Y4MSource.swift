@@ -65,7 +65,8 @@ public struct Y4MHeader: Sendable, Hashable {
         }
         guard Self.supportedColourSpaces.contains(colour) else {
             throw .invalidHeader(source: source, reason: "unsupported colour space C\(escapedForMessage(colour)) "
-                                 + "(supported: C420jpeg, C420, C420mpeg2, C420paldv, Cmono)")
+                                 + "(supported: C420jpeg, C420, C420mpeg2, C420paldv, Cmono); "
+                                 + "convert it to 4:2:0 with ffmpeg: -f yuv4mpegpipe -pix_fmt yuv420p")
         }
         self.width = width
         self.height = height

@@ -48,6 +48,7 @@ public struct ScenePipeline {
 
     /// The standard chain for `scene`.
     /// - Parameters:
+    ///   - scene: the validated scene (zones, lines, rules, analysers it needs).
     ///   - model: the background model (the adaptive default).
     ///   - detector: an integrator's detector whose classed boxes feed the tracker beside the
     ///     blobs (rules with `classes` then see labelled tracks); nil: blobs only.
@@ -56,6 +57,8 @@ public struct ScenePipeline {
     ///     fresh, time-ordered one by default, so a pipeline created after another (a reopened
     ///     input, a restarted process) never repeats its ids. Pass a fixed one for deterministic
     ///     ids, and the same one to two pipelines whose ids you compare.
+    ///   - logger: where skipped frames and rule problems are logged (nothing by default); never
+    ///     pixels, nothing per frame above `debug`.
     public init(scene: Scene, model: any BackgroundModel = AdaptiveBackground(), detector: (any Detector)? = nil,
                 streamStart: Date = Date(), session: EventSession = EventSession(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) {

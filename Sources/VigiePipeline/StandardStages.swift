@@ -127,10 +127,14 @@ public struct RulesStage: Stage {
 
     /// One frame: the analysers' cues, then the rules.
     /// - Parameters:
+    ///   - frame: the frame (its timestamp is the rules' time).
     ///   - foreground: the frame's cleaned mask (the analysers see it once the model is `warm`,
     ///     the rules only on a tracked frame).
     ///   - tracks: the live tracks, or nil when the frame was not tracked (then only the rules
     ///     that need no tracks run).
+    ///   - warm: whether the background model has learnt the scene (before that the analysers
+    ///     get no mask).
+    ///   - globalChange: whether the whole view changed at this frame (light, a covered camera).
     public mutating func evaluate(_ frame: Frame, foreground: Mask, tracks: [Track]?, warm: Bool,
                                   globalChange: Bool) throws -> [Event] {
         let cues = analysers.isEmpty ? SceneCues() : try analysers.process(
@@ -142,4 +146,15 @@ public struct RulesStage: Stage {
 
     /// Ends every open event at `time`.
     public mutating func finish(at time: Timestamp) throws -> [Event] { try rules.finish(at: time) }
+}
+
+extension Pipeline {
+    /// Ends every open situation of a chain whose last stage is a ``RulesStage``, at `time` (the
+    /// last frame's timestamp): call it at the end of the input, or when the input fails, as
+    /// ``ScenePipeline/finish()`` is called; without it the chain's events lack the final `ended`
+    /// of every situation still going on.
+    public mutating func finish<Rest: Stage>(at time: Timestamp) throws -> [Event]
+    where Rest.Output == TrackingResult, Body == StagePair<Rest, RulesStage> {
+        try body.second.finish(at: time)
+    }
 }

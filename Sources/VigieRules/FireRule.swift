@@ -3,7 +3,7 @@ import VigieAnalysis
 import VigieCore
 import VigieEvents
 
-/// `fire`: fire-coloured, irregularly flickering regions (``FireCues`` from the scene's
+/// `fire`: fire-coloured, irregularly flickering regions (`FireCues` from the scene's
 /// `FireDetector`) present for at least `minDuration` seconds (default 2).
 ///
 /// The zone is optional: without one the whole image is watched; with one, a region counts when

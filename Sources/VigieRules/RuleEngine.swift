@@ -54,10 +54,12 @@ public struct RuleEngine: Stage {
 
     /// The rules of `scene` (enabled ones), plus `extraRules` from the integrator.
     /// - Parameters:
+    ///   - scene: the validated scene whose enabled rules run.
     ///   - streamStart: wall-clock time of timestamp zero, for weekly schedules.
     ///   - session: the run written in every event id; a fresh, time-ordered one by default, so
     ///     ids never repeat across engines. Pass a fixed one for deterministic ids. Integrator
     ///     rules in `extraRules` should number their ids in the same session (``session``).
+    ///   - extraRules: rules of the integrator's own, run after the scene's.
     public init(scene: Scene, streamStart: Date = Date(), session: EventSession = EventSession(),
                 extraRules: [any Rule] = []) {
         self.scene = scene

@@ -117,12 +117,18 @@ func jsonSyntaxReason(_ data: Data) -> String? {
     } catch {
         var text = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
         if text.hasSuffix(".") { text.removeLast() }
+        func position(_ offset: Int) -> String {
+            let prefix = String(decoding: data.prefix(offset), as: UTF8.self)
+            let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+            return "line \(lines.count), column \((lines.last?.count ?? 0) + 1)"
+        }
         guard let range = text.range(of: " around character "), let offset = Int(text[range.upperBound...]) else {
+            // Foundation gives no offset for a file that stops early: the end is where it stops.
+            if text.lowercased().contains("end of file") {
+                return "\(position(data.count)): the file ends before the JSON does (truncated?)"
+            }
             return text
         }
-        let prefix = String(decoding: data.prefix(offset), as: UTF8.self)
-        let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
-        let what = text[..<range.lowerBound].lowercased()
-        return "line \(lines.count), column \((lines.last?.count ?? 0) + 1): \(what)"
+        return "\(position(offset)): \(text[..<range.lowerBound].lowercased())"
     }
 }

@@ -14,14 +14,27 @@ import VigieCore
 /// time zone (`"Europe/Paris"`), that zone's offset at each moment, so summer time is
 /// followed. Give one or the other.
 ///
-/// Rules read time from frames, never from a clock: they map a frame's ``Timestamp``
+/// Rules read time from frames, never from a clock: they map a frame's `Timestamp`
 /// (seconds from the start of the stream) to wall-clock time through the stream's start
 /// time, with ``isActive(at:streamStart:)``. ``isActive(weekday:minuteOfDay:)`` is the pure
 /// core, on local weekday and minute.
 public struct WeeklySchedule: Codable, Sendable, Equatable {
     /// A day, or a group of days, in an interval's `days` list.
     public enum Day: String, Codable, Sendable, CaseIterable {
-        case mon, tue, wed, thu, fri, sat, sun
+        /// Monday.
+        case mon
+        /// Tuesday.
+        case tue
+        /// Wednesday.
+        case wed
+        /// Thursday.
+        case thu
+        /// Friday.
+        case fri
+        /// Saturday.
+        case sat
+        /// Sunday.
+        case sun
         /// Monday to Friday.
         case weekdays
         /// Saturday and Sunday.

@@ -47,19 +47,48 @@ struct RenderAndEmbeddingTests {
         let folder = NSTemporaryDirectory() + "vigie-embedding-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func run(_ input: String, events: String) throws -> (status: Int32, stdout: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = [scene, input, events]
+            process.currentDirectoryURL = URL(fileURLWithPath: folder)
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        // Events go where they are told, and the file is emptied first (not appended run after run).
+        let events = folder + "/out/events.jsonl"
+        try FileManager.default.createDirectory(atPath: folder + "/out", withIntermediateDirectories: true)
+        for _ in 0..<2 {
+            let r = try run(clip, events: events)
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("lineCrossed started rule cross"), "\(r.stdout)")
+            let written = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+            #expect(written.count == 2)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["out"], "nothing written in the working folder")
+
+        // An input cut off while a situation is open: exit 1, and the situation is still ended.
+        let intrusion = try SceneCLITests.sceneFile(#"{"cameraID": "gate", "zones": [{"id": "east", "polygon": [{"x":0.5,"y":0.0},{"x":1,"y":0},{"x":1,"y":1},{"x":0.5,"y":1}]}], "rules": [{"id": "in", "kind": "intrusion", "zone": "east", "minDuration": 0.5}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: intrusion) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: clip))
+        let cut = folder + "/cut.y4m"
+        try bytes.prefix(bytes.count * 3 / 4 + 100).write(to: URL(fileURLWithPath: cut))  // inside a frame, walker in the zone
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [scene, clip]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe()
-        process.standardOutput = out
+        process.arguments = [intrusion, cut, events]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(text.contains("lineCrossed started rule cross"), "\(text)")
-        let written = try String(contentsOfFile: folder + "/events.jsonl", encoding: .utf8).split(separator: "\n")
-        #expect(written.count == 2)
+        #expect(process.terminationStatus == 1)
+        let lines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        let phases = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["phase"] as? String }
+        #expect(phases.first == "started" && phases.last == "ended", "the open situation is ended: \(phases)")
     }
 
     @Test func statisticsModePrintsAggregatesAndRefusesImages() throws {

@@ -72,6 +72,7 @@ struct RunManyCamerasTests {
         }
         let scenes = try Self.scenesFolder()
         defer { try? FileManager.default.removeItem(atPath: scenes) }
+        try FileManager.default.removeItem(atPath: scenes + "/north.json")  // every scene needs an input
         let r = try CLI.run(["run", "--scenes", scenes, "--inputs", "south=\(fifo)", "--retries", "2"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("truncated"), "the break is reported: \(r.stderr)")

@@ -110,7 +110,7 @@ struct RunStalledCameraTests {
     static func northAlone(_ clip: String) throws -> [String] {
         let scenes = try scenesFolder()
         defer { try? FileManager.default.removeItem(atPath: scenes) }
-        let alone = try CLI.run(["run", "--scenes", scenes, "--inputs", "north=\(clip)"])
+        let alone = try CLI.run(["run", "--scene", scenes + "/north.json", "--input", clip])
         #expect(alone.status == 0, "\(alone.stderr)")
         let expected = trail(events(alone.stdout), camera: "north")
         #expect(expected.contains("cross started") && expected.contains("cross ended"), "north alone raises its crossing: \(alone.stdout)")
@@ -161,7 +161,7 @@ struct RunStalledCameraTests {
     @Test func aMissingFileStillFailsBeforeRunning() throws {
         let scenes = try Self.scenesFolder()
         defer { try? FileManager.default.removeItem(atPath: scenes) }
-        let r = try CLI.run(["run", "--scenes", scenes, "--inputs", "north=/nonexistent/clip.y4m"])
+        let r = try CLI.run(["run", "--scenes", scenes, "--inputs", "north=/nonexistent/clip.y4m", "gate=/nonexistent/gate.y4m"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("/nonexistent/clip.y4m") && r.stderr.contains("no such file"), "\(r.stderr)")
         #expect(r.stdout.isEmpty)

@@ -123,6 +123,12 @@ struct SceneDecodingTests {
         #expect(message == "invalid JSON: line 3, column 13: invalid value", "\(message)")
     }
 
+    @Test func truncatedJSONGivesTheLineAndColumnWhereItStops() {
+        let json = "{\n  \"cameraID\": \"c\",\n  \"zones\": ["
+        let problems = SceneJSON.problems(json)
+        #expect(problems == ["invalid JSON: line 3, column 13: the file ends before the JSON does (truncated?)"], "\(problems)")
+    }
+
     @Test func unreadableFile() {
         let url = URL(filePath: "/nonexistent/scene.json")
         #expect(throws: SceneFileError.unreadable(path: "/nonexistent/scene.json", reason: "no such file")) {

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Every public symbol of the Vigie library modules has a doc comment.
+
+Reads the symbol graphs of `swift package dump-symbol-graph` (as .ci/api-audit.py does) and
+lists each public symbol without one. Members that only implement a protocol requirement
+inherit the protocol's documentation, as in DocC, and are not counted; nor are symbols that
+the compiler synthesises (memberwise initialisers, Codable and Equatable conformances).
+
+Usage: swift package dump-symbol-graph && python3 .ci/doc-coverage.py [SYMBOLGRAPH_DIR]
+Exit 0 when every symbol is documented, 1 with one line per undocumented symbol.
+"""
+import glob
+import json
+import os
+import sys
+
+LIBRARY_PREFIX = "Vigie"
+
+
+def main():
+    directory = sys.argv[1] if len(sys.argv) > 1 else max(glob.glob(".build/*/symbolgraph"), key=os.path.getmtime)
+    files = [f for f in glob.glob(os.path.join(directory, "*.symbols.json"))
+             if os.path.basename(f).startswith(LIBRARY_PREFIX) and "Tests" not in os.path.basename(f)
+             and "@" not in os.path.basename(f) and not os.path.basename(f).startswith("VigieKernels")]
+    if not files:
+        print(f"doc-coverage: no Vigie symbol graphs in {directory}")
+        return 1
+    missing, counted = [], 0
+    for path in sorted(files):
+        graph = json.load(open(path))
+        module = graph["module"]["name"]
+        # Members that satisfy a protocol requirement (they inherit its documentation).
+        requirements = {r["source"] for r in graph.get("relationships", [])
+                        if r["kind"] in ("requirementOf", "defaultImplementationOf")}
+        implementing = {r["source"] for r in graph.get("relationships", [])
+                        if r["kind"] == "memberOf" and r.get("sourceOrigin")}
+        for symbol in graph["symbols"]:
+            if symbol.get("accessLevel") not in ("public", "open"):
+                continue
+            precise = symbol["identifier"]["precise"]
+            if precise in implementing or precise in requirements and symbol.get("docComment"):
+                continue
+            location = symbol.get("location", {}).get("uri", "")
+            if not location:
+                continue  # synthesised by the compiler
+            counted += 1
+            if not symbol.get("docComment"):
+                name = ".".join(symbol["pathComponents"])
+                line = symbol["location"]["position"]["line"] + 1
+                missing.append(f"{module}.{name} ({os.path.relpath(location.replace('file://', ''))}:{line})")
+    for m in missing:
+        print("doc-coverage: undocumented:", m)
+    print(f"doc-coverage: {counted} public symbols in {len(files)} modules, {len(missing)} without a doc comment")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
