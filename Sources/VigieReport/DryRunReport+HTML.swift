@@ -171,29 +171,46 @@ private struct HTMLWriter {
     func timeline() -> String {
         let rules = report.scene.rules
         let (t0, t1) = timeRange
-        let labelWidth = 200.0, width = 1000.0, laneHeight = 30.0, top = 6.0
+        let labelWidth = 200.0, width = 1000.0, barHeight = 14.0, gap = 4.0, top = 6.0
         let plot = width - labelWidth - 10
-        let height = top + laneHeight * Double(max(rules.count, 1)) + 30
         func x(_ t: Double) -> Double { labelWidth + (t - t0) / (t1 - t0) * plot }
+        // Alerts of one rule that overlap in time go on separate rows of its lane (first row free).
+        var rows: [String: Int] = [:]
+        var laneRows: [Int] = []
+        for rule in rules {
+            var ends: [Double] = []  // per row, the right edge (x) of its last bar
+            for alert in report.alerts where alert.ruleID == rule.id {
+                let x0 = x(alert.start), x1 = x0 + max(3, x(alert.end) - x0)
+                let row = ends.firstIndex { $0 + 2 <= x0 } ?? ends.count
+                if row == ends.count { ends.append(x1) } else { ends[row] = x1 }
+                rows[alert.id] = row
+            }
+            laneRows.append(max(1, ends.count))
+        }
+        let laneHeights = laneRows.map { Double($0) * (barHeight + gap) + 12 }
+        let height = top + laneHeights.reduce(0, +) + 30
         var out = "<section id=\"timeline\">\n<h2>\(esc(s[.timeline]))</h2>\n<p class=\"caption\">\(esc(s[.timelineCaption]))</p>\n"
         out += svgOpen(width: width, height: height, cls: "timeline")
         let rowByID = Dictionary(report.alerts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var y = top
         for (i, rule) in rules.enumerated() {
-            let y = top + laneHeight * Double(i)
+            let laneHeight = laneHeights[i]
             out += "<g class=\"lane\" data-rule=\"\(esc(rule.id))\">"
             out += rect(x: 0, y: y, w: width, h: laneHeight, cls: i % 2 == 0 ? "lane-bg even" : "lane-bg")
-            out += "<text class=\"lane-label\" x=\"6\" y=\"\(f(y + laneHeight * 0.62))\">\(esc(shorten(rule.id, 26)))</text>"
+            out += "<text class=\"lane-label\" x=\"6\" y=\"\(f(y + 6 + barHeight * 0.8))\">\(esc(shorten(rule.id, 26)))</text>"
             let colour = Self.palette[i % Self.palette.count]
             for alert in report.alerts where alert.ruleID == rule.id {
                 let x0 = x(alert.start), w = max(3, x(alert.end) - x0)
+                let barY = y + 6 + Double(rows[alert.id] ?? 0) * (barHeight + gap)
                 let title = "\(s.kind(alert.kind)) \(clock(alert.start)) +\(duration(alert))"
                 out += "<a href=\"#alert-\(rowByID[alert.id] ?? 0)\"><rect class=\"bar\" data-event=\"\(esc(alert.id))\" "
-                out += "x=\"\(f(x0))\" y=\"\(f(y + 5))\" width=\"\(f(w))\" height=\"\(f(laneHeight - 10))\" fill=\"\(colour)\">"
+                out += "x=\"\(f(x0))\" y=\"\(f(barY))\" width=\"\(f(w))\" height=\"\(f(barHeight))\" fill=\"\(colour)\">"
                 out += "<title>\(esc(title))</title></rect></a>"
             }
             out += "</g>\n"
+            y += laneHeight
         }
-        let axisY = top + laneHeight * Double(max(rules.count, 1))
+        let axisY = y
         out += "<g class=\"axis\"><line x1=\"\(f(labelWidth))\" x2=\"\(f(width - 10))\" y1=\"\(f(axisY))\" y2=\"\(f(axisY))\"/>"
         for t in ticks(t0, t1) {
             out += "<line x1=\"\(f(x(t)))\" x2=\"\(f(x(t)))\" y1=\"\(f(axisY))\" y2=\"\(f(axisY + 5))\"/>"
@@ -232,7 +249,7 @@ private struct HTMLWriter {
     }
 
     func duration(_ alert: DryRunReport.Alert) -> String {
-        var text = alert.duration == 0 ? s[.instant] : String(format: "%.1f %@", alert.duration, s[.seconds1])
+        var text = alert.duration == 0 ? s[.instant] : String(format: "%.1f %@", alert.duration, s[.seconds])
         if alert.openAtEnd { text += " (\(s[.open]))" }
         return text
     }
@@ -342,7 +359,12 @@ private struct HTMLWriter {
             out += "x2=\"\(f(line.to.x * w))\" y2=\"\(f(line.to.y * h))\"><title>\(esc(line.id))</title></line>"
             out += "<text class=\"map-label\" x=\"\(f(line.from.x * w + font / 3))\" y=\"\(f(line.from.y * h + font * 1.1))\"\(labelStyle)>\(esc(line.id))</text>"
         }
-        return out + "</svg></div>\n</section>\n"
+        out += "</svg></div>\n"
+        if peak > 0 {
+            out += "<p class=\"heat-legend\"><span>1</span><span class=\"ramp\"></span><span>\(Int(peak)) "
+            out += "\(esc(s[.heatUnit]))</span></p>\n"
+        }
+        return out + "</section>\n"
     }
 
     // MARK: - Helpers
@@ -461,6 +483,9 @@ private struct HTMLWriter {
         .heat .zone { fill: none; stroke-width: 2.5; vector-effect: non-scaling-stroke; }
         .heat .tripwire { stroke: #fff; stroke-width: 3; stroke-dasharray: 8 4; vector-effect: non-scaling-stroke; }
         .heat .map-label { fill: #fff; font-weight: 700; paint-order: stroke; stroke: #000; }
+        .heat-legend { display: flex; align-items: center; gap: .5rem; font-size: .85rem; color: var(--muted); margin: .5rem 0 0; }
+        .heat-legend .ramp { width: 160px; height: .7rem; border-radius: 2px;
+                             background: linear-gradient(to right, hsla(60 100% 50% / .3), hsla(30 100% 50% / .6), hsla(0 100% 50% / .8)); }
         footer { color: var(--muted); font-size: .85rem; text-align: center; }
         @media print { body { background: #fff; } section { break-inside: avoid; } }
         """

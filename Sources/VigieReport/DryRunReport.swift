@@ -48,7 +48,8 @@ public struct DryRunReport: Sendable {
     public struct ZoneSample: Sendable, Hashable {
         /// Start of the interval, seconds of stream time.
         public var start: Double
-        /// Mean fraction of the zone's pixels covered by the foreground, 0…1 (tracked frames).
+        /// Mean fraction of the zone's pixels covered by the foreground, 0…1 (tracked frames, measured
+        /// every `ReportRecorder.Configuration.occupancyInterval`).
         public var occupancy: Double
         /// Mean number of tracked objects whose foot point was in the zone.
         public var count: Double

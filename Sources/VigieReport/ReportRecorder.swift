@@ -23,8 +23,8 @@ import VigieTracking
 /// ```
 ///
 /// Images: only `AnonymisedFrame`s are encoded (`JPEGCodec.encode` takes nothing else). The
-/// anonymiser sees every `anonymiseInterval`-th frame (so its own background keeps learning) and
-/// every frame where an alert starts.
+/// anonymiser sees a frame every `anonymiserLearningInterval` seconds (so its own background keeps
+/// learning) and every frame where an alert starts.
 ///
 /// Time comes from the frames; the caller measures the wall-clock time of the run if it wants it
 /// in the report.
@@ -35,9 +35,14 @@ public struct ReportRecorder {
         public var anonymisation: AnonymisationMode = .silhouette
         /// JPEG quality of the images, 1…100. Default 80.
         public var jpegQuality: Int = 80
-        /// The anonymiser learns its background from every n-th frame (and sees every frame where an
-        /// alert starts). 1: every frame. Default 2.
-        public var anonymiseInterval: Int = 2
+        /// Stream seconds between the frames the anonymiser learns its own background from (it also
+        /// sees every frame where an alert starts; 0: every frame). Its background only fills the
+        /// margins around people in the images, and it blends a quarter of a frame in each time, so
+        /// one frame every two seconds keeps it current at a fraction of the cost. Default 2.
+        public var anonymiserLearningInterval: Double = 2
+        /// Stream seconds between measures of the zones' occupancy (pixel counts over each zone;
+        /// object counts are taken on every tracked frame; 0: every frame). Default 0.5.
+        public var occupancyInterval: Double = 0.5
         /// Interval of the zone figures, seconds of stream time. Default 1.
         public var sampleInterval: Double = 1
         /// Cells across the heat map (rows follow the image's aspect ratio). Default 64.
@@ -65,7 +70,7 @@ public struct ReportRecorder {
     private var alerts: [String: DryRunReport.Alert] = [:]
     private var alertOrder: [String] = []
     private var samples: [[DryRunReport.ZoneSample]]
-    private var running: [(frames: Int, occupancy: Double, count: Int, density: Double)]
+    private var running: [(frames: Int, occupancyFrames: Int, occupancy: Double, count: Int, density: Double)]
     private var binStart: Double?
     private var heat: DryRunReport.HeatMap?
     private var backgroundJPEG: [UInt8]?
@@ -75,6 +80,8 @@ public struct ReportRecorder {
                                                   notWarmSeconds: 0, suppressedSeconds: 0, firstTime: 0, lastTime: 0,
                                                   width: 0, height: 0)
     private var previousTime: Double?
+    private var anonymisedTime = -Double.infinity
+    private var occupancyTime = -Double.infinity
 
     /// A recorder for the scene file `sceneData` (named `sceneName` in the report).
     /// - Parameters:
@@ -86,7 +93,9 @@ public struct ReportRecorder {
                 configuration: Configuration = Configuration(), streamStart: Date = Date(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         precondition((1...100).contains(configuration.jpegQuality), "jpegQuality must be 1...100, got \(configuration.jpegQuality)")
-        precondition(configuration.anonymiseInterval >= 1, "anonymiseInterval must be 1 or more, got \(configuration.anonymiseInterval)")
+        precondition(configuration.anonymiserLearningInterval >= 0,
+                     "anonymiserLearningInterval must be 0 or more, got \(configuration.anonymiserLearningInterval)")
+        precondition(configuration.occupancyInterval >= 0, "occupancyInterval must be 0 or more, got \(configuration.occupancyInterval)")
         precondition(configuration.sampleInterval > 0, "sampleInterval must be positive, got \(configuration.sampleInterval)")
         precondition(configuration.heatMapColumns >= 1, "heatMapColumns must be 1 or more, got \(configuration.heatMapColumns)")
         let scene = try Scene(json: sceneData)
@@ -103,7 +112,7 @@ public struct ReportRecorder {
         occupancy = scene.zones.map(ZoneOccupancy.init(zone:))
         groundAreas = scene.zones.map { scene.calibration?.groundArea(ofPolygon: $0.polygon) }
         samples = Array(repeating: [], count: scene.zones.count)
-        running = Array(repeating: (0, 0, 0, 0), count: scene.zones.count)
+        running = Array(repeating: (0, 0, 0, 0, 0), count: scene.zones.count)
     }
 
     /// Notes a frame the input skipped as corrupt (`FrameSource.nextSkippingCorruptFrames`'s report).
@@ -138,7 +147,8 @@ public struct ReportRecorder {
         if tracked { addHeat(width: frame.width, height: frame.height) }
 
         let starts = events.contains { $0.phase == .started }
-        if starts || (figures.frames - 1) % configuration.anonymiseInterval == 0 {
+        if starts || t - anonymisedTime >= configuration.anonymiserLearningInterval {
+            anonymisedTime = t
             let image = try anonymiser.process(AnonymiserInput(frame: frame, foreground: mask, tracks: pipeline.tracks,
                                                                model: model))
             // The heat map's background: a recent anonymised frame, preferably with no one in it.
@@ -238,6 +248,8 @@ public struct ReportRecorder {
         }
         guard tracked else { return }
         let tracks = pipeline.tracks
+        let measureOccupancy = t - occupancyTime >= configuration.occupancyInterval
+        if measureOccupancy { occupancyTime = t }
         for z in scene.zones.indices {
             var count = 0
             for track in tracks where track.state == .confirmed || track.state == .lost {
@@ -246,7 +258,10 @@ public struct ReportRecorder {
             }
             running[z].frames += 1
             running[z].count += count
-            running[z].occupancy += occupancy[z].fraction(of: mask) ?? 0
+            if measureOccupancy {
+                running[z].occupancyFrames += 1
+                running[z].occupancy += occupancy[z].fraction(of: mask) ?? 0
+            }
             if let area = groundAreas[z], area > 0 { running[z].density += Double(count) / area }
         }
     }
@@ -257,9 +272,10 @@ public struct ReportRecorder {
         for z in scene.zones.indices {
             let r = running[z]
             let n = Double(max(r.frames, 1))
-            samples[z].append(DryRunReport.ZoneSample(start: start, occupancy: r.occupancy / n, count: Double(r.count) / n,
+            samples[z].append(DryRunReport.ZoneSample(start: start, occupancy: r.occupancy / Double(max(r.occupancyFrames, 1)),
+                                                      count: Double(r.count) / n,
                                                       density: groundAreas[z] != nil ? r.density / n : nil))
-            running[z] = (0, 0, 0, 0)
+            running[z] = (0, 0, 0, 0, 0)
         }
     }
 

@@ -23,7 +23,7 @@ import time
 VENV = "/tmp/vigie-browser-venv"
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PETS = os.path.join(ROOT, "..", "shared", "data", "pets2009", "S2L1_View001", "vtest.avi")
-SCENE = os.path.join(ROOT, "Tests", "Browser", "pets-scene.json")
+SCENE = os.path.join("Tests", "Browser", "pets-scene.json")  # relative to ROOT, as the page shows it
 
 
 def ensure_selenium():
@@ -73,7 +73,7 @@ def make_input(out, seconds):
 
 def run_events(vigie, clip):
     """The events `vigie run` prints (JSON Lines on stdout)."""
-    r = subprocess.run([vigie, "run", "--scene", SCENE, "--input", clip], capture_output=True, text=True)
+    r = subprocess.run([vigie, "run", "--scene", SCENE, "--input", clip], capture_output=True, text=True, cwd=ROOT)
     if r.returncode != 0:
         raise RuntimeError("vigie run failed: " + r.stderr)
     return [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
@@ -87,6 +87,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=40)
     parser.add_argument("--language", default="en")
     args = parser.parse_args()
+    args.vigie = os.path.abspath(args.vigie)
+    args.out = os.path.abspath(args.out)
     checks = Checks()
     if not os.access(args.vigie, os.X_OK):
         print(f"report_test: {args.vigie} is not built (swift build -c release)", file=sys.stderr)
@@ -101,11 +103,11 @@ def main():
     clip = make_input(args.out, args.seconds)
     events = run_events(args.vigie, clip)
     started = [e for e in events if e["phase"] == "started"]
-    rules = [r["id"] for r in json.load(open(SCENE))["rules"]]
+    rules = [r["id"] for r in json.load(open(os.path.join(ROOT, SCENE)))["rules"]]
     page = os.path.join(args.out, "report.html")
     t0 = time.monotonic()
     r = subprocess.run([args.vigie, "report", "--scene", SCENE, "--input", clip, "--output", page,
-                        "--language", args.language], capture_output=True, text=True)
+                        "--language", args.language], capture_output=True, text=True, cwd=ROOT)
     checks.expect(r.returncode == 0, f"vigie report exits 0 ({time.monotonic() - t0:.1f} s) {r.stderr.strip()}")
     if r.returncode != 0:
         checks.finish()
