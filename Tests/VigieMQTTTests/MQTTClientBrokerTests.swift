@@ -294,7 +294,7 @@ struct MQTTClientWithoutBrokerTests {
         await #expect(throws: MQTTClientError.connectionTimeout(waited: .milliseconds(300))) {
             try await client.publish(topic: "t", payload: "x", connectionTimeout: .milliseconds(300))
         }
-        let status = client.status
+        let status = await waitForStatus(client, timeout: .seconds(30)) { $0.lastError != nil }
         #expect(status.state != .connected)
         guard case .connectionFailed(let host, let failedPort, _) = status.lastError else {
             Issue.record("last error \(String(describing: status.lastError)), expected connectionFailed")
