@@ -495,7 +495,7 @@ extension MQTTClient {
         let connAck = channel.eventLoop.makePromise(of: MQTTConnAck.self)
         return try await withTaskCancellationHandler {
             let keepAlive = configuration.keepAliveSeconds
-            try await channel.eventLoop.submit {
+            let handlersAdded = channel.eventLoop.submit {
                 let sync = channel.pipeline.syncOperations
                 if keepAlive > 0 {
                     try sync.addHandler(
@@ -511,7 +511,13 @@ extension MQTTClient {
                         connAck: connAck,
                         onPacket: { [weak self] packet in self?.handle(packet, on: channel) },
                         onError: { [weak self] error in self?.connectionError(error) }))
-            }.get()
+            }
+            do {
+                try await handlersAdded.get()
+            } catch {
+                try? await channel.close()
+                throw error
+            }
             let registered = state.withLock { s in
                 guard !s.isShutDown else { return false }
                 s.channel = channel

@@ -57,11 +57,11 @@ public final class Mosquitto: @unchecked Sendable {
         let result = posix_spawn(&child, Self.executable, nil, &attributes, &argv, environ)
         guard result == 0 else { throw BrokerError.spawnFailed(errno: result) }
         pid = child
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
+        let deadline = ContinuousClock.now + .seconds(30)
+        repeat {
             if await acceptsConnections(port: port) { return }
             try await Task.sleep(for: .milliseconds(50))
-        }
+        } while ContinuousClock.now < deadline
         throw BrokerError.notListening(port: port, log: log)
     }
 

@@ -6,6 +6,10 @@ import Testing
 @testable import VigieMQTT
 
 /// A client configuration for a test broker: short back-off so outages are crossed quickly.
+///
+/// The waits in these tests are long (30 s) on purpose: under `swift test` they share the
+/// cooperative pool with CPU-bound pixel tests, which can hold it for seconds. Only the tests of
+/// a timeout use a short one.
 func testConfiguration(
     port: Int, clientID: String, cleanSession: Bool = true, keepAlive: Duration = .seconds(30), will: MQTTWill? = nil,
     backoff: MQTTClient.Configuration.Backoff = .init(initial: .milliseconds(100), maximum: .milliseconds(500)),
@@ -13,7 +17,7 @@ func testConfiguration(
 ) -> MQTTClient.Configuration {
     MQTTClient.Configuration(
         host: "127.0.0.1", port: port, clientID: clientID, cleanSession: cleanSession, keepAlive: keepAlive, will: will,
-        reconnectBackoff: backoff, maximumInFlight: maximumInFlight, connectTimeout: .seconds(3))
+        reconnectBackoff: backoff, maximumInFlight: maximumInFlight, connectTimeout: .seconds(10))
 }
 
 /// Silent, unless `VIGIE_MQTT_TEST_LOG=trace` (or another level) asks for the client's log on stderr.
@@ -37,17 +41,17 @@ struct MQTTClientBrokerTests {
         let publisher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "pub"), logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "vigie/+/event/#", connectionTimeout: .seconds(5))
+        let stream = try await subscriber.subscribe(to: "vigie/+/event/#", connectionTimeout: .seconds(30))
         for index in 0..<20 {
             try await publisher.publish(
-                topic: "vigie/cam-1/event/intrusion", payload: #"{"id":\#(index)}"#, connectionTimeout: .seconds(5))
+                topic: "vigie/cam-1/event/intrusion", payload: #"{"id":\#(index)}"#, connectionTimeout: .seconds(30))
         }
         // Every publish returned after its PUBACK: none is left in flight.
         #expect(publisher.status.published == 20)
         #expect(publisher.status.inFlight == 0)
         // A message on a topic outside the filter is not delivered to the stream.
         try await publisher.publish(topic: "vigie/cam-1/status", payload: "online")
-        let messages = await collect(stream, count: 20, timeout: .seconds(10))
+        let messages = await collect(stream, count: 20, timeout: .seconds(30))
         #expect(messages.map(\.payloadString) == (0..<20).map { #"{"id":\#($0)}"# })
         #expect(messages.allSatisfy { $0.topic == "vigie/cam-1/event/intrusion" && $0.qos == .atLeastOnce && !$0.retain })
         #expect(subscriber.status.received == 20)
@@ -67,14 +71,14 @@ struct MQTTClientBrokerTests {
                 port: broker.port, clientID: "node", will: MQTTWill(topic: status, payload: "offline", retain: true)),
             logger: testLogger)
         node.start()
-        try await node.publish(topic: status, payload: "online", retain: true, connectionTimeout: .seconds(5))
+        try await node.publish(topic: status, payload: "online", retain: true, connectionTimeout: .seconds(30))
         await node.shutdown()
         try await Task.sleep(for: .milliseconds(300))
 
         let watcher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "watcher"), logger: testLogger)
         watcher.start()
-        let stream = try await watcher.subscribe(to: status, connectionTimeout: .seconds(5))
-        let retained = await collect(stream, count: 1, timeout: .seconds(5))
+        let stream = try await watcher.subscribe(to: status, connectionTimeout: .seconds(30))
+        let retained = await collect(stream, count: 1, timeout: .seconds(30))
         #expect(retained.map(\.payloadString) == ["online"], "the will must not follow a DISCONNECT")
         #expect(retained.first?.retain == true)
 
@@ -86,15 +90,15 @@ struct MQTTClientBrokerTests {
                 will: MQTTWill(topic: status, payload: "offline", qos: .atLeastOnce, retain: true)))
         #expect(connAck == .connAck(MQTTConnAck(sessionPresent: false)))
         try await crashing.closeAbruptly()
-        let will = await collect(stream, count: 1, timeout: .seconds(5))
+        let will = await collect(stream, count: 1, timeout: .seconds(30))
         #expect(will.map(\.payloadString) == ["offline"])
         #expect(will.first?.topic == status)
 
         // The will was retained: a later subscriber sees "offline".
         let late = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "late"), logger: testLogger)
         late.start()
-        let lateStream = try await late.subscribe(to: status, connectionTimeout: .seconds(5))
-        #expect(await collect(lateStream, count: 1, timeout: .seconds(5)).map(\.payloadString) == ["offline"])
+        let lateStream = try await late.subscribe(to: status, connectionTimeout: .seconds(30))
+        #expect(await collect(lateStream, count: 1, timeout: .seconds(30)).map(\.payloadString) == ["offline"])
         await late.shutdown()
         await watcher.shutdown()
         await broker.tearDown()
@@ -111,7 +115,7 @@ struct MQTTClientBrokerTests {
         let publisher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "vigie-pub"), logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "vigie/cam-1/event/#", connectionTimeout: .seconds(5))
+        let stream = try await subscriber.subscribe(to: "vigie/cam-1/event/#", connectionTimeout: .seconds(30))
         let total = 60
         let publishing = Task {
             for index in 0..<total {
@@ -120,7 +124,7 @@ struct MQTTClientBrokerTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-        await waitForStatus(publisher, timeout: .seconds(10)) { $0.published >= 10 }
+        await waitForStatus(publisher, timeout: .seconds(30)) { $0.published >= 10 }
         await broker.stop(SIGTERM)
         let duringOutage = publisher.status.published
         try await Task.sleep(for: .seconds(1))
@@ -135,7 +139,7 @@ struct MQTTClientBrokerTests {
         var deliveries = 0
         while received.count < total, deliveries < 4 * total {
             // One at a time: a timeout ends the stream, and means a message is missing.
-            guard let message = await collect(stream, count: 1, timeout: .seconds(10)).first else { break }
+            guard let message = await collect(stream, count: 1, timeout: .seconds(30)).first else { break }
             deliveries += 1
             received.insert(message.payloadString)
         }
@@ -155,30 +159,30 @@ struct MQTTClientBrokerTests {
         // The publisher reconnects later than the subscriber, which renews its subscription first.
         let publisher = MQTTClient(
             configuration: testConfiguration(
-                port: broker.port, clientID: "pub", backoff: .init(initial: .milliseconds(1500), maximum: .seconds(3))),
+                port: broker.port, clientID: "pub", backoff: .init(initial: .seconds(3), maximum: .seconds(6))),
             logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "t/#", connectionTimeout: .seconds(5))
-        try await publisher.publish(topic: "t/a", payload: "before", connectionTimeout: .seconds(5))
-        #expect(await collect(stream, count: 1, timeout: .seconds(5)).map(\.payloadString) == ["before"])
+        let stream = try await subscriber.subscribe(to: "t/#", connectionTimeout: .seconds(30))
+        try await publisher.publish(topic: "t/a", payload: "before", connectionTimeout: .seconds(30))
+        #expect(await collect(stream, count: 1, timeout: .seconds(30)).map(\.payloadString) == ["before"])
 
         broker.send(SIGSTOP)
         let publishing = Task { try await publisher.publish(topic: "t/a", payload: "in flight") }
-        let frozen = await waitForStatus(publisher, timeout: .seconds(5)) { $0.inFlight == 1 }
+        let frozen = await waitForStatus(publisher, timeout: .seconds(30)) { $0.inFlight == 1 }
         #expect(frozen.inFlight == 1)
         try await Task.sleep(for: .milliseconds(200))
         #expect(publisher.status.published == 1, "no PUBACK can come from a stopped broker")
         await broker.stop(SIGKILL)
         try await broker.start()
-        let resubscribed = await waitForStatus(subscriber, timeout: .seconds(10)) { $0.connections >= 2 && $0.state == .connected }
+        let resubscribed = await waitForStatus(subscriber, timeout: .seconds(30)) { $0.connections >= 2 && $0.state == .connected }
         #expect(resubscribed.connections >= 2)
 
         try await publishing.value
         #expect(publisher.status.resent == 1)
         #expect(publisher.status.published == 2)
         #expect(publisher.status.inFlight == 0)
-        #expect(await collect(stream, count: 1, timeout: .seconds(5)).map(\.payloadString) == ["in flight"])
+        #expect(await collect(stream, count: 1, timeout: .seconds(30)).map(\.payloadString) == ["in flight"])
         await publisher.shutdown()
         await subscriber.shutdown()
         await broker.tearDown()
@@ -190,11 +194,11 @@ struct MQTTClientBrokerTests {
         let client = MQTTClient(
             configuration: testConfiguration(port: broker.port, clientID: "bounded", maximumInFlight: 2), logger: testLogger)
         client.start()
-        try await client.publish(topic: "t", payload: "warm", connectionTimeout: .seconds(5))
+        try await client.publish(topic: "t", payload: "warm", connectionTimeout: .seconds(30))
         // A frozen broker acknowledges nothing: two messages go out, the third waits for a slot.
         broker.send(SIGSTOP)
         let publishes = (0..<3).map { index in Task { try await client.publish(topic: "t", payload: "\(index)") } }
-        await waitForStatus(client, timeout: .seconds(10)) { $0.inFlight == 2 }
+        await waitForStatus(client, timeout: .seconds(30)) { $0.inFlight == 2 }
         try await Task.sleep(for: .milliseconds(300))
         #expect(client.status.inFlight == 2)
         #expect(client.status.published == 1)
@@ -214,7 +218,7 @@ struct MQTTClientBrokerTests {
             configuration: testConfiguration(port: broker.port, clientID: "idle", keepAlive: .seconds(1)),
             logger: testLogger)
         client.start()
-        let connected = await waitForStatus(client, timeout: .seconds(5)) { $0.state == .connected }
+        let connected = await waitForStatus(client, timeout: .seconds(30)) { $0.state == .connected }
         #expect(connected.state == .connected)
         // Idle for 3.5 keep-alive intervals: mosquitto drops a client silent for 1.5 of them, so
         // the connection survives only through PINGREQ.
@@ -227,7 +231,7 @@ struct MQTTClientBrokerTests {
 
         // A frozen broker answers no PINGREQ: the client gives the connection up.
         broker.send(SIGSTOP)
-        let lost = await waitForStatus(client, timeout: .seconds(5)) { $0.state != .connected }
+        let lost = await waitForStatus(client, timeout: .seconds(30)) { $0.state != .connected }
         #expect(lost.state != .connected)
         #expect(lost.lastError == .keepAliveTimeout(seconds: 1))
         broker.send(SIGCONT)
@@ -242,7 +246,7 @@ struct MQTTClientBrokerTests {
         let client = MQTTClient(
             configuration: testConfiguration(port: broker.port, clientID: "", cleanSession: false), logger: testLogger)
         client.start()
-        let refused = await waitForStatus(client, timeout: .seconds(5)) { $0.lastError != nil }
+        let refused = await waitForStatus(client, timeout: .seconds(30)) { $0.lastError != nil }
         #expect(refused.lastError == .connectionRefused(.identifierRejected))
         #expect(refused.connections == 0)
         await #expect(throws: MQTTClientError.connectionTimeout(waited: .milliseconds(300))) {
@@ -257,7 +261,7 @@ struct MQTTClientBrokerTests {
         try await broker.start()
         let client = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "service"), logger: testLogger)
         let running = Task { await client.run() }
-        try await client.publish(topic: "t", payload: "x", connectionTimeout: .seconds(5))
+        try await client.publish(topic: "t", payload: "x", connectionTimeout: .seconds(30))
         #expect(client.status.state == .connected)
         running.cancel()
         await running.value
@@ -291,7 +295,7 @@ struct MQTTClientWithoutBrokerTests {
         await #expect(throws: MQTTClientError.connectionTimeout(waited: .milliseconds(300))) {
             try await client.publish(topic: "t", payload: "x", connectionTimeout: .milliseconds(300))
         }
-        let status = client.status
+        let status = await waitForStatus(client, timeout: .seconds(30)) { $0.lastError != nil }
         #expect(status.state != .connected)
         guard case .connectionFailed(let host, let failedPort, _) = status.lastError else {
             Issue.record("last error \(String(describing: status.lastError)), expected connectionFailed")
