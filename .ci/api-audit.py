@@ -23,6 +23,8 @@ ALLOWED = {
     "JPEGCodec.encode(_:quality:)": "JPEG bytes of an AnonymisedFrame: the one image output",
     "EventEncoder.encodeBytes(_:newline:)": "JSON text of an event (no pixels)",
     "Scene.jsonData()": "JSON text of a scene file (no pixels)",
+    "DryRunReport.Alert.snapshotJPEG": "JPEG bytes of an AnonymisedFrame (set only by ReportRecorder)",
+    "DryRunReport.backgroundJPEG": "JPEG bytes of an AnonymisedFrame (set only by ReportRecorder)",
 }
 LIBRARY_PREFIX = "Vigie"  # Swift library modules; C shims (no stable API) and tests are not audited
 
