@@ -8,7 +8,8 @@ Checks: a wrong token shows a clear message; the right one opens the console; ca
 state, fps and today's counts, the preview of a warm camera and the "warming up" note of the other;
 a new alert from the event stream appears within its expected time and stands out; acknowledging it
 (false alarm, with a note) moves it to the acknowledged tab and the stand-in's store says so; the
-French switch changes the labels; no console error besides the expected 401 and 503 answers.
+French switch changes the labels; a viewer token cannot acknowledge (403); no console error besides
+the expected 401, 403 and 503 answers.
 Exit status: 0 all passed, 1 a check failed, 2 the test could not run. Last line: `N passed, N failed`.
 """
 
@@ -147,13 +148,28 @@ def main():
             print(f"stream message to row: {len(ordered)} alerts, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
         checks.expect(len(shown) >= 2, f"alerts timed from the stream to their row ({len(shown)})")
 
+        # A viewer token may look but not acknowledge: the 403 says so.
+        driver.find_element(By.ID, "language").click()  # back to English
+        driver.find_element(By.ID, "sign-out").click()
+        wait.until(lambda d: d.find_element(By.ID, "login").is_displayed())
+        driver.find_element(By.ID, "token").send_keys("viewer-token\n")
+        row = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#alert-rows tr"))
+        row.find_element(By.CSS_SELECTOR, "button.ack-confirmed").click()
+        wait.until(lambda d: "403" in d.find_element(By.ID, "message").text)
+        checks.expect(row.get_attribute("data-event") in [e["id"] for e in json.load(
+            urllib.request.urlopen(base + "/_standin/events")) if e["status"] == "open"],
+            "a viewer's acknowledgement is refused (403) and the alert stays open")
+        driver.find_element(By.ID, "sign-out").click()
+        driver.find_element(By.ID, "token").send_keys("operator-token\n")
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alert-rows tr")) > 0)
+
         driver.save_screenshot(screenshot)
         checks.expect(os.path.getsize(screenshot) > 10000, f"screenshot saved: {screenshot}")
 
-        expected = ("401", "503")
+        expected = ("401", "403", "503")
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"
                   and not any(f"status of {code}" in e.get("message", "") for code in expected)]
-        checks.expect(not errors, f"no console error besides the expected 401 and 503 ({errors[:3]})")
+        checks.expect(not errors, f"no console error besides the expected 401, 403 and 503 ({errors[:3]})")
     finally:
         driver.quit()
         server.terminate()
