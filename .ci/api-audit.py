@@ -28,6 +28,8 @@ ALLOWED = {
     "MQTTPublish.payload": "MQTT PUBLISH payload (event JSON, status text)",
     "MQTTWill.payload": "MQTT will message (status text `offline`)",
     "MQTTConnect.password": "MQTT CONNECT password (binary in MQTT 3.1.1)",
+    "DryRunReport.Alert.snapshotJPEG": "JPEG bytes of an AnonymisedFrame (set only by ReportRecorder)",
+    "DryRunReport.backgroundJPEG": "JPEG bytes of an AnonymisedFrame (set only by ReportRecorder)",
 }
 LIBRARY_PREFIX = "Vigie"  # Swift library modules; C shims (no stable API) and tests are not audited
 

@@ -96,6 +96,8 @@ func journalKeys(_ paths: [String], journal: String) throws -> JournalKeyring {
     let beside = JournalKey.defaultPath(forJournal: journal)
     guard FileManager.default.fileExists(atPath: beside) else { return JournalKeyring() }
     return JournalKeyring([try JournalKey.load(path: beside)])
+}
+
 /// A journal path that is not a readable file: said plainly (Foundation's message for a folder is
 /// "NSCocoaErrorDomain error 256").
 struct JournalPathProblem: Error, CustomStringConvertible {

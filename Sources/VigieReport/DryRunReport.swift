@@ -34,8 +34,9 @@ public struct DryRunReport: Sendable {
         public var place: NormalisedPoint?
         /// The union of the objects' boxes at the start (normalised), if any.
         public var box: NormalisedRect?
-        /// The anonymised snapshot of the frame where the alert started: JPEG bytes.
-        public var snapshotJPEG: [UInt8]?
+        /// The anonymised snapshot of the frame where the alert started: JPEG bytes encoded from an
+        /// `AnonymisedFrame` by the recorder (read-only: no other image can be put in a report).
+        public internal(set) var snapshotJPEG: [UInt8]?
         /// Stream time of the snapshot's frame, seconds (the frame the alert was raised on, which is
         /// after `start` when the rule needs a minimum duration).
         public var snapshotTime: Double?
@@ -112,8 +113,9 @@ public struct DryRunReport: Sendable {
     public var sampleInterval: Double
     /// Where tracked objects' foot points were.
     public var heatMap: HeatMap
-    /// An anonymised frame from late in the run (the heat map's background): JPEG bytes.
-    public var backgroundJPEG: [UInt8]?
+    /// An anonymised frame from late in the run (the heat map's background): JPEG bytes encoded
+    /// from an `AnonymisedFrame` by the recorder (read-only, as `Alert.snapshotJPEG`).
+    public internal(set) var backgroundJPEG: [UInt8]?
     /// Stream time of that frame, seconds.
     public var backgroundTime: Double?
     /// Figures of the run.

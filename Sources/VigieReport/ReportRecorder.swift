@@ -86,7 +86,9 @@ public struct ReportRecorder {
     /// A recorder for the scene file `sceneData` (named `sceneName` in the report).
     /// - Parameters:
     ///   - model: the background model (the adaptive default, as `vigie run`).
+    ///   - configuration: what is recorded and how often (see ``Configuration``).
     ///   - streamStart: wall-clock time of timestamp zero, for rule schedules.
+    ///   - logger: for the pipeline's warnings (rules not evaluated); never bootstrapped here.
     /// - Throws: `SceneFileError` for an invalid scene file; `PipelineError.statisticsOnly` for a
     ///   scene in statistics mode (no image may leave it, so there is nothing to report on).
     public init(sceneData: Data, sceneName: String, model: any BackgroundModel = AdaptiveBackground(),
