@@ -103,7 +103,8 @@ func journalKeys(_ paths: [String], journal: String) throws -> JournalKeyring {
 struct JournalPathProblem: Error, CustomStringConvertible {
     var path: String
     var reason: String
-    var description: String { "cannot open journal \(path): \(reason)" }
+    var what = "journal"
+    var description: String { "cannot open \(what) \(path): \(reason)" }
 }
 
 func checkJournalPath(_ path: String) throws {

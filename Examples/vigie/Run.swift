@@ -18,6 +18,11 @@ struct Run: ParsableCommand {
             up the others. A stream that breaks (FIFO, device, stdin-less live input) is reported and \
             reopened up to --retries times; a regular file or folder that fails is not replayed.
 
+            --webhook: at the end (input finished or a signal), the events not yet delivered get \
+            --drain-timeout seconds (default 10), retried at once rather than after the back-off; any \
+            still undelivered then make the exit status 75 (EX_TEMPFAIL) with a message saying how many \
+            and where they are kept: resend them with `vigie deliver --events FILE --webhook URL`.
+
             SIGINT or SIGTERM: every camera ends its open events and they are written before exit \
             (status 0). A camera blocked on a stalled input has its open events ended for it.
             """)
@@ -55,6 +60,9 @@ struct Run: ParsableCommand {
     @Option(help: "Also POST every event as JSON to this URL (retried with back-off; see Documentation/Events.md).")
     var webhook: String?
 
+    @Option(help: "With --webhook: seconds to keep delivering at the end (retrying at once, not after the back-off) before the events left are counted undelivered (exit 75).")
+    var drainTimeout: Double = 10
+
     func validate() throws {
         switch (scene, input, scenes, inputs.isEmpty) {
         case (_?, _?, nil, true): break
@@ -64,11 +72,8 @@ struct Run: ParsableCommand {
         default: throw ValidationError("give --scene and --input (one camera), or --scenes and --inputs (many)")
         }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
-        if let webhook {
-            guard let url = URL(string: webhook), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw ValidationError("--webhook must be an http:// or https:// URL, got \(webhook)")
-            }
-        }
+        if let webhook { try validateWebhook(webhook) }
+        guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be 0 or more, got \(drainTimeout)") }
     }
 
     func run() throws {
@@ -192,8 +197,16 @@ struct Run: ParsableCommand {
         }
         note("vigie: \(sink.count) events")
         if let poster {
-            let left = poster.close(timeout: 10)
-            note("vigie: webhook: \(poster.statistics)\(left > 0 ? ", \(left) undelivered" : "")")
+            let left = poster.close(timeout: drainTimeout)
+            note("vigie: webhook: \(poster.statistics)")
+            if left > 0 || poster.statistics.dropped > 0 {
+                let lost = left + poster.statistics.dropped
+                let kept = events.map { "they are kept in \($0): resend with vigie deliver --events \($0) --webhook \(webhook ?? "URL")" }
+                    ?? "they were written to stdout only (give --events FILE to keep them for vigie deliver)"
+                note("vigie: \(lost) events undelivered to the webhook after a \(formatSeconds(drainTimeout)) drain; \(kept)",
+                     level: .error)
+                throw ExitCode(75)
+            }
         }
         if failed, signalled == nil { throw ExitCode(1) }
     }

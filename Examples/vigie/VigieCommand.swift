@@ -19,9 +19,10 @@ struct VigieCommand: AsyncParsableCommand {
             live streams, and nothing when stderr is not a terminal.
 
             Exit status: 0 done; 1 runtime failure (an input or file that cannot be read or written, \
-            no frame processed, a camera that failed); 64 usage error.
+            no frame processed, a camera that failed); 64 usage error; 75 events a webhook did not \
+            receive (`run --webhook`, `deliver`: they are kept in the events file for `vigie deliver`).
             """,
-        subcommands: [Demo.self, Info.self, Motion.self, Eval.self, Run.self, Serve.self, Report.self, Track.self, ValidateScene.self, Anonymise.self, Render.self, JournalCommand.self])
+        subcommands: [Demo.self, Info.self, Motion.self, Eval.self, Run.self, Serve.self, Report.self, Deliver.self, Track.self, ValidateScene.self, Anonymise.self, Render.self, JournalCommand.self])
 }
 
 extension VigieCommand {

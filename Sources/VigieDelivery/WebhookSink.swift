@@ -29,6 +29,9 @@ import VigieEvents
 ///   is retried after `initialBackoff`, then `initialBackoff × backoffFactor`, …, capped at
 ///   `maxBackoff` (defaults 0.5 s, ×2, 30 s: 0.5, 1, 2, 4, 8, 16, 30, 30, …), until it succeeds
 ///   or `maxAttempts` is reached (default: no limit). Each retry is counted in `retried`.
+///   Once `close(timeout:)` starts the shutdown drain, the worker stops sleeping through the
+///   back-off: it retries at once, then every `drainRetryInterval` (0.25 s) until the drain
+///   timeout, so that a receiver back during the drain gets every event.
 /// - **Rejections**: any other non-2xx status (a `400`, `401`, `404`, `413`, …) is permanent: the
 ///   event is counted in `rejected`, a warning is logged, and the worker goes on with the next.
 /// - **Overflow**: the queue holds at most `queueCapacity` events (default 10,000). When it is
@@ -227,6 +230,9 @@ private final class DeliveryState: @unchecked Sendable {
     private var workerDone = false
     private var stats = WebhookSink.Statistics()
 
+    /// Seconds between attempts while `close` drains the queue.
+    static let drainRetryInterval = 0.25
+
     init(configuration: WebhookSink.Configuration, logger: Logger) {
         self.configuration = configuration
         var logger = logger
@@ -290,6 +296,7 @@ private final class DeliveryState: @unchecked Sendable {
         condition.lock()
         let first = accepting
         accepting = false
+        condition.broadcast()  // a worker sleeping through a back-off retries now
         condition.unlock()
         _ = waitUntilDrained(timeout: timeout)
         condition.lock()
@@ -392,8 +399,11 @@ private final class DeliveryState: @unchecked Sendable {
                             "vigie.attempts": "\(failures)", "vigie.backoff": "\(delay)",
                         ])
                 }
-                let wakeAt = Date(timeIntervalSinceNow: delay)
-                while !stopping && Date() < wakeAt { _ = condition.wait(until: wakeAt) }
+                // Draining at shutdown (`close` stopped the intake): no long back-off, the drain
+                // has a deadline of its own. `accepting` turning false wakes this wait.
+                let wakeAt = Date(timeIntervalSinceNow: accepting ? delay : min(delay, Self.drainRetryInterval))
+                let wasAccepting = accepting
+                while !stopping && Date() < wakeAt && accepting == wasAccepting { _ = condition.wait(until: wakeAt) }
                 let stop = stopping
                 condition.unlock()
                 if stop { return }

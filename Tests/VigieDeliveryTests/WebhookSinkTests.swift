@@ -137,6 +137,21 @@ struct WebhookSinkTests {
         #expect(throws: EventSinkError.closed(path: server.url.absoluteString)) { try sink.flush() }
     }
 
+    @Test func closeRetriesAtOnceInsteadOfSleepingThroughTheBackoff() throws {
+        // A 20 s back-off after the first 500: close's drain must not wait for it.
+        let server = try ScriptedHTTPServer(script: [.status(500)], then: .status(200))
+        defer { server.stop() }
+        let sink = WebhookSink(configuration: WebhookSink.Configuration(url: server.url, initialBackoff: 20))
+        try sink.send(event(0))
+        #expect(server.waitForRequests(1, timeout: 10))
+        Thread.sleep(forTimeInterval: 0.2)  // the worker is now in its back-off
+        let start = Date()
+        #expect(sink.close(timeout: 5) == 0)
+        let seconds = Date().timeIntervalSince(start)
+        #expect(seconds < 2, "delivered \(seconds) s into the drain")
+        #expect(sink.statistics.delivered == 1 && server.requests.count == 2)
+    }
+
     @Test func eventsQueuedFromManyThreadsAreAllDeliveredInEachCamerasOrder() async throws {
         let server = try ScriptedHTTPServer(script: [])
         defer { server.stop() }
