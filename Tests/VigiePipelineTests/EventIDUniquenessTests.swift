@@ -88,6 +88,42 @@ struct EventIDUniquenessTests {
         #expect(reopened.allSatisfy { $0.contains(session) })
     }
 
+    @Test func aReopenedInputOfAnotherSizeStartsAFreshSession() throws {
+        struct ResizingSource: FrameSource {
+            var simulator: SceneSimulator
+            let breaks: Bool
+            var name: String { "live-fifo" }
+            var kind: InputKind { .y4m }
+            mutating func next() throws(FrameSourceError) -> Frame? {
+                if let frame = try simulator.next() { return frame }
+                if breaks { throw .readFailed(source: name, reason: "writer gone") }
+                return nil
+            }
+        }
+        let small = SimulatedScene(width: 192, height: 144, framesPerSecond: 8, duration: 13, seed: 11,
+                                   actors: EventIDUniquenessTests.clip.actors)
+        let collector = Collector()
+        let opened = Counter()
+        let handler = CollectingLogHandler()
+        let runner = CameraRunner(
+            scene: Self.scene,
+            openInput: {
+                let n = opened.next()
+                return ResizingSource(simulator: SceneSimulator(n == 0 ? EventIDUniquenessTests.clip : small), breaks: n == 0)
+            },
+            sink: SharedEventSink(collector), retry: .init(retries: 1, initialDelay: 0.01, maxDelay: 0.01),
+            logger: Logger(label: "test", factory: { _ in handler }))
+        let first = runner.session
+        runner.start()
+        #expect(runner.waitUntilDone(timeout: 120))
+        #expect(runner.status == .finished)
+        let started = collector.events.filter { $0.phase == .started }.map(\.id)
+        #expect(started.count == 2 && Set(started).count == 2, "\(started)")
+        #expect(runner.session != first && started[0].contains(first.id) && started[1].contains(runner.session.id))
+        #expect(handler.records.contains { $0.contains("camera input reopened") && $0.contains(#""vigie.freshPipeline": true"#) },
+                "\(handler.records)")
+    }
+
     /// Runs the clip once through a pipeline made with `session` (the default: a fresh one).
     static func runOnce(session: EventSession? = nil) throws -> [Event] {
         var pipeline = session.map { ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0), session: $0) }
