@@ -168,7 +168,7 @@ public final class MQTTClient: Sendable {
         }
     }
 
-    /// Publishes a UTF-8 text message (see ``publish(topic:payload:qos:retain:connectionTimeout:)-(_,[UInt8],_,_,_)``).
+    /// Publishes a UTF-8 text message (see the byte-payload `publish(topic:payload:qos:retain:connectionTimeout:)`).
     public func publish(
         topic: String, payload: String, qos: MQTTQoS = .atLeastOnce, retain: Bool = false,
         connectionTimeout: Duration? = nil
@@ -179,7 +179,7 @@ public final class MQTTClient: Sendable {
 
     /// Subscribes to `filter` and returns the messages received on it, from the SUBACK on.
     ///
-    /// Waits for a connection as ``publish(topic:payload:qos:retain:connectionTimeout:)-(_,[UInt8],_,_,_)``
+    /// Waits for a connection as the byte-payload `publish(topic:payload:qos:retain:connectionTimeout:)`
     /// does; returns once the broker's SUBACK granted the subscription. The subscription is renewed
     /// after each reconnection (unless the broker kept the session); the stream ends at
     /// ``shutdown()``. Its buffer is unbounded: read it. QoS 1 messages are acknowledged as they
