@@ -88,11 +88,14 @@ public struct ReportRecorder {
     ///   - model: the background model (the adaptive default, as `vigie run`).
     ///   - configuration: what is recorded and how often (see ``Configuration``).
     ///   - streamStart: wall-clock time of timestamp zero, for rule schedules.
+    ///   - session: the run written in every event id (a fresh one by default; the same as a
+    ///     `ScenePipeline`'s to compare their ids).
     ///   - logger: for the pipeline's warnings (rules not evaluated); never bootstrapped here.
     /// - Throws: `SceneFileError` for an invalid scene file; `PipelineError.statisticsOnly` for a
     ///   scene in statistics mode (no image may leave it, so there is nothing to report on).
     public init(sceneData: Data, sceneName: String, model: any BackgroundModel = AdaptiveBackground(),
                 configuration: Configuration = Configuration(), streamStart: Date = Date(),
+                session: EventSession = EventSession(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         precondition((1...100).contains(configuration.jpegQuality), "jpegQuality must be 1...100, got \(configuration.jpegQuality)")
         precondition(configuration.anonymiserLearningInterval >= 0,
@@ -106,7 +109,7 @@ public struct ReportRecorder {
         self.configuration = configuration
         self.sceneName = sceneName
         sceneHash = Journal.sha256Hex(sceneData)
-        pipeline = ScenePipeline(scene: scene, model: model, streamStart: streamStart, logger: logger)
+        pipeline = ScenePipeline(scene: scene, model: model, streamStart: streamStart, session: session, logger: logger)
         var anonymiserConfiguration = Anonymiser.Configuration()
         anonymiserConfiguration.mode = configuration.anonymisation
         anonymiser = Anonymiser(anonymiserConfiguration, privacyMasks: scene.privacyMasks)

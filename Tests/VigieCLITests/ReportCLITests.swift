@@ -26,8 +26,12 @@ struct ReportCLITests {
         #expect(html.components(separatedBy: #"<tr class="alert""#).count - 1 == started.count)
         #expect(html.components(separatedBy: #"<g class="lane""#).count - 1 == 1, "one rule, one lane")
         for line in started {
+            // Two processes, two sessions: the ids agree up to the session (`<camera>/<rule>/<session>-<n>`).
             let id = try #require(line.split(separator: #""id":""#).dropFirst().first?.split(separator: "\"").first)
-            #expect(html.contains(#"data-event="\#(id)""#), "\(id)")
+            let rule = id.split(separator: "/").dropLast().joined(separator: "/")
+            let number = id.split(separator: "-").last.map(String.init) ?? ""
+            let pattern = try Regex(#"data-event="\#(rule)/[0-9A-Z]+-\#(number)""#)
+            #expect(html.contains(pattern), "\(id)")
         }
     }
 

@@ -28,8 +28,11 @@ enum Yard {
     }
 
     /// The events of a plain `ScenePipeline` on `footage`: what `vigie run` prints.
+    /// One session for the recorder and the plain pipeline, so their event ids compare.
+    static let session = try! EventSession(id: "01TESTREPORTSESSION0000000")
+
     static func pipelineEvents(_ footage: SimulatedScene, sceneJSON: String = sceneJSON) throws -> [Event] {
-        var pipeline = ScenePipeline(scene: try Scene(json: Data(sceneJSON.utf8)))
+        var pipeline = ScenePipeline(scene: try Scene(json: Data(sceneJSON.utf8)), session: session)
         var simulator = SceneSimulator(footage)
         var events: [Event] = []
         while let frame = try simulator.next() { events += try pipeline.process(frame) }
@@ -39,7 +42,8 @@ enum Yard {
     /// The recorder's events and report on `footage`.
     static func record(_ footage: SimulatedScene, sceneJSON: String = sceneJSON,
                        configuration: ReportRecorder.Configuration = .init()) throws -> (events: [Event], report: DryRunReport) {
-        var recorder = try ReportRecorder(sceneData: Data(sceneJSON.utf8), sceneName: "yard.json", configuration: configuration)
+        var recorder = try ReportRecorder(sceneData: Data(sceneJSON.utf8), sceneName: "yard.json", configuration: configuration,
+                                          session: session)
         var simulator = SceneSimulator(footage)
         var events: [Event] = []
         while let frame = try simulator.next() { events += try recorder.process(frame) }
