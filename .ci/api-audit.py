@@ -30,6 +30,11 @@ ALLOWED = {
     "MQTTConnect.password": "MQTT CONNECT password (binary in MQTT 3.1.1)",
     "DryRunReport.Alert.snapshotJPEG": "JPEG bytes of an AnonymisedFrame (set only by ReportRecorder)",
     "DryRunReport.backgroundJPEG": "JPEG bytes of an AnonymisedFrame (set only by ReportRecorder)",
+    # VigieServer: the images it serves are JPEGs of AnonymisedFrames, encoded by the camera worker.
+    "EventStore.snapshot(alertID:)": "JPEG bytes of an AnonymisedFrame stored with an alert",
+    "CameraWorker.previewJPEG": "JPEG bytes of an AnonymisedFrame (the camera's preview)",
+    "ServerMetrics.render()": "Prometheus text exposition (no pixels)",
+    "VigieNode.renderMetrics()": "Prometheus text exposition (no pixels)",
 }
 LIBRARY_PREFIX = "Vigie"  # Swift library modules; C shims (no stable API) and tests are not audited
 
