@@ -228,7 +228,8 @@ function openStream() {
     $("#live").hidden = true;
     if (state.token) showMessage(t("streamLost"), "warning");
   });
-  stream.addEventListener("phase", (message) => {
+  // Each message's SSE event name is its phase (started, updated, ended).
+  const onPhase = (message) => {
     const received = performance.now();
     let event;
     try {
@@ -250,7 +251,8 @@ function openStream() {
       if ($("#sound").checked) beep();
     }
     renderAlerts();
-  });
+  };
+  for (const phase of ["started", "updated", "ended"]) stream.addEventListener(phase, onPhase);
   state.stream = stream;
 }
 
