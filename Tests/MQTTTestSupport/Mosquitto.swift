@@ -53,8 +53,14 @@ public final class Mosquitto: @unchecked Sendable {
         let arguments = [Self.executable, "-c", directory.appendingPathComponent("mosquitto.conf").path]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
+        var files = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&files)
+        defer { posix_spawn_file_actions_destroy(&files) }
+        for fd: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&files, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
         var child: pid_t = 0
-        let result = posix_spawn(&child, Self.executable, nil, &attributes, &argv, environ)
+        let result = posix_spawn(&child, Self.executable, &files, &attributes, &argv, environ)
         guard result == 0 else { throw BrokerError.spawnFailed(errno: result) }
         pid = child
         let deadline = ContinuousClock.now + .seconds(30)

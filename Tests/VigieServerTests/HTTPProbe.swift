@@ -106,7 +106,7 @@ struct HTTPProbe {
         let bytes = Array(head.utf8) + (body ?? [])
         var sent = 0
         while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { throw ProbeError.closed }
             sent += n
         }

@@ -32,6 +32,7 @@ enum Serve {
         private(set) var port = 0
 
         init(arguments: [String]) throws {
+            signal(SIGPIPE, SIG_IGN)
             process.executableURL = URL(fileURLWithPath: Serve.binary)
             process.arguments = ["serve"] + arguments
             let err = Pipe()
@@ -265,11 +266,16 @@ extension Serve {
                         f.write(body.strip() + b"\\n")
                     self.send_response(200); self.end_headers()
                 def log_message(self, *a): pass
+            import threading, os
+            threading.Timer(300, os._exit, [0]).start()  # never outlives the test by long
             http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
             """
         let process = Foundation.Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, String(port), log]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         return process
     }
