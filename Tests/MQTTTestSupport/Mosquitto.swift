@@ -63,7 +63,7 @@ public final class Mosquitto: @unchecked Sendable {
         let result = posix_spawn(&child, Self.executable, &files, &attributes, &argv, environ)
         guard result == 0 else { throw BrokerError.spawnFailed(errno: result) }
         pid = child
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)
         repeat {
             if await acceptsConnections(port: port) { return }
             try await Task.sleep(for: .milliseconds(50))
