@@ -34,7 +34,7 @@ public struct VigieService: Sendable {
 
     /// Loads each camera's scene (a simulated camera brings its own).
     /// - Throws: `SiteConfigurationError.scene` naming the camera and the file.
-    public func loadScenes() throws(SiteConfigurationError) -> [(SiteConfiguration.Camera, Scene, Data?)] {
+    func loadScenes() throws(SiteConfigurationError) -> [(SiteConfiguration.Camera, Scene, Data?)] {
         var out: [(SiteConfiguration.Camera, Scene, Data?)] = []
         for camera in configuration.cameras {
             if case let .simulated(simulation) = camera.input, camera.scene == nil {
