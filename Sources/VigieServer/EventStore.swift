@@ -34,8 +34,11 @@ public final class EventStore: Sendable {
     public struct Alert: Sendable, Hashable {
         /// The store row number (pagination cursor).
         public var rowID: Int64
-        /// The latest phase of the situation.
-        public var latest: Event
+        /// The situation's event id (`<camera>/<rule>/<session>-<n>`).
+        public var id: String
+        /// The latest phase as stored: one JSON object of schema `vigie.event/1`. Kept as text so
+        /// that listing alerts costs no decoding; `latest()` decodes it.
+        public var latestJSON: String
         /// Wall-clock start of the situation.
         public var startedAt: Date
         /// Wall-clock end, once ended.
@@ -44,6 +47,21 @@ public final class EventStore: Sendable {
         public var hasSnapshot: Bool
         /// The operator's decision, once acknowledged.
         public var decision: Decision?
+
+        /// The latest phase of the situation, decoded from `latestJSON`.
+        /// - Throws: `EventCodingError` when the stored text is not a valid event.
+        public func latest() throws(EventCodingError) -> Event {
+            try Event(jsonLine: latestJSON)
+        }
+    }
+
+    /// One stored phase with its alert's current state, as the live stream sends it (undecoded).
+    struct PhaseRecord: Sendable {
+        var seq: Int64
+        var json: String
+        var phase: String
+        var wallTime: Date
+        var alert: Alert?
     }
 
     /// An operator's decision on an alert.
@@ -337,6 +355,11 @@ public final class EventStore: Sendable {
 
     /// Alerts matching `query`, newest first.
     public func alerts(_ query: AlertQuery) throws(StoreError) -> [Alert] {
+        let (clause, arguments, limit) = Self.condition(query)
+        return try read { db in try Self.fetchAlerts(db, where: clause, arguments, limit: limit) }
+    }
+
+    private static func condition(_ query: AlertQuery) -> (String, [any DatabaseValueConvertible], Int) {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let camera = query.camera { conditions.append("alert.camera = ?"); arguments.append(camera) }
@@ -346,8 +369,31 @@ public final class EventStore: Sendable {
         if let acknowledged = query.acknowledged { conditions.append(acknowledged ? "alert.decision IS NOT NULL" : "alert.decision IS NULL") }
         if let before = query.before { conditions.append("alert.rowid < ?"); arguments.append(before) }
         let clause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
-        let limit = max(1, min(500, query.limit))
-        return try read { db in try Self.fetchAlerts(db, where: clause, arguments, limit: limit) }
+        return (clause, arguments, max(1, min(500, query.limit)))
+    }
+
+    /// Alerts matching `query`, newest first, read on the store's reader queue (the caller's
+    /// thread is not blocked: for the HTTP API).
+    func alertsAsync(_ query: AlertQuery) async throws(StoreError) -> [Alert] {
+        let (clause, arguments, limit) = Self.condition(query)
+        let values = arguments.map(\.databaseValue)  // Sendable, for the reader queue
+        return try await readAsync { db in try Self.fetchAlerts(db, where: clause, values, limit: limit) }
+    }
+
+    /// Phases stored after `seq`, oldest first, each with its alert's current state (one query).
+    func phaseRecords(after seq: Int64, limit: Int) async throws(StoreError) -> [PhaseRecord] {
+        try await readAsync { db in
+            try Row.fetchAll(db, sql: """
+                SELECT event.seq, event.json, event.phase, event.wallTime, \(Self.alertColumns)
+                FROM event LEFT JOIN alert ON alert.id = event.id
+                WHERE event.seq > ? ORDER BY event.seq LIMIT ?
+                """, arguments: [seq, limit]
+            ).map { row in
+                let json: String = row["json"]
+                return PhaseRecord(seq: row["seq"], json: json, phase: row["phase"],
+                                   wallTime: Date(timeIntervalSince1970: row["wallTime"]), alert: Self.alert(row, json: json))
+            }
+        }
     }
 
     /// One alert by id.
@@ -391,29 +437,47 @@ public final class EventStore: Sendable {
         }
     }
 
+    private func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError.readFailed(reason: "\(error)")
+        }
+    }
+
     private static func storedEvent(_ row: Row) throws -> StoredEvent {
         StoredEvent(seq: row["seq"], event: try Event(jsonLine: row["json"]),
                     wallTime: Date(timeIntervalSince1970: row["wallTime"]),
                     storedAt: Date(timeIntervalSince1970: row["storedAt"]))
     }
 
+    private static let alertColumns = """
+        alert.rowid AS rowID, alert.id AS alertID, alert.startedAt, alert.endedAt, alert.hasSnapshot,
+        alert.decision, alert.note, alert.operator, alert.decidedAt
+        """
+
     private static func fetchAlerts(_ db: Database, where clause: String, _ arguments: [any DatabaseValueConvertible],
                                     limit: Int) throws -> [Alert] {
         try Row.fetchAll(db, sql: """
-            SELECT alert.rowid AS rowID, alert.*, event.json AS json FROM alert JOIN event ON event.seq = alert.lastSeq
+            SELECT \(alertColumns), event.json AS json FROM alert JOIN event ON event.seq = alert.lastSeq
             WHERE \(clause) ORDER BY alert.rowid DESC LIMIT \(limit)
             """, arguments: StatementArguments(arguments)
-        ).map { row in
-            var decision: Decision?
-            if let kind = (row["decision"] as String?).flatMap(DecisionKind.init(rawValue:)) {
-                decision = Decision(decision: kind, note: row["note"] ?? "", operator: row["operator"] ?? "",
-                                    time: Date(timeIntervalSince1970: row["decidedAt"] ?? 0))
-            }
-            return Alert(rowID: row["rowID"], latest: try Event(jsonLine: row["json"]),
-                         startedAt: Date(timeIntervalSince1970: row["startedAt"]),
-                         endedAt: (row["endedAt"] as Double?).map { Date(timeIntervalSince1970: $0) },
-                         hasSnapshot: row["hasSnapshot"], decision: decision)
+        ).compactMap { row in alert(row, json: row["json"]) }
+    }
+
+    /// The alert whose columns (`alertColumns`) are in `row`; nil when the row has none (a phase
+    /// whose alert was deleted by retention while it was read).
+    private static func alert(_ row: Row, json: String) -> Alert? {
+        guard let id: String = row["alertID"] else { return nil }
+        var decision: Decision?
+        if let kind = (row["decision"] as String?).flatMap(DecisionKind.init(rawValue:)) {
+            decision = Decision(decision: kind, note: row["note"] ?? "", operator: row["operator"] ?? "",
+                                time: Date(timeIntervalSince1970: row["decidedAt"] ?? 0))
         }
+        return Alert(rowID: row["rowID"], id: id, latestJSON: json,
+                     startedAt: Date(timeIntervalSince1970: row["startedAt"]),
+                     endedAt: (row["endedAt"] as Double?).map { Date(timeIntervalSince1970: $0) },
+                     hasSnapshot: row["hasSnapshot"], decision: decision)
     }
 }
 

@@ -175,3 +175,38 @@ public func waitForStatus(
     }
 }
 
+
+/// A loopback port that nothing listens on and that no other socket can take while this value
+/// lives: a socket bound to 127.0.0.1 without `listen()`. Connections to it are refused at once,
+/// and no outgoing connection can pick it as its own port (which could connect to itself).
+/// A port from `freeLoopbackPort()` is only free when it is picked: under a loaded parallel test
+/// run another test's server (or a client's ephemeral port) can take it.
+public final class ClosedLoopbackPort: @unchecked Sendable {
+    /// The reserved port.
+    public let port: Int
+    private let descriptor: Int32
+
+    /// Reserves a port.
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
+}

@@ -17,7 +17,7 @@ func testConfiguration(
 ) -> MQTTClient.Configuration {
     MQTTClient.Configuration(
         host: "127.0.0.1", port: port, clientID: clientID, cleanSession: cleanSession, keepAlive: keepAlive, will: will,
-        reconnectBackoff: backoff, maximumInFlight: maximumInFlight, connectTimeout: .seconds(10))
+        reconnectBackoff: backoff, maximumInFlight: maximumInFlight, connectTimeout: .seconds(20))
 }
 
 /// Silent, unless `VIGIE_MQTT_TEST_LOG=trace` (or another level) asks for the client's log on stderr.
@@ -41,10 +41,10 @@ struct MQTTClientBrokerTests {
         let publisher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "pub"), logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "vigie/+/event/#", connectionTimeout: .seconds(30))
+        let stream = try await subscriber.subscribe(to: "vigie/+/event/#", connectionTimeout: .seconds(90))
         for index in 0..<20 {
             try await publisher.publish(
-                topic: "vigie/cam-1/event/intrusion", payload: #"{"id":\#(index)}"#, connectionTimeout: .seconds(30))
+                topic: "vigie/cam-1/event/intrusion", payload: #"{"id":\#(index)}"#, connectionTimeout: .seconds(90))
         }
         // Every publish returned after its PUBACK: none is left in flight.
         #expect(publisher.status.published == 20)
@@ -71,13 +71,13 @@ struct MQTTClientBrokerTests {
                 port: broker.port, clientID: "node", will: MQTTWill(topic: status, payload: "offline", retain: true)),
             logger: testLogger)
         node.start()
-        try await node.publish(topic: status, payload: "online", retain: true, connectionTimeout: .seconds(30))
+        try await node.publish(topic: status, payload: "online", retain: true, connectionTimeout: .seconds(90))
         await node.shutdown()
         try await Task.sleep(for: .milliseconds(300))
 
         let watcher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "watcher"), logger: testLogger)
         watcher.start()
-        let stream = try await watcher.subscribe(to: status, connectionTimeout: .seconds(30))
+        let stream = try await watcher.subscribe(to: status, connectionTimeout: .seconds(90))
         let retained = await collect(stream, count: 1, timeout: .seconds(30))
         #expect(retained.map(\.payloadString) == ["online"], "the will must not follow a DISCONNECT")
         #expect(retained.first?.retain == true)
@@ -97,7 +97,7 @@ struct MQTTClientBrokerTests {
         // The will was retained: a later subscriber sees "offline".
         let late = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "late"), logger: testLogger)
         late.start()
-        let lateStream = try await late.subscribe(to: status, connectionTimeout: .seconds(30))
+        let lateStream = try await late.subscribe(to: status, connectionTimeout: .seconds(90))
         #expect(await collect(lateStream, count: 1, timeout: .seconds(30)).map(\.payloadString) == ["offline"])
         await late.shutdown()
         await watcher.shutdown()
@@ -115,12 +115,12 @@ struct MQTTClientBrokerTests {
         let publisher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "vigie-pub"), logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "vigie/cam-1/event/#", connectionTimeout: .seconds(30))
+        let stream = try await subscriber.subscribe(to: "vigie/cam-1/event/#", connectionTimeout: .seconds(90))
         let total = 60
         let publishing = Task {
             for index in 0..<total {
                 try await publisher.publish(
-                    topic: "vigie/cam-1/event/intrusion", payload: "\(index)", connectionTimeout: .seconds(30))
+                    topic: "vigie/cam-1/event/intrusion", payload: "\(index)", connectionTimeout: .seconds(90))
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
@@ -163,8 +163,8 @@ struct MQTTClientBrokerTests {
             logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "t/#", connectionTimeout: .seconds(30))
-        try await publisher.publish(topic: "t/a", payload: "before", connectionTimeout: .seconds(30))
+        let stream = try await subscriber.subscribe(to: "t/#", connectionTimeout: .seconds(90))
+        try await publisher.publish(topic: "t/a", payload: "before", connectionTimeout: .seconds(90))
         #expect(await collect(stream, count: 1, timeout: .seconds(30)).map(\.payloadString) == ["before"])
 
         broker.send(SIGSTOP)
@@ -194,7 +194,7 @@ struct MQTTClientBrokerTests {
         let client = MQTTClient(
             configuration: testConfiguration(port: broker.port, clientID: "bounded", maximumInFlight: 2), logger: testLogger)
         client.start()
-        try await client.publish(topic: "t", payload: "warm", connectionTimeout: .seconds(30))
+        try await client.publish(topic: "t", payload: "warm", connectionTimeout: .seconds(90))
         // A frozen broker acknowledges nothing: two messages go out, the third waits for a slot.
         broker.send(SIGSTOP)
         let publishes = (0..<3).map { index in Task { try await client.publish(topic: "t", payload: "\(index)") } }
@@ -261,7 +261,7 @@ struct MQTTClientBrokerTests {
         try await broker.start()
         let client = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "service"), logger: testLogger)
         let running = Task { await client.run() }
-        try await client.publish(topic: "t", payload: "x", connectionTimeout: .seconds(30))
+        try await client.publish(topic: "t", payload: "x", connectionTimeout: .seconds(90))
         #expect(client.status.state == .connected)
         running.cancel()
         await running.value
@@ -289,7 +289,8 @@ struct MQTTClientBrokerTests {
 @Suite("MQTT client without a broker")
 struct MQTTClientWithoutBrokerTests {
     @Test func publishTimesOutIsCancellableAndEndsAtShutdown() async throws {
-        let port = try await freeLoopbackPort()
+        let closed = try ClosedLoopbackPort()
+        let port = closed.port
         let client = MQTTClient(configuration: testConfiguration(port: port, clientID: "lonely"), logger: testLogger)
         client.start()
         await #expect(throws: MQTTClientError.connectionTimeout(waited: .milliseconds(300))) {
@@ -314,6 +315,7 @@ struct MQTTClientWithoutBrokerTests {
         await #expect(throws: MQTTClientError.shutDown) { try await pending.value }
         await #expect(throws: MQTTClientError.shutDown) { try await client.publish(topic: "t", payload: "x") }
         #expect(client.status.state == .disconnected)
+        withExtendedLifetime(closed) {}
     }
 
     @Test func invalidArgumentsAreRejectedBeforeWaiting() async throws {

@@ -91,13 +91,21 @@ struct APITests {
             let snapshot = try http.request("GET", "/api/events/\(id)/snapshot.jpg", token: LiveAPI.viewerToken)
             #expect(snapshot.status == 200 && snapshot.headers["content-type"] == "image/jpeg" && snapshot.body == [0xFF, 0xD8, 0xFF, 0xD9])
 
-            let body = Array(#"{"decision": "false-alarm", "note": "a shadow on the fence"}"#.utf8)
+            // A note that needs escaping: quotes, a backslash, a newline, a control character, accents.
+            let note = "ombre \"portée\" sur la clôture\\\n2e ligne\u{07}"
+            let body = try JSONSerialization.data(withJSONObject: ["decision": "false-alarm", "note": note]).map { $0 }
             #expect(try http.request("POST", "/api/events/\(id)/acknowledge", token: LiveAPI.viewerToken, body: body).status == 403)
             let ack = try http.request("POST", "/api/events/\(id)/acknowledge", token: LiveAPI.operatorToken, body: body)
             #expect(ack.status == 200)
             #expect(ack.json["status"] as? String == "acknowledged")
             let decision = ack.json["decision"] as? [String: Any]
             #expect(decision?["decision"] as? String == "false-alarm" && decision?["operator"] as? String == "alice")
+            #expect(decision?["note"] as? String == note)
+            #expect(ack.json["snapshotURL"] as? String == "/api/events/\(id)/snapshot.jpg")
+            #expect(ack.json["kind"] as? String == "intrusion" && ack.json["endedAt"] is NSNull)
+            let listed = try http.request("GET", "/api/events?status=acknowledged", token: LiveAPI.viewerToken)
+            let listedDecision = (listed.json["events"] as? [[String: Any]])?.first?["decision"] as? [String: Any]
+            #expect(listedDecision?["note"] as? String == note)
             #expect(try http.request("POST", "/api/events/\(id)/acknowledge", token: LiveAPI.operatorToken, body: body).status == 409)
             let open = try http.request("GET", "/api/events?status=open", token: LiveAPI.viewerToken)
             #expect((open.json["events"] as? [[String: Any]])?.count == 4)

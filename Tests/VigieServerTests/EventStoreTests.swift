@@ -41,7 +41,7 @@ struct EventStoreTests {
         #expect([s1, s2, s3] == [1, 2, 3])
         let alerts = try store.alerts(.init())
         #expect(alerts.count == 1)
-        #expect(alerts[0].latest.phase == .ended)
+        #expect(try alerts[0].latest().phase == .ended)
         #expect(alerts[0].startedAt == epoch.addingTimeInterval(1))
         #expect(alerts[0].endedAt == epoch.addingTimeInterval(3))
         #expect(alerts[0].hasSnapshot)
@@ -95,14 +95,14 @@ struct EventStoreTests {
                              wallTime: epoch.addingTimeInterval(Double(i)))
         }
         #expect(try store.alerts(.init(camera: "cam1")).count == 4)
-        #expect(try store.alerts(.init(kind: .loitering)).map(\.latest.id) == ["cam0/rule/6", "cam1/rule/3"])
+        #expect(try store.alerts(.init(kind: .loitering)).map(\.id) == ["cam0/rule/6", "cam1/rule/3"])
         #expect(try store.alerts(.init(since: epoch.addingTimeInterval(5))).count == 3)
         #expect(try store.alerts(.init(until: epoch.addingTimeInterval(3))).count == 2)
         var ids: [String] = []
         var query = EventStore.AlertQuery(limit: 3)
         while true {
             let page = try store.alerts(query)
-            ids += page.map(\.latest.id)
+            ids += page.map(\.id)
             guard page.count == query.limit, let last = page.last else { break }
             query.before = last.rowID
         }
@@ -126,7 +126,7 @@ struct EventStoreTests {
         try store.markDelivered(sink: "mqtt", through: 1)
         let deleted = try store.deleteAlerts(startedBefore: epoch.addingTimeInterval(365 * 86_400))
         #expect(deleted == 1)
-        #expect(try store.alerts(.init()).map(\.latest.id) == ["cam/rule/new"])
+        #expect(try store.alerts(.init()).map(\.id) == ["cam/rule/new"])
         #expect(try store.snapshot(alertID: "cam/rule/old") == nil)
         // Not yet delivered to a sink: kept, whatever its age.
         try store.append(phase("cam/rule/undelivered", .started, at: 3), wallTime: epoch)

@@ -155,7 +155,7 @@ struct ServeProcessTests {
         let store = try EventStore(path: folder.file("store/events.sqlite"), logger: quiet)
         let alerts = try store.alerts(.init())
         #expect(alerts.count == 1)
-        #expect(alerts.allSatisfy { $0.latest.phase == .ended })
+        #expect(try alerts.allSatisfy { try $0.latest().phase == .ended })
         // A client that saw the `started` resumes after a restart and gets the `ended` written at shutdown,
         // then the new run's alert: nothing missed, nothing twice.
         let server = try Serve.Process(arguments: ["--config", site])
@@ -163,7 +163,7 @@ struct ServeProcessTests {
         #expect(resumed.map(\.event) == ["ended", "started"], "\(server.stderr)")
         #expect(resumed.map(\.id) == [String(Int(lastID)! + 1), String(Int(lastID)! + 2)])
         #expect(server.stop().status == 0)
-        let ids = try EventStore(path: folder.file("store/events.sqlite"), logger: quiet).alerts(.init()).map(\.latest.id)
+        let ids = try EventStore(path: folder.file("store/events.sqlite"), logger: quiet).alerts(.init()).map(\.id)
         #expect(Set(ids).count == 2, "a restart must not reuse an event id: \(ids)")
     }
 

@@ -97,6 +97,14 @@ enum JSON {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
     }
 
+    /// A JSON response whose body is already JSON text.
+    static func response(text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     static func jpeg(_ bytes: [UInt8]) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "image/jpeg"

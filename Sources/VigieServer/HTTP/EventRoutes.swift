@@ -45,16 +45,16 @@ struct EventRoutes {
             guard let n = Int64(cursor), n > 0 else { throw APIError(.badRequest, "cursor: not a cursor from a previous page") }
             query.before = n
         }
-        let alerts = try node.store.alerts(query)
-        let next: Any = alerts.count == query.limit ? String(alerts.last!.rowID) : NSNull()
-        return JSON.response(["events": alerts.map(APIRepresentation.alert), "nextCursor": next])
+        let alerts = try await node.store.alertsAsync(query)
+        let next = alerts.count == query.limit ? alerts.last?.rowID : nil
+        return JSON.response(text: APIRepresentation.page(alerts, nextCursor: next))
     }
 
     /// `GET /api/events/{id}`
     @Sendable func one(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try eventID(context)
         guard let alert = try node.store.alert(id: id) else { throw APIError(.notFound, "no event has id \(id)") }
-        return JSON.response(APIRepresentation.alert(alert))
+        return JSON.response(text: APIRepresentation.alert(alert))
     }
 
     /// `POST /api/events/{id}/acknowledge` with `{"decision": "confirmed"|"false-alarm"|"dismissed", "note": "…"}`
@@ -73,7 +73,7 @@ struct EventRoutes {
         let (decision, note) = try Self.decodeDecision(Array(buffer: body))
         do {
             let alert = try node.acknowledge(alertID: id, decision: decision, note: note, by: caller)
-            return JSON.response(APIRepresentation.alert(alert))
+            return JSON.response(text: APIRepresentation.alert(alert))
         } catch StoreError.unknownAlert {
             throw APIError(.notFound, "no event has id \(id)")
         } catch StoreError.alreadyAcknowledged {
@@ -111,18 +111,16 @@ struct EventRoutes {
             var cursor = start
             while !Task.isCancelled, !node.isStopping {
                 let seen = store.changes.current
-                let phases = try store.phases(after: cursor, limit: 200)
+                let phases = try await store.phaseRecords(after: cursor, limit: 200)
                 if phases.isEmpty {
                     await store.changes.wait(after: seen, timeout: 15)
                     if store.changes.current == seen { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
                     continue
                 }
                 var text = ""
-                for stored in phases {
-                    let object = APIRepresentation.phase(stored, alert: try store.alert(id: stored.event.id))
-                    text += "id: \(stored.seq)\nevent: \(stored.event.phase.rawValue)\ndata: "
-                    text += String(decoding: JSON.encode(object), as: UTF8.self) + "\n\n"
-                    cursor = stored.seq
+                for record in phases {
+                    text += "id: \(record.seq)\nevent: \(record.phase)\ndata: " + APIRepresentation.phase(record) + "\n\n"
+                    cursor = record.seq
                 }
                 try await writer.write(ByteBuffer(string: text))
             }
