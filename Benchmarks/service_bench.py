@@ -10,6 +10,10 @@ on first use).
 Usage:
   python3 Benchmarks/service_bench.py --vigie .build/release/vigie [--cameras 4] [--seconds 60]
   python3 Benchmarks/service_bench.py --vigie .build/release/vigie --soak-minutes 30
+  python3 Benchmarks/service_bench.py --vigie .build/release/vigie --soak-minutes 10 --accelerated --cameras 2
+
+--accelerated runs the simulated cameras as fast as they go instead of at 10 fps (a soak of N
+minutes then covers many times N minutes of frames and alerts).
 
 The cameras are the built-in simulated school gate (640x360, 10 fps, real time, looped), each
 raising about 12 alerts a 40 s loop.
@@ -63,10 +67,10 @@ def percentile(values, p):
 
 
 class Service:
-    def __init__(self, vigie, folder, cameras, mqtt_port):
+    def __init__(self, vigie, folder, cameras, mqtt_port, realtime=True):
         self.folder = folder
         site = {
-            "cameras": [{"id": f"cam{i + 1}", "simulated": "school-gate", "realtime": True} for i in range(cameras)],
+            "cameras": [{"id": f"cam{i + 1}", "simulated": "school-gate", "realtime": realtime} for i in range(cameras)],
             "storage": {"path": "events.sqlite"}, "journal": "alerts.journal",
             "http": {"bind": "127.0.0.1:0"},
             "mqtt": {"host": "127.0.0.1", "port": mqtt_port, "clientID": "bench-node"},
@@ -158,6 +162,7 @@ def main():
     parser.add_argument("--cameras", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=60, help="length of the latency run")
     parser.add_argument("--soak-minutes", type=float, default=0)
+    parser.add_argument("--accelerated", action="store_true", help="cameras unpaced (soak only)")
     args = parser.parse_args()
     ensure_paho()
     import paho.mqtt.client as mqtt
@@ -185,8 +190,9 @@ def main():
     subscriber.subscribe("vigie/+/event/#", qos=1)
     subscriber.loop_start()
 
-    service = Service(args.vigie, folder, args.cameras, mqtt_port)
-    print(f"service: {args.cameras} simulated cameras (640x360, 10 fps, real time); folder {folder}", flush=True)
+    service = Service(args.vigie, folder, args.cameras, mqtt_port, realtime=not args.accelerated)
+    pace = "as fast as they go" if args.accelerated else "10 fps, real time"
+    print(f"service: {args.cameras} simulated cameras (640x360, {pace}); folder {folder}", flush=True)
     time.sleep(5)
 
     if args.soak_minutes > 0:
@@ -194,16 +200,37 @@ def main():
         end = time.time() + args.soak_minutes * 60
         while time.time() < end:
             rss, fds = service.rss_and_fds()
-            samples.append((time.time(), rss, fds))
-            print(f"soak: t={samples[-1][0] - samples[0][0]:7.0f} s  RSS {rss:7.1f} MiB  fds {fds}", flush=True)
+            frames = sum(service.frames().values())
+            api_start = time.time()
+            page = service.get("/api/events?limit=50")
+            api_ms = 1000 * (time.time() - api_start)
+            samples.append((time.time(), rss, fds, frames))
+            print(f"soak: t={samples[-1][0] - samples[0][0]:7.0f} s  RSS {rss:7.1f} MiB  fds {fds:3d}  "
+                  f"frames {frames:8d}  GET /api/events?limit=50 {len(page['events'])} in {api_ms:.0f} ms", flush=True)
             time.sleep(30)
         status, seconds = service.stop()
+        time.sleep(2)  # the last QoS 1 deliveries
         verify = subprocess.run([args.vigie, "journal", "verify", os.path.join(folder, "alerts.journal")],
                                 capture_output=True, text=True)
+        import sqlite3
+        db = sqlite3.connect(os.path.join(folder, "events.sqlite"))
+        phases = {(i, p, json.loads(j)["time"]) for i, p, j in db.execute("SELECT id, phase, json FROM event")}
+        alerts, open_alerts = db.execute("SELECT count(*), sum(endedAt IS NULL) FROM alert").fetchone()
+        with lock:
+            delivered = {(e["id"], e["phase"], e["time"]) for _, e in arrivals}
+            messages = len(arrivals)
+        # The second half of the run: memory and descriptors must not grow with time.
+        half = [x for x in samples if x[0] >= samples[0][0] + (samples[-1][0] - samples[0][0]) / 2] or samples
         first, last = samples[min(2, len(samples) - 1)], samples[-1]
-        print(f"soak: {args.soak_minutes:.0f} min, RSS {first[1]:.1f} -> {last[1]:.1f} MiB (from the third sample), "
-              f"fds {first[2]} -> {last[2]}; exit {status} in {seconds:.2f} s; journal verify: "
-              f"{verify.stdout.strip() or verify.stderr.strip()}")
+        hours = (samples[-1][0] - half[0][0]) / 3600 or 1
+        print(f"soak: {args.soak_minutes:.0f} min, {last[3]} frames, {alerts} alerts ({open_alerts or 0} open at exit), "
+              f"{len(phases)} phases stored")
+        print(f"soak: RSS {first[1]:.1f} -> {last[1]:.1f} MiB (from the third sample), second half "
+              f"{half[0][1]:.1f} -> {last[1]:.1f} MiB ({(last[1] - half[0][1]) / hours:+.1f} MiB/h); "
+              f"fds {first[2]} -> {last[2]} (max {max(x[2] for x in samples)})")
+        print(f"soak: MQTT subscriber got {messages} messages, {len(delivered)} distinct phases; "
+              f"stored but not received: {len(phases - delivered)}; received but not stored: {len(delivered - phases)}")
+        print(f"soak: exit {status} in {seconds:.2f} s; journal verify: {verify.stdout.strip() or verify.stderr.strip()}")
     else:
         baseline = frame_rate(service, 15)
         print("fps without load: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(baseline.items())), flush=True)

@@ -329,8 +329,8 @@ public final class CameraWorker: @unchecked Sendable {
 
     private var isPaced: Bool {
         switch camera.input {
-        case .simulated: true
-        case .path: camera.realtime
+        case .simulated: camera.realtime ?? true
+        case .path: camera.realtime ?? false
         case .url, .ffmpeg: false  // ffmpeg paces a live stream; add "-re" to replay a file in real time
         }
     }

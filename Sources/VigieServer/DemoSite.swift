@@ -87,8 +87,8 @@ public enum DemoSite {
                                      mqtt: SiteConfiguration.MQTT? = nil) -> SiteConfiguration {
         SiteConfiguration(
             cameras: [
-                .init(id: "school-gate", scene: nil, input: .simulated(.schoolGate), realtime: true),
-                .init(id: "school-gate-2", scene: nil, input: .simulated(.schoolGate), realtime: true),
+                .init(id: "school-gate", scene: nil, input: .simulated(.schoolGate)),
+                .init(id: "school-gate-2", scene: nil, input: .simulated(.schoolGate)),
             ],
             storage: .init(path: "\(directory)/events.sqlite"),
             journal: "\(directory)/alerts.journal",

@@ -98,6 +98,10 @@ public struct OutboxService: Service {
                 await store.changes.wait(after: seen, timeout: 5)
                 continue
             }
+            // The cursor is saved once per batch (one write transaction, not one per phase): a
+            // crash mid-batch resends at most the batch, which at-least-once delivery allows.
+            var delivered: Int64?
+            var retryAfterBackoff = false
             for stored in batch {
                 do {
                     try await channel.deliver(stored)
@@ -114,19 +118,25 @@ public struct OutboxService: Service {
                         logger.warning("delivery failed; retrying", metadata: ["vigie.error": "\(error)"])
                         failing = true
                     }
-                    if deadline != nil || Task.isShuttingDownGracefully {
-                        logger.warning("stopping with undelivered events; they are sent after the next start")
-                        return
-                    }
-                    try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
-                    backoff = min(30, backoff * 2)
+                    retryAfterBackoff = true
                     break
                 }
+                delivered = stored.seq
+            }
+            if let delivered {
                 do {
-                    try store.markDelivered(sink: channel.name, through: stored.seq)
+                    try store.markDelivered(sink: channel.name, through: delivered)
                 } catch {
                     logger.error("outbox cursor not saved", metadata: ["vigie.error": "\(error)"])
                 }
+            }
+            if retryAfterBackoff {
+                if deadline != nil || Task.isShuttingDownGracefully {
+                    logger.warning("stopping with undelivered events; they are sent after the next start")
+                    return
+                }
+                try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
+                backoff = min(30, backoff * 2)
             }
         }
     }

@@ -18,14 +18,15 @@ public struct SiteConfiguration: Sendable, Hashable, Decodable {
         /// Frames per second for inputs that carry no timing (JPEG folders, MJPEG); default: the
         /// scene's hint, else 25.
         public var fps: Double?
-        /// Read a file input at its frame rate, like a live camera, instead of as fast as possible
-        /// (default false).
-        public var realtime: Bool
+        /// Read the input at its frame rate, like a live camera (`true`), or as fast as the camera's
+        /// thread goes (`false`). Default (nil): simulated cameras are paced, file inputs are not;
+        /// URL and ffmpeg inputs are paced by their source.
+        public var realtime: Bool?
 
         enum CodingKeys: String, CodingKey, CaseIterable { case id, scene, input, url, ffmpeg, simulated, fps, realtime }
 
         /// A camera from its fields.
-        public init(id: String, scene: String?, input: CameraInput, fps: Double? = nil, realtime: Bool = false) {
+        public init(id: String, scene: String?, input: CameraInput, fps: Double? = nil, realtime: Bool? = nil) {
             self.id = id
             self.scene = scene
             self.input = input
@@ -40,7 +41,7 @@ public struct SiteConfiguration: Sendable, Hashable, Decodable {
             id = try c.decode(String.self, forKey: .id)
             scene = try c.decodeIfPresent(String.self, forKey: .scene)
             fps = try c.decodeIfPresent(Double.self, forKey: .fps)
-            realtime = try c.decodeIfPresent(Bool.self, forKey: .realtime) ?? false
+            realtime = try c.decodeIfPresent(Bool.self, forKey: .realtime)
             var inputs: [CameraInput] = []
             if let path = try c.decodeIfPresent(String.self, forKey: .input) { inputs.append(.path(path)) }
             if let url = try c.decodeIfPresent(String.self, forKey: .url) { inputs.append(.url(url)) }
