@@ -89,6 +89,9 @@ enum APIRepresentation {
 enum JSONText {
     /// `value` as a JSON string literal (quotes, backslashes and control characters escaped).
     static func string(_ value: String) -> String {
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + value + "\""  // nothing to escape: ids, kinds, times
+        }
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
         for scalar in value.unicodeScalars {
