@@ -10,7 +10,9 @@ by the compiler) or as an `AnonymisedFrame`.
 Usage: swift package dump-symbol-graph && python3 .ci/api-audit.py [SYMBOLGRAPH_DIR]
 Exit 0 when clean, 1 with one line per offending symbol.
 """
-import glob, json, os, sys
+import sys
+
+from symbolgraphs import directory_from, library_graphs
 
 FORBIDDEN = {
     "UnsafePointer", "UnsafeMutablePointer", "UnsafeRawPointer", "UnsafeMutableRawPointer",
@@ -36,7 +38,6 @@ ALLOWED = {
     "ServerMetrics.render()": "Prometheus text exposition (no pixels)",
     "VigieNode.renderMetrics()": "Prometheus text exposition (no pixels)",
 }
-LIBRARY_PREFIX = "Vigie"  # Swift library modules; C shims (no stable API) and tests are not audited
 
 
 def returned_fragments(symbol):
@@ -64,16 +65,13 @@ def offends(fragments):
 
 
 def main():
-    directory = sys.argv[1] if len(sys.argv) > 1 else max(glob.glob(".build/*/symbolgraph"), key=os.path.getmtime)
-    files = [f for f in glob.glob(os.path.join(directory, "*.symbols.json"))
-             if os.path.basename(f).startswith(LIBRARY_PREFIX) and "Tests" not in os.path.basename(f)
-             and "@" not in os.path.basename(f)]
-    if not files:
+    directory = directory_from(sys.argv)
+    graphs = library_graphs(directory)
+    if not graphs:
         print(f"api-audit: no Vigie symbol graphs in {directory}")
         return 1
     problems, audited = [], 0
-    for path in sorted(files):
-        graph = json.load(open(path))
+    for _, graph in graphs:
         module = graph["module"]["name"]
         for symbol in graph["symbols"]:
             audited += 1
@@ -83,7 +81,7 @@ def main():
                 problems.append(f"{module}.{name}: exposes {bad.strip()}")
     for p in problems:
         print("api-audit:", p)
-    print(f"api-audit: {audited} public symbols in {len(files)} modules, {len(problems)} exposing pixel memory or raw bytes")
+    print(f"api-audit: {audited} public symbols in {len(graphs)} modules, {len(problems)} exposing pixel memory or raw bytes")
     return 1 if problems else 0
 
 

@@ -9,25 +9,20 @@ the compiler synthesises (memberwise initialisers, Codable and Equatable conform
 Usage: swift package dump-symbol-graph && python3 .ci/doc-coverage.py [SYMBOLGRAPH_DIR]
 Exit 0 when every symbol is documented, 1 with one line per undocumented symbol.
 """
-import glob
-import json
 import os
 import sys
 
-LIBRARY_PREFIX = "Vigie"
+from symbolgraphs import directory_from, library_graphs
 
 
 def main():
-    directory = sys.argv[1] if len(sys.argv) > 1 else max(glob.glob(".build/*/symbolgraph"), key=os.path.getmtime)
-    files = [f for f in glob.glob(os.path.join(directory, "*.symbols.json"))
-             if os.path.basename(f).startswith(LIBRARY_PREFIX) and "Tests" not in os.path.basename(f)
-             and "@" not in os.path.basename(f) and not os.path.basename(f).startswith("VigieKernels")]
-    if not files:
+    directory = directory_from(sys.argv)
+    graphs = library_graphs(directory, excluded_prefixes=("VigieKernels",))
+    if not graphs:
         print(f"doc-coverage: no Vigie symbol graphs in {directory}")
         return 1
     missing, counted = [], 0
-    for path in sorted(files):
-        graph = json.load(open(path))
+    for _, graph in graphs:
         module = graph["module"]["name"]
         # Members that satisfy a protocol requirement (they inherit its documentation).
         requirements = {r["source"] for r in graph.get("relationships", [])
@@ -50,7 +45,7 @@ def main():
                 missing.append(f"{module}.{name} ({os.path.relpath(location.replace('file://', ''))}:{line})")
     for m in missing:
         print("doc-coverage: undocumented:", m)
-    print(f"doc-coverage: {counted} public symbols in {len(files)} modules, {len(missing)} without a doc comment")
+    print(f"doc-coverage: {counted} public symbols in {len(graphs)} modules, {len(missing)} without a doc comment")
     return 1 if missing else 0
 
 

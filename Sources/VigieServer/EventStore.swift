@@ -372,17 +372,15 @@ public final class EventStore: Sendable {
         return (clause, arguments, max(1, min(500, query.limit)))
     }
 
-    /// Alerts matching `query`, newest first, read on the store's reader queue (the caller's
-    /// thread is not blocked: for the HTTP API).
-    func alertsAsync(_ query: AlertQuery) async throws(StoreError) -> [Alert] {
-        let (clause, arguments, limit) = Self.condition(query)
-        let values = arguments.map(\.databaseValue)  // Sendable, for the reader queue
-        return try await readAsync { db in try Self.fetchAlerts(db, where: clause, values, limit: limit) }
-    }
-
     /// Phases stored after `seq`, oldest first, each with its alert's current state (one query).
-    func phaseRecords(after seq: Int64, limit: Int) async throws(StoreError) -> [PhaseRecord] {
-        try await readAsync { db in
+    ///
+    /// Every read of the store is synchronous (no GRDB async reads): a service that mixed async
+    /// reads with the handlers' synchronous ones stopped answering under load (4 cameras, `wrk`
+    /// and 100 SSE clients on two loaded cores) with every concurrency-pool thread waiting in
+    /// GRDB's reader pool and no read running, and then ignored SIGTERM. Not reproduced on a quiet
+    /// machine; the configuration that had passed that benchmark read synchronously only.
+    func phaseRecords(after seq: Int64, limit: Int) throws(StoreError) -> [PhaseRecord] {
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT event.seq, event.json, event.phase, event.wallTime, \(Self.alertColumns)
                 FROM event LEFT JOIN alert ON alert.id = event.id
@@ -432,14 +430,6 @@ public final class EventStore: Sendable {
     private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
-        } catch {
-            throw StoreError.readFailed(reason: "\(error)")
-        }
-    }
-
-    private func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await pool.read(body)
         } catch {
             throw StoreError.readFailed(reason: "\(error)")
         }

@@ -45,7 +45,7 @@ struct EventRoutes {
             guard let n = Int64(cursor), n > 0 else { throw APIError(.badRequest, "cursor: not a cursor from a previous page") }
             query.before = n
         }
-        let alerts = try await node.store.alertsAsync(query)
+        let alerts = try node.store.alerts(query)
         let next = alerts.count == query.limit ? alerts.last?.rowID : nil
         return JSON.response(text: APIRepresentation.page(alerts, nextCursor: next))
     }
@@ -111,7 +111,7 @@ struct EventRoutes {
             var cursor = start
             while !Task.isCancelled, !node.isStopping {
                 let seen = store.changes.current
-                let phases = try await store.phaseRecords(after: cursor, limit: 200)
+                let phases = try store.phaseRecords(after: cursor, limit: 200)
                 if phases.isEmpty {
                     await store.changes.wait(after: seen, timeout: 15)
                     if store.changes.current == seen { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
