@@ -237,8 +237,10 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "VigieDeliveryTests",
-        dependencies: ["VigieDelivery", "VigieEvents", "VigieCore", .product(name: "Logging", package: "swift-log")]
+        dependencies: ["VigieDelivery", "VigieEvents", "VigieCore", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")]
     ),
+    // A scripted HTTP receiver on loopback for the delivery and CLI tests.
+    .target(name: "HTTPTestSupport", path: "Tests/HTTPTestSupport"),
     .testTarget(name: "VigieJournalTests", dependencies: ["VigieJournal", "VigieEvents", "VigieCore"]),
     .testTarget(
         name: "VigieServerTests",
@@ -270,7 +272,9 @@ let testTargets: [Target] = [
             .product(name: "Logging", package: "swift-log"),
         ]
     ),
-    .testTarget(name: "VigieCLITests", dependencies: ["SharedTestData", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]),
+    .testTarget(
+        name: "VigieCLITests", dependencies: ["SharedTestData", "HTTPTestSupport", "Vigie", "VigieCore", "VigieIO", "VigieSimulator"]
+    ),
 ]
 
 // MARK: - Products

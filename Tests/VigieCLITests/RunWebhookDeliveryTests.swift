@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTestSupport
 import Testing
 
 /// `vigie run --webhook` when the receiver is down, answers 500 or never answers: the run ends
@@ -39,7 +40,7 @@ struct RunWebhookDeliveryTests {
 
     /// Resends the file to a receiver that accepts everything: every event arrives.
     static func checkResent(_ outcome: (result: CLI.Result, events: String, lines: [String], seconds: Double)) throws {
-        let receiver = try CLIScriptedHTTPServer(script: [])
+        let receiver = try ScriptedHTTPServer(script: [])
         defer { receiver.stop() }
         let r = try CLI.run(["deliver", "--events", outcome.events, "--webhook", "http://127.0.0.1:\(receiver.port)/alerts"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -47,14 +48,14 @@ struct RunWebhookDeliveryTests {
     }
 
     @Test func aReceiverThatIsDownGivesStatus75AndDeliverResends() throws {
-        let outcome = try Self.run(webhook: "http://127.0.0.1:\(cliRefusedPort())/alerts", drain: 1.5)
+        let outcome = try Self.run(webhook: "http://127.0.0.1:\(refusedPort())/alerts", drain: 1.5)
         defer { try? FileManager.default.removeItem(atPath: outcome.events) }
         Self.checkUndelivered(outcome)
         try Self.checkResent(outcome)
     }
 
     @Test func aReceiverThatAnswers500GivesStatus75() throws {
-        let receiver = try CLIScriptedHTTPServer(script: [], then: .status(500))
+        let receiver = try ScriptedHTTPServer(script: [], then: .status(500))
         defer { receiver.stop() }
         let outcome = try Self.run(webhook: "http://127.0.0.1:\(receiver.port)/alerts", drain: 1.5)
         defer { try? FileManager.default.removeItem(atPath: outcome.events) }
@@ -64,7 +65,7 @@ struct RunWebhookDeliveryTests {
     }
 
     @Test func aReceiverThatNeverAnswersDoesNotHoldTheRunPastItsDrainTimeout() throws {
-        let receiver = try CLIScriptedHTTPServer(script: [], then: .silent)
+        let receiver = try ScriptedHTTPServer(script: [], then: .silent)
         defer { receiver.stop() }
         let outcome = try Self.run(webhook: "http://127.0.0.1:\(receiver.port)/alerts", drain: 2)
         defer { try? FileManager.default.removeItem(atPath: outcome.events) }
@@ -75,7 +76,7 @@ struct RunWebhookDeliveryTests {
     }
 
     @Test func aReceiverBackDuringTheDrainGetsEveryEvent() throws {
-        let receiver = try CLIScriptedHTTPServer(script: [.status(500), .status(503), .status(500)])
+        let receiver = try ScriptedHTTPServer(script: [.status(500), .status(503), .status(500)])
         defer { receiver.stop() }
         let outcome = try Self.run(webhook: "http://127.0.0.1:\(receiver.port)/alerts", drain: 5)
         defer { try? FileManager.default.removeItem(atPath: outcome.events) }
@@ -87,7 +88,7 @@ struct RunWebhookDeliveryTests {
         let events = NSTemporaryDirectory() + "vigie-cli-bad-events-" + UUID().uuidString + ".jsonl"
         defer { try? FileManager.default.removeItem(atPath: events) }
         try Data("{\"schema\":\"vigie.statistics/1\"}\nnot json\n".utf8).write(to: URL(fileURLWithPath: events))
-        let r = try CLI.run(["deliver", "--events", events, "--webhook", "http://127.0.0.1:\(cliRefusedPort())/"])
+        let r = try CLI.run(["deliver", "--events", events, "--webhook", "http://127.0.0.1:\(refusedPort())/"])
         #expect(r.status == 1 && r.stderr.contains("\(events):2: not an event"), "\(r.stderr)")
         let missing = try CLI.run(["deliver", "--events", "/nonexistent/events.jsonl", "--webhook", "http://127.0.0.1:1/"])
         #expect(missing.status == 1 && missing.stderr.contains("no such file"), "\(missing.stderr)")

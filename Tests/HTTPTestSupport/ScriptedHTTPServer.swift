@@ -1,5 +1,3 @@
-// A copy of Tests/VigieDeliveryTests/ScriptedHTTPServer.swift (test targets do not share sources):
-// a real HTTP/1.1 server on 127.0.0.1 for `vigie run --webhook` and `vigie deliver`.
 import Foundation
 
 #if canImport(Glibc)
@@ -10,24 +8,25 @@ import Foundation
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (ephemeral port) that answers each request as a script
 /// says, and records what it received and when. One connection at a time, `Connection: close`.
-final class CLIScriptedHTTPServer: @unchecked Sendable {
+/// Shared by the delivery tests and the CLI tests (a test-support target, not part of the library).
+public final class ScriptedHTTPServer: @unchecked Sendable {
     // @unchecked: `requests`, `script`, `held` are guarded by `lock`.
-    enum Reply: Sendable, Equatable {
+    public enum Reply: Sendable, Equatable {
         /// Answer with this status and an empty body.
         case status(Int)
         /// Read the request and never answer (the connection is held open until `stop`).
         case silent
     }
 
-    struct Request: Sendable {
-        var method: String
-        var headers: [String: String]
-        var body: String
+    public struct Request: Sendable {
+        public var method: String
+        public var headers: [String: String]
+        public var body: String
         /// Seconds since the server started, on a monotonic clock.
-        var arrival: Double
+        public var arrival: Double
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let lock = NSLock()
     private var script: [Reply]
@@ -38,7 +37,7 @@ final class CLIScriptedHTTPServer: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     /// Answers request n with `script[n]`, and every request past the script with `then`.
-    init(script: [Reply], then fallback: Reply = .status(200)) throws {
+    public init(script: [Reply], then fallback: Reply = .status(200)) throws {
         self.script = script
         self.fallback = fallback
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -60,12 +59,12 @@ final class CLIScriptedHTTPServer: @unchecked Sendable {
         Thread { [self] in acceptLoop() }.start()
     }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)/alerts")! }
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)/alerts")! }
 
-    var requests: [Request] { lock.withLock { received } }
+    public var requests: [Request] { lock.withLock { received } }
 
     /// Waits until `count` requests arrived or `timeout` seconds passed.
-    func waitForRequests(_ count: Int, timeout: Double) -> Bool {
+    public func waitForRequests(_ count: Int, timeout: Double) -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while Date() < deadline {
             if requests.count >= count { return true }
@@ -74,7 +73,7 @@ final class CLIScriptedHTTPServer: @unchecked Sendable {
         return requests.count >= count
     }
 
-    func stop() {
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         done.wait()
@@ -166,7 +165,7 @@ final class CLIScriptedHTTPServer: @unchecked Sendable {
 }
 
 /// A port on 127.0.0.1 with nothing listening (bound, then closed): connections are refused.
-func cliRefusedPort() -> UInt16 {
+public func refusedPort() -> UInt16 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
