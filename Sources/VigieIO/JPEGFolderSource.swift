@@ -23,8 +23,14 @@ public struct JPEGFolderSource: FrameSource {
     let decoder: JPEGDecoder
 
     /// Lists the folder's `.jpg`/`.jpeg` files.
-    /// - Parameter limits: a file over them (bytes, or size in its header) is refused as
-    ///   `frameTooLarge` before it is read or decoded; the stream goes on.
+    /// - Parameters:
+    ///   - path: the folder; its JPEG files are read in the order of the frame number in their
+    ///     names (names without one last, alphabetically).
+    ///   - format: the pixel format the frames are decoded to.
+    ///   - scale: the DCT scaling applied while decoding (full size by default).
+    ///   - framesPerSecond: the rate the frames' timestamps are spaced at.
+    ///   - limits: a file over them (bytes, or size in its header) is refused as
+    ///     `frameTooLarge` before it is read or decoded; the stream goes on.
     /// - Throws: `cannotOpen` when the folder cannot be listed, `emptyFolder` when it holds no JPEG.
     public init(path: String, format: PixelFormat = .ycbcr420, scale: DCTScale = .full,
                 framesPerSecond: Double = 25, limits: DecodeLimits = .default) throws(FrameSourceError) {
