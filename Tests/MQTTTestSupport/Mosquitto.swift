@@ -38,7 +38,8 @@ public final class Mosquitto: @unchecked Sendable {
         try config.write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
     }
 
-    /// Starts the broker and waits until it accepts TCP connections.
+    /// Starts the broker and waits until its log says it runs and it accepts TCP connections;
+    /// throws `exited` when it ends during start-up (its port taken), `notListening` after 90 s.
     public func start() async throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -59,13 +60,22 @@ public final class Mosquitto: @unchecked Sendable {
         for fd: Int32 in [0, 1, 2] {
             posix_spawn_file_actions_addopen(&files, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
         }
+        let logBefore = log.utf8.count  // a restarted broker appends to the same log
         var child: pid_t = 0
         let result = posix_spawn(&child, Self.executable, &files, &attributes, &argv, environ)
         guard result == 0 else { throw BrokerError.spawnFailed(errno: result) }
         pid = child
+        // Accepting a connection is not enough: another socket may hold the port. The broker says
+        // in its log when it runs, and a broker that could not bind exits at once.
         let deadline = ContinuousClock.now + .seconds(90)
         repeat {
-            if await acceptsConnections(port: port) { return }
+            var status: Int32 = 0
+            if waitpid(child, &status, WNOHANG) == child {
+                pid = nil
+                throw BrokerError.exited(port: port, log: log)
+            }
+            if String(decoding: log.utf8.dropFirst(logBefore), as: UTF8.self).contains(" running"),
+               await acceptsConnections(port: port) { return }
             try await Task.sleep(for: .milliseconds(50))
         } while ContinuousClock.now < deadline
         throw BrokerError.notListening(port: port, log: log)
@@ -108,16 +118,34 @@ public final class Mosquitto: @unchecked Sendable {
     public enum BrokerError: Error {
         case spawnFailed(errno: Int32)
         case notListening(port: Int, log: String)
+        /// The broker ended during start-up (for example, its port was taken): its log says why.
+        case exited(port: Int, log: String)
     }
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on (bound to port 0, then released).
+/// A TCP port on 127.0.0.1 that nothing uses when picked, below the kernel's ephemeral range.
+///
+/// A port from the ephemeral range (where `bind` to port 0 draws) can be taken between the pick and
+/// the broker's start, or while a test stops and restarts the broker, by any outgoing connection
+/// of the test process, including a client reconnecting to the stopped broker itself (TCP
+/// simultaneous open connects such a client to itself). Ports below the range are never handed out
+/// to outgoing connections.
 public func freeLoopbackPort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress!.port!
-    try await channel.close()
-    return port
+    let lowestEphemeral = ephemeralPortRange().lowerBound
+    for _ in 0..<200 {
+        let port = Int.random(in: 10_000..<max(10_001, lowestEphemeral))
+        // Bound and released at once: the port was free.
+        if (try? ClosedLoopbackPort(port: port)) != nil { return port }
+    }
+    throw Mosquitto.BrokerError.notListening(port: 0, log: "no free port below the ephemeral range")
+}
+
+/// The kernel's range of ports for outgoing connections (`/proc/sys/net/ipv4/ip_local_port_range`).
+func ephemeralPortRange() -> ClosedRange<Int> {
+    let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+    let numbers = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { Int($0) }
+    guard numbers.count == 2, numbers[0] <= numbers[1] else { return 32768...60999 }
+    return numbers[0]...numbers[1]
 }
 
 /// Whether something accepts TCP connections on 127.0.0.1:`port`.
@@ -132,27 +160,48 @@ public func acceptsConnections(port: Int) async -> Bool {
     }
 }
 
-/// Reads `stream` until `count` messages arrived or `timeout` passed.
-public func collect(_ stream: AsyncStream<MQTTMessage>, count: Int, timeout: Duration) async -> [MQTTMessage] {
-    await withTaskGroup(of: [MQTTMessage]?.self) { group in
-        group.addTask {
-            var messages: [MQTTMessage] = []
+/// The messages of a subscription, read into a buffer from the moment it is made.
+///
+/// Reading an `AsyncStream` in a task that is cancelled ends the stream for good, so a test that
+/// waited for a message with a timeout could never read that subscription again. The inbox reads
+/// the stream once, for its whole life, and `collect` takes from the buffer.
+public final class MessageInbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer: [MQTTMessage] = []
+    private var reader: Task<Void, Never>?
+
+    /// Starts reading `stream`.
+    public init(_ stream: AsyncStream<MQTTMessage>) {
+        reader = Task { [weak self] in
             for await message in stream {
-                messages.append(message)
-                if messages.count >= count { break }
+                guard let self else { return }
+                self.lock.withLock { self.buffer.append(message) }
             }
-            return messages
         }
-        group.addTask {
-            try? await Task.sleep(for: timeout)
-            return nil
-        }
-        // Either the messages or the timeout: a timeout cancels the reader, which returns what it had.
-        let first = await group.next()!
-        group.cancelAll()
-        if let messages = first { return messages }
-        return await group.next()! ?? []
     }
+
+    deinit { reader?.cancel() }
+
+    /// Removes and returns the first `count` messages if that many arrived, or all of them if
+    /// `partial` is set.
+    func take(_ count: Int, partial: Bool) -> [MQTTMessage]? {
+        lock.withLock {
+            guard buffer.count >= count || partial else { return nil }
+            let taken = Array(buffer.prefix(count))
+            buffer.removeFirst(taken.count)
+            return taken
+        }
+    }
+}
+
+/// Takes `count` messages from `inbox` as soon as they arrived, or what arrived within `timeout`.
+public func collect(_ inbox: MessageInbox, count: Int, timeout: Duration) async -> [MQTTMessage] {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let messages = inbox.take(count, partial: false) { return messages }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return inbox.take(count, partial: true) ?? []
 }
 
 /// Waits until `client`'s status satisfies `condition`, at most `timeout`; returns the last status.
@@ -186,14 +235,14 @@ public final class ClosedLoopbackPort: @unchecked Sendable {
     public let port: Int
     private let descriptor: Int32
 
-    /// Reserves a port.
-    public init() throws {
+    /// Reserves `port`, or a port the kernel picks (0).
+    public init(port requested: Int = 0) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = in_port_t(UInt16(requested)).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in

@@ -31,7 +31,7 @@ let testLogger: Logger = {
 }()
 
 @Suite(
-    "MQTT client against a real mosquitto", .serialized,
+    "MQTT client against a real mosquitto", .serialized, .timeLimit(.minutes(15)),
     .enabled(if: Mosquitto.isInstalled, "mosquitto is not installed at /usr/sbin/mosquitto (apt-get install mosquitto)"))
 struct MQTTClientBrokerTests {
     @Test func qos1MessagesReachASubscriberInOrder() async throws {
@@ -41,7 +41,7 @@ struct MQTTClientBrokerTests {
         let publisher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "pub"), logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "vigie/+/event/#", connectionTimeout: .seconds(90))
+        let stream = MessageInbox(try await subscriber.subscribe(to: "vigie/+/event/#", connectionTimeout: .seconds(90)))
         for index in 0..<20 {
             try await publisher.publish(
                 topic: "vigie/cam-1/event/intrusion", payload: #"{"id":\#(index)}"#, connectionTimeout: .seconds(90))
@@ -77,7 +77,7 @@ struct MQTTClientBrokerTests {
 
         let watcher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "watcher"), logger: testLogger)
         watcher.start()
-        let stream = try await watcher.subscribe(to: status, connectionTimeout: .seconds(90))
+        let stream = MessageInbox(try await watcher.subscribe(to: status, connectionTimeout: .seconds(90)))
         let retained = await collect(stream, count: 1, timeout: .seconds(30))
         #expect(retained.map(\.payloadString) == ["online"], "the will must not follow a DISCONNECT")
         #expect(retained.first?.retain == true)
@@ -97,7 +97,7 @@ struct MQTTClientBrokerTests {
         // The will was retained: a later subscriber sees "offline".
         let late = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "late"), logger: testLogger)
         late.start()
-        let lateStream = try await late.subscribe(to: status, connectionTimeout: .seconds(90))
+        let lateStream = MessageInbox(try await late.subscribe(to: status, connectionTimeout: .seconds(90)))
         #expect(await collect(lateStream, count: 1, timeout: .seconds(30)).map(\.payloadString) == ["offline"])
         await late.shutdown()
         await watcher.shutdown()
@@ -115,7 +115,7 @@ struct MQTTClientBrokerTests {
         let publisher = MQTTClient(configuration: testConfiguration(port: broker.port, clientID: "vigie-pub"), logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "vigie/cam-1/event/#", connectionTimeout: .seconds(90))
+        let stream = MessageInbox(try await subscriber.subscribe(to: "vigie/cam-1/event/#", connectionTimeout: .seconds(90)))
         let total = 60
         let publishing = Task {
             for index in 0..<total {
@@ -163,7 +163,7 @@ struct MQTTClientBrokerTests {
             logger: testLogger)
         subscriber.start()
         publisher.start()
-        let stream = try await subscriber.subscribe(to: "t/#", connectionTimeout: .seconds(90))
+        let stream = MessageInbox(try await subscriber.subscribe(to: "t/#", connectionTimeout: .seconds(90)))
         try await publisher.publish(topic: "t/a", payload: "before", connectionTimeout: .seconds(90))
         #expect(await collect(stream, count: 1, timeout: .seconds(30)).map(\.payloadString) == ["before"])
 

@@ -7,7 +7,7 @@ import VigieMQTT
 import VigieServer
 
 /// `vigie serve` publishing to a real mosquitto broker started by the test.
-@Suite("vigie serve → MQTT (real mosquitto)", .serialized,
+@Suite("vigie serve → MQTT (real mosquitto)", .serialized, .timeLimit(.minutes(15)),
        .enabled(if: Serve.isBuilt, "needs the vigie executable built beside the tests (swift build)"),
        .enabled(if: Mosquitto.isInstalled, "needs mosquitto (Debian package; .ci/run installs it)"))
 struct ServeMQTTTests {
@@ -23,8 +23,8 @@ struct ServeMQTTTests {
         let broker = try await Mosquitto(persistence: true)
         try await broker.start()
         let listener = subscriber(broker, id: "operator-wall")
-        let events = try await listener.subscribe(to: "vigie/+/event/#", qos: .atLeastOnce)
-        let statuses = try await listener.subscribe(to: "vigie/+/status", qos: .atLeastOnce)
+        let events = MessageInbox(try await listener.subscribe(to: "vigie/+/event/#", qos: .atLeastOnce))
+        let statuses = MessageInbox(try await listener.subscribe(to: "vigie/+/status", qos: .atLeastOnce))
 
         try Serve.clip(seconds: 14, to: folder.file("clip.y4m"))
         let site = try Serve.site(in: folder, camera: #""input": "clip.y4m", "realtime": true"#,
