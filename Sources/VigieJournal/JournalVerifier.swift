@@ -149,6 +149,7 @@ public struct JournalVerifier: Sendable {
 
     /// Verifies the file at `path`. Throws only if it cannot be read; problems are in the report.
     /// - Parameters:
+    ///   - path: the journal file.
     ///   - anchor: a `hash` an earlier verification reported, which must still be in the journal.
     ///   - keys: the journal's keys (the current one and those it rotated from). With keys, every
     ///     entry must be authenticated by one of them (an entry without MAC is a problem, unless it

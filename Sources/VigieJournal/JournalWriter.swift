@@ -52,11 +52,13 @@ public final class JournalWriter: @unchecked Sendable {
     /// Opens (or creates, mode 0644) the journal at `path`, verifies it, continues its chain and
     /// prunes what has expired.
     /// - Parameters:
+    ///   - path: the journal file.
     ///   - key: authenticates every new entry (`JournalKey.loadOrCreate(path:)` gives one beside the
     ///     journal). It must be the key in force in the journal, if the journal has one; nil: the
     ///     entries are unauthenticated (only for a journal that has never had a key).
     ///   - previousKeys: keys the journal rotated away from, so their entries are checked too
     ///     (entries under a key not given are still covered by the chain up to the current key).
+    ///   - retention: how long entries are kept; older ones are pruned when the journal is opened.
     ///   - synchronise: `fsync` after every entry (default; turn off only in tests).
     ///   - now: the wall clock.
     /// - Throws: `.broken` if the journal does not verify (a forged entry included), `.keyMismatch`
