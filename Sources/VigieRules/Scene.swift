@@ -94,7 +94,7 @@ public struct Scene: Codable, Sendable, Equatable {
             statisticsOnly: try c.decodeIfPresent(Bool.self, forKey: .statisticsOnly) ?? false,
             statisticsInterval: try c.decodeIfPresent(Double.self, forKey: .statisticsInterval)
                 ?? Scene.defaultStatisticsInterval,
-            analysisMaxWidth: try c.decodeIfPresent(Int.self, forKey: .analysisMaxWidth))
+            analysisMaxWidth: try c.decodeIntegerIfPresent(forKey: .analysisMaxWidth))
     }
 
     // MARK: - Loading

@@ -174,5 +174,7 @@ struct SceneAnalysisSizeTests {
                 == [#"analysisMaxWdth: unknown key; did you mean "analysisMaxWidth"?"#])
         #expect(SceneJSON.problems(#"{"cameraID": "c", "analysisMaxWidth": "960"}"#)
                 == ["analysisMaxWidth: expected a number, found a string"])
+        #expect(SceneJSON.problems(#"{"cameraID": "c", "analysisMaxWidth": 960.5}"#)
+                == ["analysisMaxWidth: expected an integer, found 960.5"])
     }
 }
