@@ -27,6 +27,13 @@ struct Eval: ParsableCommand {
         @Option(help: "Mask cleanup: \(MotionPipeline.CleanupPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
         var cleanup: MotionPipeline.CleanupPreset = .standard
 
+        @Option(help: "Analyse at 1/SCALE of the size (1, 2, 4 or 8: frames downscaled by 2x2 averages, as Y4M inputs are at an analysis size); masks are enlarged back (nearest neighbour) and scored at full size.")
+        var scale: Int = 1
+
+        func validate() throws {
+            guard DCTScale(rawValue: scale) != nil else { throw ValidationError("--scale must be 1, 2, 4 or 8, got \(scale)") }
+        }
+
         func run() throws {
             do {
                 let sequence = try CDnetSequence(path: sequenceDir)
@@ -34,10 +41,16 @@ struct Eval: ParsableCommand {
                 let start = Date()
                 let scores = try CDnetEvaluator.evaluate(sequence: sequence, progress: { done, total in
                     if done % 200 == 0 { note("vigie: \(done)/\(total) frames") }
-                }, segment: { frame in try pipeline.process(frame) })
+                }, segment: { frame in
+                    var small = frame
+                    var s = scale
+                    while s > 1 { small = small.downscaled2x(); s /= 2 }
+                    let mask = try pipeline.process(small)
+                    return scale == 1 ? mask : mask.upscaled(toWidth: frame.width, height: frame.height)
+                })
                 let seconds = Date().timeIntervalSince(start)
                 print("sequence: \(sequenceDir)")
-                print("model: \(model.rawValue)")
+                print("model: \(model.rawValue)" + (scale == 1 ? "" : ", analysed at 1/\(scale) size"))
                 print(scores.table)
                 note(String(format: "vigie: evaluated in %.1f s (decoding and scoring included)", seconds))
                 print(scores.jsonLine)

@@ -48,6 +48,9 @@ struct Run: ParsableCommand {
     @Option(help: "Frame rate for inputs that carry no timing (JPEG folders, MJPEG); default: the scene's hint, else 25.")
     var fps: Double?
 
+    @Option(help: "The widest image each camera is analysed at, in pixels (a wider camera at 1/2, 1/4 or 1/8 size); default: the scene's analysisMaxWidth, else \(Scene.defaultAnalysisMaxWidth).")
+    var analysisMaxWidth: Int?
+
     @Option(help: "Reopen attempts for a live input (FIFO, device) that breaks.")
     var retries: Int = 3
 
@@ -70,6 +73,9 @@ struct Run: ParsableCommand {
         case (_, _, _?, true): throw ValidationError("--scenes needs --inputs CAMERA=INPUT for each camera")
         case (nil, nil, nil, false): throw ValidationError("--inputs needs --scenes DIR (the cameras' scene files)")
         default: throw ValidationError("give --scene and --input (one camera), or --scenes and --inputs (many)")
+        }
+        if let w = analysisMaxWidth, !(64...16_384).contains(w) {
+            throw ValidationError("--analysis-max-width must be 64…16384 pixels, got \(w)")
         }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
         if let webhook { try validateWebhook(webhook) }
@@ -112,7 +118,8 @@ struct Run: ParsableCommand {
             for (sceneFile, path, _) in cameras {
                 let live = Self.isLive(path) || path == "-"
                 firstSources.append(live ? nil : try FrameInput.open(path, format: .ycbcr420,
-                                                                     framesPerSecond: fps ?? sceneFile.frameRate ?? 25))
+                                                                     framesPerSecond: fps ?? sceneFile.frameRate ?? 25,
+                                                                     analysisMaxWidth: analysisMaxWidth ?? sceneFile.effectiveAnalysisMaxWidth))
             }
             var sinks: [any EventSink] = [try events.map { try JSONLinesSink(path: $0, mode: .append) } ?? JSONLinesSink(standardOutput: ())]
             if let webhook, let url = URL(string: webhook) {
@@ -135,7 +142,8 @@ struct Run: ParsableCommand {
             for ((sceneFile, path, _), first) in zip(cameras, firstSources) {
                 let live = Self.isLive(path)
                 let rate = fps ?? sceneFile.frameRate ?? 25
-                let opener = InputOpener(path: path, first: first, fps: rate)
+                let opener = InputOpener(path: path, first: first, fps: rate,
+                                         analysisMaxWidth: analysisMaxWidth ?? sceneFile.effectiveAnalysisMaxWidth)
                 let modelKind = model
                 let out = statisticsOut
                 let runner = CameraRunner(scene: sceneFile, openInput: { try opener.open() },
@@ -292,11 +300,13 @@ final class InputOpener: @unchecked Sendable {
     private var first: (any FrameSource)?
     private let path: String
     private let fps: Double
+    private let analysisMaxWidth: Int
 
-    init(path: String, first: (any FrameSource)?, fps: Double) {
+    init(path: String, first: (any FrameSource)?, fps: Double, analysisMaxWidth: Int) {
         self.path = path
         self.first = first
         self.fps = fps
+        self.analysisMaxWidth = analysisMaxWidth
     }
 
     func open() throws -> any FrameSource {
@@ -306,7 +316,7 @@ final class InputOpener: @unchecked Sendable {
             first = nil
             return source
         }
-        return try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps)
+        return try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps, analysisMaxWidth: analysisMaxWidth)
     }
 }
 

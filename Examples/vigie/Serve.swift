@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Vigie
 import VigieServer
 
 struct Serve: AsyncParsableCommand {
@@ -23,6 +24,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Listen on HOST:PORT instead of the site's http.bind (port 0: any free port).")
     var bind: String?
+
+    @Option(help: "The widest image every camera is analysed at, in pixels (64…16384; a wider camera at 1/2, 1/4 or 1/8 size); default: each camera's analysisMaxWidth, else its scene's, else \(Scene.defaultAnalysisMaxWidth).")
+    var analysisMaxWidth: Int?
 
     @Option(help: "The demo site's folder for its store and journal.")
     var demoDirectory = "vigie-demo"
@@ -47,6 +51,12 @@ struct Serve: AsyncParsableCommand {
                 site = DemoSite.configuration(directory: demoDirectory, mqtt: mqtt)
                 note("vigie: demo site (no --config): 2 simulated cameras; store and journal in \(demoDirectory)/")
                 note("vigie: demo tokens: operator \(DemoSite.operatorToken), viewer \(DemoSite.viewerToken)")
+            }
+            if let width = analysisMaxWidth {
+                guard (64...16_384).contains(width) else {
+                    throw ValidationError("--analysis-max-width must be 64…16384 pixels, got \(width)")
+                }
+                for i in site.cameras.indices { site.cameras[i].analysisMaxWidth = width }
             }
             if let bind {
                 site.http.bind = bind

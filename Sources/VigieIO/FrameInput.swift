@@ -14,9 +14,36 @@ public enum FrameInput {
     ///   - limits: the largest frame accepted (`DecodeLimits`): a JPEG or MJPEG image over them
     ///     is skipped as `frameTooLarge` before it is decoded, a Y4M stream over them refused
     ///     when opened.
+    ///   - analysisMaxWidth: when set, replaces `scale` with the largest scale whose image is at
+    ///     most this many pixels wide (`DCTScale.fitting(width:maxWidth:)`), chosen from the Y4M
+    ///     header or the first JPEG image's header: JPEG decodes straight to it (DCT scaling), Y4M
+    ///     frames are downscaled once each. Nil: `scale`.
     public static func open(_ path: String, format: PixelFormat? = nil, scale: DCTScale = .full,
-                            framesPerSecond: Double = 25,
-                            limits: DecodeLimits = .default) throws(FrameSourceError) -> any FrameSource {
+                            framesPerSecond: Double = 25, limits: DecodeLimits = .default,
+                            analysisMaxWidth: Int? = nil) throws(FrameSourceError) -> any FrameSource {
+        let source = try openUnfitted(path, format: format, scale: scale, framesPerSecond: framesPerSecond, limits: limits)
+        guard let maxWidth = analysisMaxWidth else { return source }
+        precondition(maxWidth > 0, "analysisMaxWidth must be positive, got \(maxWidth)")
+        switch source {
+        case var s as JPEGFolderSource:
+            s.fitWidth = maxWidth
+            return s
+        case var s as JPEGFileSource:
+            s.fitWidth = maxWidth
+            return s
+        case var s as MJPEGSource:
+            s.fitWidth = maxWidth
+            return s
+        case var s as Y4MSource:
+            s.fitAnalysis(maxWidth: maxWidth)
+            return s
+        default:
+            return source
+        }
+    }
+
+    private static func openUnfitted(_ path: String, format: PixelFormat?, scale: DCTScale, framesPerSecond: Double,
+                                     limits: DecodeLimits) throws(FrameSourceError) -> any FrameSource {
         if path == "-" {
             return try detect(ByteReader(standardInput: ()), name: "stdin", format: format, scale: scale,
                               framesPerSecond: framesPerSecond, limits: limits)

@@ -14,6 +14,16 @@ public enum DCTScale: Int, Sendable, CaseIterable, Codable {
     /// Eighth width and height.
     case eighth = 8
 
+    /// The analysis scale for a camera `width` pixels wide: the largest image (full, 1/2, 1/4,
+    /// 1/8) at most `maxWidth` pixels wide, or 1/8 when none is. A 1920-pixel camera with
+    /// `maxWidth` 960 is analysed at half size.
+    public static func fitting(width: Int, maxWidth: Int) -> DCTScale {
+        for scale in DCTScale.allCases where (width + scale.rawValue - 1) / scale.rawValue <= maxWidth {
+            return scale
+        }
+        return .eighth
+    }
+
     /// The decoded size of a `width` x `height` image (rounded up, as libjpeg does).
     public func scaledSize(width: Int, height: Int) -> (width: Int, height: Int) {
         ((width + rawValue - 1) / rawValue, (height + rawValue - 1) / rawValue)

@@ -16,7 +16,9 @@ public struct JPEGFolderSource: FrameSource {
     /// Frames per second used for timestamps.
     public let framesPerSecond: Double
     let format: PixelFormat
-    let scale: DCTScale
+    var scale: DCTScale
+    /// Set by `FrameInput.open(…analysisMaxWidth:)`: the scale is chosen from the first image's header.
+    var fitWidth: Int?
     var position = 0
     var size: (width: Int, height: Int)?
     var reusable: Frame?
@@ -96,6 +98,7 @@ public struct JPEGFolderSource: FrameSource {
         }
         let first = files[0].number
         let timestamp = Timestamp(frameIndex: number - first, framesPerSecond: framesPerSecond)
+        fitScale(to: bytes, &scale, &fitWidth)
         do {
             try decoder.decode(bytes, into: &reusable, format: format, scale: scale, timestamp: timestamp, number: number)
         } catch {
@@ -119,7 +122,8 @@ public struct JPEGFileSource: FrameSource {
     /// Always `.jpegFile`.
     public var kind: InputKind { .jpegFile }
     let format: PixelFormat
-    let scale: DCTScale
+    var scale: DCTScale
+    var fitWidth: Int?
     /// What the source accepts (`DecodeLimits`).
     public let limits: DecodeLimits
     var done = false
@@ -139,12 +143,22 @@ public struct JPEGFileSource: FrameSource {
         if done { return nil }
         done = true
         let bytes = try readWholeFile(name, frame: 1, limit: limits.maxEncodedBytes)
+        fitScale(to: bytes, &scale, &fitWidth)
         do {
             return try JPEGCodec.decode(bytes, format: format, scale: scale, limits: limits)
         } catch {
             throw .jpeg(error, source: name, frame: 1, file: name)
         }
     }
+}
+
+/// Chooses `scale` once, from the first image's header, when `fitWidth` is set (then cleared): the
+/// camera keeps that scale, so its frames keep one size. A header that cannot be read leaves the
+/// scale as it is (the decode reports the error) and tries again on the next image.
+func fitScale(to bytes: [UInt8], _ scale: inout DCTScale, _ fitWidth: inout Int?) {
+    guard let maxWidth = fitWidth, let info = try? JPEGCodec.info(of: bytes) else { return }
+    scale = DCTScale.fitting(width: info.width, maxWidth: maxWidth)
+    fitWidth = nil
 }
 
 /// The bytes of a file, or `cannotOpen`; with `limit`, a file of more bytes is refused as

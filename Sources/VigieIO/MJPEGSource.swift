@@ -18,7 +18,8 @@ public struct MJPEGSource: FrameSource {
     public let framesPerSecond: Double
     let reader: ByteReader
     let format: PixelFormat
-    let scale: DCTScale
+    var scale: DCTScale
+    var fitWidth: Int?
     var index = 0
     var size: (width: Int, height: Int)?
     var reusable: Frame?
@@ -67,6 +68,7 @@ public struct MJPEGSource: FrameSource {
         }
         index += 1
         let timestamp = Timestamp(frameIndex: index - 1, framesPerSecond: framesPerSecond)
+        fitScale(to: image, &scale, &fitWidth)
         do {
             try decoder.decode(image, into: &reusable, format: format, scale: scale, timestamp: timestamp, number: index)
         } catch {

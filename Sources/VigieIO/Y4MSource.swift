@@ -88,7 +88,7 @@ public struct Y4MSource: FrameSource {
     /// Always `.y4m`.
     public var kind: InputKind { .y4m }
     let reader: ByteReader
-    let scale: DCTScale
+    var scale: DCTScale
     let wantsLuma: Bool
     var index = 0
     var finished = false
@@ -121,6 +121,12 @@ public struct Y4MSource: FrameSource {
         self.reader = reader
         self.scale = scale
         wantsLuma = format == .luma || header.format == .luma
+    }
+
+    /// Analyses the stream at most `maxWidth` pixels wide: each frame is downscaled once, to the
+    /// largest of full, 1/2, 1/4 and 1/8 size that fits (`DCTScale.fitting(width:maxWidth:)`).
+    public mutating func fitAnalysis(maxWidth: Int) {
+        scale = DCTScale.fitting(width: header.width, maxWidth: maxWidth)
     }
 
     /// The next frame; nil at end of stream.

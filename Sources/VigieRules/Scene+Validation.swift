@@ -12,6 +12,9 @@ struct SceneValidator {
 
     mutating func check(_ scene: Scene) {
         if scene.cameraID.trimmingCharacters(in: .whitespaces).isEmpty { fail("cameraID", "must not be empty") }
+        if let width = scene.analysisMaxWidth, !(64...16_384).contains(width) {
+            fail("analysisMaxWidth", "must be 64…16384 pixels, got \(width)")
+        }
         if !(scene.statisticsInterval > 0 && scene.statisticsInterval <= 86_400) {
             fail("statisticsInterval", "must be > 0 and ≤ 86400 seconds, got \(scene.statisticsInterval)")
         }

@@ -42,12 +42,23 @@ public struct Scene: Codable, Sendable, Equatable {
     public var statisticsInterval: Double
     /// Default ``statisticsInterval``: 60 s.
     public static let defaultStatisticsInterval = 60.0
+    /// The widest image the camera is analysed at, in pixels (64…16384); nil: the default
+    /// ``defaultAnalysisMaxWidth`` (960). A wider camera is analysed at 1/2, 1/4 or 1/8 of its size,
+    /// the first that fits (JPEG inputs decode straight to it with DCT scaling, Y4M frames are
+    /// downscaled once). Zones, lines, calibration and events are in normalised coordinates, so
+    /// they do not change with it; pixel sizes of the analysis (blob areas) are at the analysis size.
+    public var analysisMaxWidth: Int?
+    /// Default ``analysisMaxWidth``: 960 pixels (a 1080p camera is analysed at 960x540).
+    public static let defaultAnalysisMaxWidth = 960
+    /// ``analysisMaxWidth``, or the default when the scene sets none.
+    public var effectiveAnalysisMaxWidth: Int { analysisMaxWidth ?? Scene.defaultAnalysisMaxWidth }
 
     /// A scene; call ``validate()`` before use (the file initialisers do).
     public init(
         cameraID: String, description: String? = nil, frameRate: Double? = nil, zones: [Zone] = [], lines: [Line] = [],
         privacyMasks: [PrivacyMask] = [], calibration: GroundCalibration? = nil, rules: [RuleConfiguration] = [],
-        statisticsOnly: Bool = false, statisticsInterval: Double = Scene.defaultStatisticsInterval
+        statisticsOnly: Bool = false, statisticsInterval: Double = Scene.defaultStatisticsInterval,
+        analysisMaxWidth: Int? = nil
     ) {
         self.cameraID = cameraID
         self.description = description
@@ -59,11 +70,12 @@ public struct Scene: Codable, Sendable, Equatable {
         self.rules = rules
         self.statisticsOnly = statisticsOnly
         self.statisticsInterval = statisticsInterval
+        self.analysisMaxWidth = analysisMaxWidth
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case cameraID, description, frameRate, zones, lines, privacyMasks, calibration, rules, statisticsOnly
-        case statisticsInterval
+        case statisticsInterval, analysisMaxWidth
     }
 
     /// Decodes without validating. `"$schema"` is accepted at the root (editors use it) and ignored.
@@ -81,7 +93,8 @@ public struct Scene: Codable, Sendable, Equatable {
             rules: try c.decodeIfPresent([RuleConfiguration].self, forKey: .rules) ?? [],
             statisticsOnly: try c.decodeIfPresent(Bool.self, forKey: .statisticsOnly) ?? false,
             statisticsInterval: try c.decodeIfPresent(Double.self, forKey: .statisticsInterval)
-                ?? Scene.defaultStatisticsInterval)
+                ?? Scene.defaultStatisticsInterval,
+            analysisMaxWidth: try c.decodeIntegerIfPresent(forKey: .analysisMaxWidth))
     }
 
     // MARK: - Loading

@@ -286,7 +286,7 @@ public final class CameraWorker: @unchecked Sendable {
         update { $0.state = $0.frames == 0 ? .starting : .reconnecting }
         switch camera.input {
         case let .path(path):
-            return try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps)
+            return try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps, analysisMaxWidth: analysisMaxWidth)
         case let .url(url):
             var args = ["-i", url]
             if url.lowercased().hasPrefix("rtsp") { args = ["-rtsp_transport", "tcp"] + args }
@@ -298,6 +298,9 @@ public final class CameraWorker: @unchecked Sendable {
         }
     }
 
+    /// The widest image the camera is analysed at: the site's camera setting, else the scene's.
+    private var analysisMaxWidth: Int { camera.analysisMaxWidth ?? scene.effectiveAnalysisMaxWidth }
+
     private func startChild(_ inputArguments: [String]) throws -> any FrameSource {
         stopChild()
         let child = try FFmpegChild(inputArguments: inputArguments, logger: logger) { [self] line in
@@ -308,7 +311,9 @@ public final class CameraWorker: @unchecked Sendable {
             return stopRequested
         }
         if stopping { child.terminate() }
-        return try Y4MSource(path: child.outputPath, format: .ycbcr420)
+        var source = try Y4MSource(path: child.outputPath, format: .ycbcr420)
+        source.fitAnalysis(maxWidth: analysisMaxWidth)
+        return source
     }
 
     private func stopChild() {

@@ -22,8 +22,13 @@ public struct SiteConfiguration: Sendable, Hashable, Decodable {
         /// thread goes (`false`). Default (nil): simulated cameras are paced, file inputs are not;
         /// URL and ffmpeg inputs are paced by their source.
         public var realtime: Bool?
+        /// The widest image this camera is analysed at, in pixels (64…16384): overrides the
+        /// scene's `analysisMaxWidth` (default 960). Nil: the scene's.
+        public var analysisMaxWidth: Int?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case id, scene, input, url, ffmpeg, simulated, fps, realtime }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case id, scene, input, url, ffmpeg, simulated, fps, realtime, analysisMaxWidth
+        }
 
         /// A camera from its fields.
         public init(id: String, scene: String?, input: CameraInput, fps: Double? = nil, realtime: Bool? = nil) {
@@ -42,6 +47,12 @@ public struct SiteConfiguration: Sendable, Hashable, Decodable {
             scene = try c.decodeIfPresent(String.self, forKey: .scene)
             fps = try c.decodeIfPresent(Double.self, forKey: .fps)
             realtime = try c.decodeIfPresent(Bool.self, forKey: .realtime)
+            analysisMaxWidth = try c.decodeIfPresent(Int.self, forKey: .analysisMaxWidth)
+            if let width = analysisMaxWidth, !(64...16_384).contains(width) {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: c.codingPath + [CodingKeys.analysisMaxWidth],
+                    debugDescription: "must be 64…16384 pixels, got \(width)"))
+            }
             var inputs: [CameraInput] = []
             if let path = try c.decodeIfPresent(String.self, forKey: .input) { inputs.append(.path(path)) }
             if let url = try c.decodeIfPresent(String.self, forKey: .url) { inputs.append(.url(url)) }

@@ -149,3 +149,32 @@ struct SceneDecodingTests {
         }
     }
 }
+
+/// `analysisMaxWidth`: decoded, defaulted, range-checked, and a misspelling still named.
+@Suite("Scene analysis size")
+struct SceneAnalysisSizeTests {
+    @Test func decodedAndDefaulted() throws {
+        let set = try Scene(json: Data(#"{"cameraID": "c", "analysisMaxWidth": 640}"#.utf8))
+        #expect(set.analysisMaxWidth == 640 && set.effectiveAnalysisMaxWidth == 640)
+        let unset = try Scene(json: Data(#"{"cameraID": "c"}"#.utf8))
+        #expect(unset.analysisMaxWidth == nil && unset.effectiveAnalysisMaxWidth == 960)
+        #expect(Scene.defaultAnalysisMaxWidth == 960)
+        #expect(try Scene(json: set.jsonData()) == set)
+    }
+
+    @Test(arguments: [32, 0, -1, 20_000])
+    func outOfRangeIsNamed(width: Int) {
+        #expect(throws: SceneFileError.invalidValue(field: "analysisMaxWidth", reason: "must be 64…16384 pixels, got \(width)")) {
+            _ = try Scene(json: Data(#"{"cameraID": "c", "analysisMaxWidth": \#(width)}"#.utf8))
+        }
+    }
+
+    @Test func misspellingIsNamed() {
+        #expect(SceneJSON.problems(#"{"cameraID": "c", "analysisMaxWdth": 640}"#)
+                == [#"analysisMaxWdth: unknown key; did you mean "analysisMaxWidth"?"#])
+        #expect(SceneJSON.problems(#"{"cameraID": "c", "analysisMaxWidth": "960"}"#)
+                == ["analysisMaxWidth: expected a number, found a string"])
+        #expect(SceneJSON.problems(#"{"cameraID": "c", "analysisMaxWidth": 960.5}"#)
+                == ["analysisMaxWidth: expected an integer, found 960.5"])
+    }
+}
