@@ -32,7 +32,8 @@ public func runFuzzer(_ targets: [FuzzTarget]) -> Never {
     var arguments = CommandLine.arguments
     guard arguments.count >= 2, let target = targets.first(where: { $0.name == arguments[1] }) else {
         let names = targets.map(\.name).joined(separator: "|")
-        fputs("usage: \(arguments.first ?? "vigie-fuzz") \(names) [libFuzzer flags] [corpus folders]\n", stderr)
+        let usage = "usage: \(arguments.first ?? "vigie-fuzz") \(names) [libFuzzer flags] [corpus folders]\n"
+        _ = usage.withCString { write(2, $0, strlen($0)) }
         exit(64)
     }
     current = target
