@@ -20,11 +20,14 @@ struct Run: ParsableCommand {
 
             --webhook: at the end (input finished or a signal), the events not yet delivered get \
             --drain-timeout seconds (default 10), retried at once rather than after the back-off; any \
-            still undelivered then make the exit status 75 (EX_TEMPFAIL) with a message saying how many \
+            still undelivered then (given up on, dropped from a full queue, or rejected by the receiver) \
+            make the exit status 75 (EX_TEMPFAIL) with a message saying how many \
             and where they are kept: resend them with `vigie deliver --events FILE --webhook URL`.
 
             SIGINT or SIGTERM: every camera ends its open events and they are written before exit \
-            (status 0). A camera blocked on a stalled input has its open events ended for it.
+            (status 0, or 75 if webhook events are left undelivered), within 2 s: a camera blocked on a \
+            stalled input has its open events ended for it, and the webhook drain is cut to 1.5 s after \
+            the signal (a signal during the drain ends it at once).
             """)
 
     @Option(help: "The camera's scene file (JSON).")
@@ -162,11 +165,13 @@ struct Run: ParsableCommand {
 
         for runner in runners { runner.start() }
         var signalled: Int32?
+        var signalledAt: Date?
         let started = Date()
         var reportedWaiting = false
         while !runners.allSatisfy({ $0.waitUntilDone(timeout: 0) }) {
             if let s = stop.wait(timeout: 0.1) {
                 signalled = s
+                signalledAt = Date()
                 break
             }
             // Said once, so that a camera that is not sending is visible while the others run.
@@ -205,19 +210,37 @@ struct Run: ParsableCommand {
         }
         note("vigie: \(sink.count) events")
         if let poster {
-            let left = poster.close(timeout: drainTimeout)
-            note("vigie: webhook: \(poster.statistics)")
-            if left > 0 || poster.statistics.dropped > 0 {
-                let lost = left + poster.statistics.dropped
+            // After a signal the drain gets what is left of the signal's exit budget (the process
+            // exits within 2 s of SIGTERM); a signal received during the drain ends it at once.
+            // What is left is counted undelivered (status 75) and stays in the events file.
+            var drain = drainTimeout
+            if let signalledAt { drain = min(drain, max(0, Self.signalExitBudget - Date().timeIntervalSince(signalledAt))) }
+            let cut = CutShort()
+            let drainStarted = Date()
+            _ = poster.close(timeout: drain, interrupted: { [stop] in
+                if stop.wait(timeout: 0) != nil { cut.set() }
+                return cut.isSet
+            })
+            if cut.isSet { note("vigie: webhook drain cut short by a signal") }
+            let statistics = poster.statistics
+            note("vigie: webhook: \(statistics)")
+            // Every event not delivered: abandoned (given up on, or left at the end of the drain),
+            // dropped from a full queue, or rejected by the receiver (4xx). All are in the events file.
+            let lost = statistics.abandoned + statistics.dropped + statistics.rejected
+            if lost > 0 {
                 let kept = events.map { "they are kept in \($0): resend with vigie deliver --events \($0) --webhook \(webhook ?? "URL")" }
                     ?? "they were written to stdout only (give --events FILE to keep them for vigie deliver)"
-                note("vigie: \(lost) events undelivered to the webhook after a \(formatSeconds(drainTimeout)) drain; \(kept)",
+                note("vigie: \(lost) events undelivered to the webhook after a \(formatSeconds(Date().timeIntervalSince(drainStarted))) drain; \(kept)",
                      level: .error)
                 throw ExitCode(75)
             }
         }
         if failed, signalled == nil { throw ExitCode(1) }
     }
+
+    /// Seconds from a SIGINT/SIGTERM to the end of the webhook drain: the camera shutdown takes
+    /// at most 1 s of it, and the process exits well within 2 s of the signal.
+    static let signalExitBudget = 1.5
 
     /// Scene files of `scenes` matched to `CAMERA=INPUT` pairs by camera id.
     static func pairs(scenes folder: String, inputs: [String]) throws -> [(scene: Scene, input: String, file: String)] {
@@ -318,6 +341,16 @@ final class InputOpener: @unchecked Sendable {
         }
         return try FrameInput.open(path, format: .ycbcr420, framesPerSecond: fps, analysisMaxWidth: analysisMaxWidth)
     }
+}
+
+/// Set once, read from any thread: whether a signal cut the webhook drain short.
+final class CutShort: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// Catches signals (their default action is disabled) and reports the first one received.

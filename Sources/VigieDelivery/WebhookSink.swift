@@ -156,7 +156,7 @@ public final class WebhookSink: EventSink, Sendable {
     }
 
     deinit {
-        _ = state.close(timeout: 0)
+        _ = state.close(timeout: 0, interrupted: { false })
     }
 
     /// The counts so far.
@@ -200,7 +200,19 @@ public final class WebhookSink: EventSink, Sendable {
     /// logged, and their number returned. Later `send`s throw `.closed`; closing twice is harmless.
     @discardableResult
     public func close(timeout: Double = 0) -> Int {
-        state.close(timeout: timeout)
+        state.close(timeout: timeout, interrupted: { false })
+    }
+
+    /// `close(timeout:)` that also ends the drain early once `interrupted` returns true (it is
+    /// asked about every 50 ms): a shutdown signal received during the drain cuts it short, and
+    /// what is left is counted in `abandoned` and returned as with `close(timeout:)`.
+    ///
+    /// - Parameters:
+    ///   - timeout: The longest the queue is given to drain, in seconds.
+    ///   - interrupted: True when the drain must end now (for example, a signal was received).
+    @discardableResult
+    public func close(timeout: Double, interrupted: @escaping @Sendable () -> Bool) -> Int {
+        state.close(timeout: timeout, interrupted: interrupted)
     }
 }
 
@@ -292,13 +304,15 @@ private final class DeliveryState: @unchecked Sendable {
         return queue.count + (inFlight == nil ? 0 : 1)
     }
 
-    func close(timeout: Double) -> Int {
+    func close(timeout: Double, interrupted: @Sendable () -> Bool) -> Int {
         condition.lock()
         let first = accepting
         accepting = false
         condition.broadcast()  // a worker sleeping through a back-off retries now
         condition.unlock()
-        _ = waitUntilDrained(timeout: timeout)
+        let deadline = Date(timeIntervalSinceNow: max(0, timeout))
+        while waitUntilDrained(timeout: min(0.05, max(0, deadline.timeIntervalSinceNow))) > 0,
+              Date() < deadline, !interrupted() {}
         condition.lock()
         stopping = true
         currentTask?.cancel()

@@ -97,6 +97,12 @@ public struct JPEGFolderSource: FrameSource {
             throw .corruptFrame(source: name, frame: number, reason: "cannot read \(path)")
         }
         let first = files[0].number
+        // A number far from the first (`a_1.jpg`, `b_999999999999.jpg`) would overflow the
+        // timestamp's nanoseconds (an Int64: 292 years): refused rather than trapping.
+        guard Double(number - first) / framesPerSecond < 9e9 else {
+            throw .corruptFrame(source: name, frame: number,
+                                reason: "\(lastPathComponent(path)): frame number \(number) is too far from the first (\(first)) for a timestamp")
+        }
         let timestamp = Timestamp(frameIndex: number - first, framesPerSecond: framesPerSecond)
         fitScale(to: bytes, &scale, &fitWidth)
         do {

@@ -26,6 +26,9 @@ public struct Y4MHeader: Sendable, Hashable {
     /// The colour spaces Vigie reads. All 4:2:0 variants differ only in chroma siting.
     public static let supportedColourSpaces: Set<String> = ["420jpeg", "420", "420mpeg2", "420paldv", "mono"]
 
+    /// The frame rates a header may give, in frames per second: one an hour to a million a second.
+    public static let frameRates: ClosedRange<Double> = (1.0 / 3600)...1_000_000
+
     /// Parses a header line (without its newline). A frame size over `limits` is refused as
     /// `frameTooLarge` (frame 1: every frame has the header's size) before any frame is read.
     public init(parsing line: [UInt8], source: String, limits: DecodeLimits = .default) throws(FrameSourceError) {
@@ -46,6 +49,14 @@ public struct Y4MHeader: Sendable, Hashable {
                 let parts = value.split(separator: ":")
                 guard parts.count == 2, let n = Int(parts[0]), let d = Int(parts[1]), n > 0, d > 0 else {
                     throw .invalidHeader(source: source, reason: "bad frame rate '\(escapedForMessage(token))'")
+                }
+                // A frame every hour at the slowest, a million a second at the fastest: past
+                // these the timestamps (nanoseconds in an Int64) overflow within a few frames
+                // (found by fuzzing: F1:10000000000 trapped at frame 2).
+                let rate = Double(n) / Double(d)
+                guard rate >= Self.frameRates.lowerBound, rate <= Self.frameRates.upperBound else {
+                    throw .invalidHeader(source: source, reason: "frame rate '\(escapedForMessage(token))' out of range "
+                                         + "(1 frame per hour to 1,000,000 per second)")
                 }
                 num = n
                 den = d
@@ -151,7 +162,14 @@ public struct Y4MSource: FrameSource {
             throw .invalidHeader(source: name, reason: "frame \(index): expected FRAME, got '\(escapedForMessage(line.prefix(16)))'")
         }
         let w = header.width, h = header.height
-        let timestamp = Timestamp(seconds: Double(index - 1) * Double(header.frameRateDenominator) / Double(header.frameRateNumerator))
+        let seconds = Double(index - 1) * Double(header.frameRateDenominator) / Double(header.frameRateNumerator)
+        // Nanoseconds in an Int64 reach 292 years: a stream that long (a frame an hour for
+        // 2.5 million frames) ends here rather than trapping.
+        guard seconds < 9e9 else {
+            finished = true
+            throw .invalidHeader(source: name, reason: "frame \(index): timestamp \(seconds) s is out of range")
+        }
+        let timestamp = Timestamp(seconds: seconds)
         var frame = Frame(width: w, height: h, format: wantsLuma ? .luma : .ycbcr420, timestamp: timestamp, number: index)
         var got = 0
         got += try readPlane(&frame.luma)

@@ -16,6 +16,9 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         case status(Int)
         /// Read the request and never answer (the connection is held open until `stop`).
         case silent
+        /// Start a `200` answer (status line, headers announcing a 64-byte body, 10 bytes of it)
+        /// and close the connection: the client sees the answer cut off.
+        case closesMidResponse
     }
 
     public struct Request: Sendable {
@@ -120,6 +123,12 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
             close(fd)
         case .silent:
             lock.withLock { held.append(fd) }
+        case .closesMidResponse:
+            send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{\"ok\":tru")
+            // An abortive close (RST), as a crashing receiver gives, rather than a clean FIN.
+            var option = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+            close(fd)
         }
     }
 

@@ -153,6 +153,33 @@ struct WebhookSinkTests {
         #expect(sink.statistics.delivered == 1 && server.requests.count == 2)
     }
 
+    @Test func anInterruptedDrainEndsAtOnceAndCountsWhatIsLeft() throws {
+        // A receiver that never answers and a 30 s drain: interrupted after about 0.3 s (a signal
+        // during the drain), close returns within a fraction of a second with everything abandoned.
+        let server = try ScriptedHTTPServer(script: [], then: .silent)
+        defer { server.stop() }
+        let sink = WebhookSink(configuration: configuration(server.url, timeout: 30))
+        for n in 0..<3 { try sink.send(event(n)) }
+        #expect(server.waitForRequests(1, timeout: 10))
+        let start = Date()
+        let left = sink.close(timeout: 30, interrupted: { Date().timeIntervalSince(start) > 0.3 })
+        let seconds = Date().timeIntervalSince(start)
+        #expect(left == 3 && sink.statistics.abandoned == 3 && sink.statistics.delivered == 0)
+        #expect(seconds >= 0.3 && seconds < 1.5, "ended \(seconds) s into a 30 s drain")
+    }
+
+    @Test func aReceiverThatClosesMidResponseIsRetriedNotCountedDelivered() throws {
+        // A 200 cut off in its body is not a delivery: retried, and delivered by the next answer.
+        let server = try ScriptedHTTPServer(script: [.closesMidResponse], then: .status(200))
+        defer { server.stop() }
+        let sink = WebhookSink(configuration: configuration(server.url))
+        try sink.send(event(0))
+        #expect(sink.flush(timeout: 10) == 0)
+        #expect(server.requests.count == 2, "\(server.requests.count) requests")
+        #expect(sink.statistics.delivered == 1 && sink.statistics.retried == 1)
+        sink.close()
+    }
+
     @Test func eventsQueuedFromManyThreadsAreAllDeliveredInEachCamerasOrder() async throws {
         let server = try ScriptedHTTPServer(script: [])
         defer { server.stop() }

@@ -1,0 +1,2 @@
+// Declarations only (include/CFuzzDriver.h): the definitions are in the libFuzzer runtime.
+#include "CFuzzDriver.h"
