@@ -2,7 +2,8 @@
 """Every ```swift block of README.md and Documentation/*.md compiles, and the runnable ones run.
 
 Each block becomes a function `async throws` in a scratch package that depends on this checkout
-by path (product `Vigie`), its `import` lines hoisted. A comment on the line before the block
+by path (product `Vigie`, and each other product of this package a block imports), its `import`
+lines hoisted. A comment on the line before the block
 says more (directives separated by `;`):
 
     <!-- snippet: given event: Event, logger: Logger -->   names the block uses but does not define
@@ -98,10 +99,14 @@ def main():
                         + target_name.group(0).replace(f'"{target_name.group(1)}"', '"FromManifest"')
                         + package_manifest[target_name.end():])
     package_manifest = re.sub(r'(dependencies:\s*\[)', r'\1\n        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),', package_manifest, count=1)
-    package_manifest += """
+    # The snippets' target depends on the umbrella and on every other product of this package
+    # that a block imports (VigieMQTT, VigieServer, …: products the umbrella does not re-export).
+    products = sorted({line.split()[1] for line in imports if line.split()[1].startswith("Vigie")} | {"Vigie"})
+    dependencies = ", ".join(f'.product(name: "{p}", package: "Vigie")' for p in products)
+    package_manifest += f"""
 package.targets.append(.executableTarget(
     name: "Snippets",
-    dependencies: [.product(name: "Vigie", package: "Vigie"), .product(name: "Logging", package: "swift-log")]
+    dependencies: [{dependencies}, .product(name: "Logging", package: "swift-log")]
 ))
 """
     open(os.path.join(SCRATCH, "Package.swift"), "w").write(package_manifest)
