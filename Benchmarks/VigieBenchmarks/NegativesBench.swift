@@ -1,7 +1,7 @@
 import Foundation
 import Vigie
 
-/// `vigie-bench negatives SHARED_DATA [--frames DIR]`: every hard-event rule and the zone rules on
+/// `vigie-bench negatives SHARED_DATA [--frames DIR] [--verbose]`: every hard-event rule and the zone rules on
 /// the negative clips of the shared data; prints false alerts per camera-hour by kind and clip.
 /// With `--frames`, writes each alert's frame, anonymised, as JPEG (for looking at the cause).
 func benchNegatives(_ arguments: [String]) throws {
@@ -26,6 +26,12 @@ func benchNegatives(_ arguments: [String]) throws {
             }
             print(String(format: "  %@ %@ at %.1f s (frame %d) objects %@", clip.name, alert.kind.rawValue, alert.time,
                          alert.frame, boxes.joined(separator: " ")))
+            if arguments.contains("--verbose") {
+                for t in pipeline.tracks where event.objects.contains(where: { $0.trackID == t.id }) {
+                    let points = t.trajectory.suffix(12).map { String(format: "(%.0f,%.0f)", $0.footPoint.x, $0.footPoint.y) }
+                    print("    track \(t.id) \(t.state) box \(t.box) age \(String(format: "%.1f", t.age)) trajectory \(points.joined(separator: " "))")
+                }
+            }
             guard let framesDir else { return }
             let input = AnonymiserInput(frame: frame, foreground: mask, tracks: pipeline.tracks, model: pipeline.motion.model)
             let image = try anonymiser.process(input)
