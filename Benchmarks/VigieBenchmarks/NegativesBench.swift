@@ -42,3 +42,35 @@ func benchNegatives(_ arguments: [String]) throws {
     }
     print(NegativesSuite.table(results))
 }
+
+/// `vigie-bench small-bag`: issue 18's small-bag scene from the simulator through the chain with
+/// `abandonedObject` (minDuration 10 s, whole-image zone); prints every second the static
+/// regions the analyser sees and the tracks, then the events (to find the stage that loses it).
+func benchSmallBag(_ arguments: [String]) throws {
+    let scene = try Scene(json: Data(#"""
+        {"cameraID": "pavement",
+         "zones": [{"id": "all", "polygon": [{"x":0,"y":0},{"x":1,"y":0},{"x":1,"y":1},{"x":0,"y":1}]}],
+         "rules": [{"id": "left", "kind": "abandonedObject", "zone": "all", "minDuration": 10}]}
+        """#.utf8))
+    var simulator = SceneSimulator(SimulatedScene.smallBag(duration: 30))
+    var pipeline = ScenePipeline(scene: scene, streamStart: Date(timeIntervalSince1970: 0))
+    var analysers = SceneAnalysers(staticObjects: StaticObjectDetector())
+    var nextPrint = 0.0
+    while let frame = try simulator.next() {
+        let events = try pipeline.process(frame)
+        let cues = try analysers.process(frame, foreground: nil, globalChange: false)
+        for e in events {
+            print(String(format: "%6.2f s  EVENT %@ %@ %@", frame.timestamp.seconds, e.kind.rawValue, e.phase.rawValue,
+                         e.measurements.reason ?? ""))
+        }
+        guard frame.timestamp.seconds >= nextPrint else { continue }
+        nextPrint += 1
+        let objects: [String] = (cues.staticObjects?.objects ?? []).map { (o: StaticObject) -> String in
+            "#\(o.id) \(o.box) \(o.origin) static " + String(format: "%.1f motion %.2f", o.staticSeconds, o.internalMotion)
+        }
+        let tracks = pipeline.tracks.map { "t\($0.id) \($0.state) \($0.box)" }
+        print(String(format: "%6.2f s  static: %@\n          tracks: %@", frame.timestamp.seconds,
+                     objects.joined(separator: "; "), tracks.joined(separator: "; ")))
+    }
+    for e in try pipeline.finish() { print("end EVENT \(e.kind.rawValue) \(e.phase.rawValue)") }
+}

@@ -469,7 +469,7 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--steady] [--model NAME] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M [--per-kind] [--rounds N]  (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n       vigie-bench negatives SHARED_DATA [--only CLIP] [--frames DIR]  (false alerts per camera-hour on clips with no hard event)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--steady] [--model NAME] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M [--per-kind] [--rounds N]  (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n       vigie-bench negatives SHARED_DATA [--only CLIP] [--frames DIR]  (false alerts per camera-hour on clips with no hard event)\n       vigie-bench small-bag  (issue 18's small abandoned bag, simulated: what each stage sees)\n".utf8))
     exit(64)
 }
 do {
@@ -486,6 +486,7 @@ do {
     case "static-objects": try benchStaticObjects(Array(arguments.dropFirst()), json: json)
     case "fire": try benchFire(Array(arguments.dropFirst()), json: json)
     case "negatives": try benchNegatives(Array(arguments.dropFirst()))
+    case "small-bag": try benchSmallBag(Array(arguments.dropFirst()))
     case "anonymise":
         let rest = Array(arguments.dropFirst())
         let export = rest.firstIndex(of: "--export").flatMap { $0 + 1 < rest.count ? rest[$0 + 1] : nil }
