@@ -108,7 +108,9 @@ let libraryTargets: [Target] = [
     ),
     .target(
         name: "VigieEvaluation",
-        dependencies: ["VigieCore", "VigieKernels", "VigieIO", "CZlib"],
+        dependencies: [
+            "VigieCore", "VigieKernels", "VigieIO", "CZlib", "VigieEvents", "VigieRules", "VigiePipeline",
+        ],
         swiftSettings: strict
     ),
     // MQTT 3.1.1 client on SwiftNIO (codec, QoS 1 with PUBACK tracking, reconnect): used by the

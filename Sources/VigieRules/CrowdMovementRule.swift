@@ -24,7 +24,12 @@ import VigieTracking
 /// - **a train or a bus arriving**: wider than tall, it is not person-shaped; and when its blob
 ///   breaks into pieces, the pieces move with one velocity (coherent) — discounted;
 /// - **people walking**, even many: below the running speed;
-/// - **a zone where people always hurry**: the baseline rises with them.
+/// - **a zone where people always hurry**: the baseline rises with them;
+/// - **swaying vegetation, flags, flickering light**: their blobs are person-sized and fast, but
+///   go back and forth; a runner's foot point over the speed window goes one way (its net
+///   displacement is at least `minStraightness` (0.6) of the path it travelled), so a track
+///   whose path folds back on itself is not running; and a runner is a track seen on this
+///   frame (confirmed), not one the tracker coasts on its last velocity.
 public struct CrowdMovementRule: Rule {
     /// Running: faster than this many own-box heights per second.
     static let runningSpeed = 1.6
@@ -43,6 +48,8 @@ public struct CrowdMovementRule: Rule {
     /// Speed is measured over this many seconds of trajectory (a new track's filtered velocity
     /// is not yet reliable), and not before half of it has elapsed.
     static let speedWindow = 0.6
+    /// Net displacement over path length, over the speed window, for a track to count as running.
+    static let minStraightness = 0.6
 
     let common: RuleCommon
     let zone: Zone
@@ -82,7 +89,9 @@ public struct CrowdMovementRule: Rule {
             people.append(index)
             let speed = Self.bodySpeed(track, now: now)
             energy += speed
-            if speed >= Self.runningSpeed, !Self.movesRigidlyWithAny(track, runners.lazy.map { input.tracks[$0] }) {
+            // A runner is measured, not predicted: a track the tracker is coasting (lost) moves on
+            // its last velocity, which for a swaying branch or a flicker is a guess.
+            if speed >= Self.runningSpeed, track.state == .confirmed, !Self.movesRigidlyWithAny(track, runners.lazy.map { input.tracks[$0] }) {
                 runners.append(index)
             }
         }
@@ -113,14 +122,28 @@ public struct CrowdMovementRule: Rule {
     }
 
     /// A track's speed in own-box heights per second, from its displacement over the last
-    /// `speedWindow` seconds of trajectory; 0 for a track younger than half the window.
+    /// `speedWindow` seconds of trajectory; 0 for a track younger than half the window, and 0 for
+    /// a track whose path over the window folds back (net displacement below `minStraightness`
+    /// of the path length: something swaying, not going anywhere).
     static func bodySpeed(_ track: Track, now: Timestamp) -> Double {
-        guard let last = track.trajectory.last,
-              let first = track.trajectory.first(where: { now.seconds - $0.timestamp.seconds <= speedWindow }) else { return 0 }
+        let trajectory = track.trajectory
+        guard let last = trajectory.last,
+              let firstIndex = trajectory.firstIndex(where: { now.seconds - $0.timestamp.seconds <= speedWindow })
+        else { return 0 }
+        let first = trajectory[firstIndex]
         let span = last.timestamp.seconds - first.timestamp.seconds
         guard span >= speedWindow / 2 else { return 0 }
         let dx = last.footPoint.x - first.footPoint.x, dy = last.footPoint.y - first.footPoint.y
-        return (dx * dx + dy * dy).squareRoot() / span / Double(max(track.box.height, 1))
+        let net = (dx * dx + dy * dy).squareRoot()
+        var path = 0.0
+        var previous = first.footPoint
+        for i in (firstIndex + 1)..<trajectory.endIndex {
+            let p = trajectory[i].footPoint
+            path += ((p.x - previous.x) * (p.x - previous.x) + (p.y - previous.y) * (p.y - previous.y)).squareRoot()
+            previous = p
+        }
+        guard net >= minStraightness * path else { return 0 }
+        return net / span / Double(max(track.box.height, 1))
     }
 
     /// Whether `t` moves as one rigid body with a runner already counted (same velocity within

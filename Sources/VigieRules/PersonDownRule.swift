@@ -17,13 +17,21 @@ import VigieTracking
 ///   standing to lying): not a fall, and a sleeping person is not an alert. "Standing" is an
 ///   upright box at least 85 % as tall as the track's tallest in the last 10 s, so a seated
 ///   person (upright-shaped, but shorter) does not count;
-/// - **a wide object** (a vehicle, a bench) that was never upright.
+/// - **a wide object** (a vehicle, a bench) that was never upright;
+/// - **something that never walked**: "standing" counts only for a track that has moved at least
+///   half its own height from where it was first seen (a person who came there), so a swaying
+///   branch, a flickering shadow or a blob of a parked object that happens to be upright-shaped
+///   for a moment is never the standing person of a fall;
+/// - **a fragment**: the lying box must be at least `lyingLengthFraction` (0.5) as long as the
+///   standing person was tall — a fallen body is about as long as it was tall (less when seen
+///   foreshortened, but then it is not wide either), not a piece of a silhouette left behind.
 ///
 /// With a ground calibration, "lying" also needs the box's top to be less than `lyingHeightMetres`
 /// (0.9 m) above the ground, measured at the foot point.
 ///
 /// The tracker may give the fallen person a new track id (the blob changes shape abruptly): an
-/// upright box recently seen where the lying track now is counts as its history.
+/// upright box recently seen where the lying track now is counts as its history, when the lying
+/// track appeared no earlier than about then.
 public struct PersonDownRule: Rule {
     /// A fall: height down to at most this fraction of the upright height.
     static let heightDrop = 0.6
@@ -37,6 +45,14 @@ public struct PersonDownRule: Rule {
     static let stillSpeed = 0.3
     /// With a calibration: the top of a lying person is below this height, metres.
     static let lyingHeightMetres = 0.9
+    /// A lying box is at least this fraction as wide as the standing box it fell from was tall.
+    static let lyingLengthFraction = 0.5
+    /// A track counts as standing only after its foot point moved this many own box heights from
+    /// where the track was first seen.
+    static let movedHeights = 0.5
+    /// A lying track with another id than the standing one must have appeared at most this many
+    /// seconds before the standing box was last seen (blob split as the body goes down).
+    static let newIDMargin = 0.5
 
     let common: RuleCommon
     let zone: Zone?
@@ -45,9 +61,13 @@ public struct PersonDownRule: Rule {
     /// Tracks that fell: track id → fall time.
     var fallen: [Int: Timestamp] = [:]
     /// Recent standing person boxes (time, box), kept `fallWindow` seconds.
-    var upright: [(time: Timestamp, box: PixelRect)] = []
+    var upright: [(time: Timestamp, box: PixelRect, trackID: Int)] = []
     /// Per track: its upright box heights over the last `standingMemory` seconds.
     var heights: [Int: [(time: Timestamp, height: Int)]] = [:]
+    /// Per track: where it was first seen, until it has moved (then in `moved`).
+    var origins: [Int: PixelPoint] = [:]
+    /// Tracks that have moved `movedHeights` from where they were first seen.
+    var moved = Set<Int>()
     /// Standing: an upright box at least this fraction of the track's tallest recent one (a
     /// seated person's box is upright-shaped too, but shorter).
     static let standingFraction = 0.85
@@ -80,7 +100,17 @@ public struct PersonDownRule: Rule {
             seen.insert(track.id)
             let box = track.box
             let lying = isLying(track, input)
-            if track.state == .confirmed, Double(box.height) >= Self.uprightAspect * Double(box.width),
+            if !moved.contains(track.id) {
+                let origin = origins[track.id] ?? track.footPoint
+                origins[track.id] = origin
+                let dx = Double(track.footPoint.x - origin.x), dy = Double(track.footPoint.y - origin.y)
+                if (dx * dx + dy * dy).squareRoot() >= Self.movedHeights * Double(box.height) {
+                    moved.insert(track.id)
+                    origins[track.id] = nil
+                }
+            }
+            if track.state == .confirmed, moved.contains(track.id),
+               Double(box.height) >= Self.uprightAspect * Double(box.width),
                common.isEligible(track, input) {
                 // In place: no per-frame allocation once a track's history has grown.
                 if heights[track.id] == nil {
@@ -91,12 +121,12 @@ public struct PersonDownRule: Rule {
                 var tallest = box.height
                 for entry in heights[track.id, default: []] { tallest = max(tallest, entry.height) }
                 if Double(box.height) >= Self.standingFraction * Double(tallest) {
-                    upright.append((now, box))
+                    upright.append((now, box, track.id))
                     fallen[track.id] = nil
                 }
             }
             // Lying: was there a standing person here, clearly taller, moments ago?
-            if lying, fallen[track.id] == nil, fellFromUpright(box) {
+            if lying, fallen[track.id] == nil, fellFromUpright(track, now: now) {
                 fallen[track.id] = now
             }
             if !lying { fallen[track.id] = nil }
@@ -129,6 +159,9 @@ public struct PersonDownRule: Rule {
         let seen = self.seen
         fallen.removeValues(collectingKeysIn: &goneIDs) { id, _ in !seen.contains(id) }
         goneIDs.removeAll(keepingCapacity: true)
+        origins.removeValues(collectingKeysIn: &goneIDs) { id, _ in !seen.contains(id) }
+        goneIDs.removeAll(keepingCapacity: true)
+        if moved.count > seen.count { moved.formIntersection(seen) }
         for id in heights.keys where !seen.contains(id) { goneIDs.append(id) }
         for id in goneIDs {
             guard var history = heights.removeValue(forKey: id) else { continue }
@@ -155,13 +188,21 @@ public struct PersonDownRule: Rule {
         return true
     }
 
-    /// An upright box recently seen overlapping `box`, at least `1 / heightDrop` times taller.
-    func fellFromUpright(_ box: PixelRect) -> Bool {
-        upright.contains { entry in
+    /// An upright box recently seen overlapping the track's, at least `1 / heightDrop` times
+    /// taller and at most `1 / lyingLengthFraction` times as tall as the track's box is wide; of
+    /// the same track, or of another when this one appeared after it (the tracker gave the
+    /// fallen person a new id). A track that was already there beside the standing person, a
+    /// separate object, is not that person fallen.
+    func fellFromUpright(_ track: Track, now: Timestamp) -> Bool {
+        let box = track.box
+        let born = now.seconds - track.age
+        return upright.contains { entry in
+            guard entry.trackID == track.id || born >= entry.time.seconds - Self.newIDMargin else { return false }
             let u = entry.box
             let overlapX = min(u.x + u.width, box.x + box.width) - max(u.x, box.x)
             let nearFoot = abs((u.y + u.height) - (box.y + box.height)) <= max(u.height / 3, 2)
             return overlapX > 0 && nearFoot && Double(box.height) <= Self.heightDrop * Double(u.height)
+                && Double(box.width) >= Self.lyingLengthFraction * Double(u.height)
         }
     }
 
