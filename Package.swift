@@ -108,7 +108,11 @@ let libraryTargets: [Target] = [
     ),
     .target(
         name: "VigieEvaluation",
-        dependencies: ["VigieCore", "VigieKernels", "VigieIO", "CZlib"],
+        dependencies: [
+            "VigieCore", "VigieKernels", "VigieIO", "CZlib",
+            // The pixel-exact privacy leak composite runs the real chain.
+            "VigieBackground", "VigiePipeline", "VigieAnonymise", "VigieSimulator", "VigieTracking",
+        ],
         swiftSettings: strict
     ),
     // MQTT 3.1.1 client on SwiftNIO (codec, QoS 1 with PUBACK tracking, reconnect): used by the
@@ -191,7 +195,7 @@ let benchmarkTargets: [Target] = [
         name: "vigie-bench",
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieKernels",
-            "VigieTracking", "VigieSimulator", "VigieAnalysis",
+            "VigieTracking", "VigieSimulator", "VigieAnalysis", "VigieAnonymise", "VigiePipeline",
         ],
         path: "Benchmarks/VigieBenchmarks",
         swiftSettings: strict
@@ -232,7 +236,7 @@ let testTargets: [Target] = [
         name: "VigieAnonymiseTests",
         dependencies: [
             "VigieAnonymise", "VigieSimulator", "VigieBackground", "VigieCore", "VigieKernels", "VigieBlobs",
-            "VigieTracking", "VigieRules", "VigieEvents",
+            "VigieTracking", "VigieRules", "VigieEvents", "VigieEvaluation", "SharedTestData",
         ]
     ),
     .testTarget(

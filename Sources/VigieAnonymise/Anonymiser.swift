@@ -113,6 +113,9 @@ public struct Anonymiser: Stage, Sendable {
     public let privacyMasks: [PrivacyMask]
     /// Whether the last frame was redacted whole (fail-closed).
     public private(set) var lastFrameFullyRedacted = false
+    /// Luma pixels the last frame redacted (its region, or every pixel when it was fully redacted):
+    /// how much of the image the redaction covers.
+    public private(set) var lastRedactedPixels = 0
 
     private var width = 0, height = 0, format = PixelFormat.luma
     private var region = Plane.placeholder, silhouette = Plane.placeholder, scratch = Plane.placeholder
@@ -166,6 +169,7 @@ public struct Anonymiser: Stage, Sendable {
             fillWhole(&out, luma: configuration.redactedLuma)
             applyPrivacy(&out)
             lastFrameFullyRedacted = true
+            lastRedactedPixels = width * height
             out.timestamp = frame.timestamp
             out.number = frame.number
             return AnonymisedFrame(redacted: out)
@@ -276,6 +280,7 @@ public struct Anonymiser: Stage, Sendable {
             for b in boxes { fillRect(g, b, 255) }
         }
         if silhouetteBoxes { s.withMutableView { s in for b in boxes { fillRect(s, b, 255) } } }
+        lastRedactedPixels = region.withView { g in (0..<g.height).reduce(0) { $0 + countSet(g.row($1), g.width) } }
         (silhouette, scratch, combined) = (s, t, c)
         if format == .ycbcr420 {
             region.withView { g in regionC.withMutableView { reduce2x2Max(g, into: $0) } }
