@@ -94,6 +94,14 @@ public struct Anonymiser: Stage, Sendable {
         /// (levels) is redacted even when the motion mask and the tracks miss it: a person who stood
         /// still until the motion model absorbed them and the tracker let them go. Default 24.
         public var staticDifferenceThreshold: UInt8 = 24
+        /// A pixel whose luma changed by more than this (levels) since the previous frame is redacted
+        /// too: a limb or an edge moving faster than the motion mask follows, an object entering at
+        /// the image border before the motion model and the tracker have seen it. Default 16 (about
+        /// 5.7 σ of the frame difference of a sensor noise of 2 levels).
+        public var frameDifferenceThreshold: UInt8 = 16
+        /// Frames fully redacted after the model becomes warm (its first warm mask was made while it
+        /// was still learning). Default 1.
+        public var settleFrames: Int = 1
         /// Luma of silhouettes (0…255). Default 176 (light grey, chroma neutral).
         public var silhouetteLuma: UInt8 = 176
         /// Luma of a fully redacted frame and of background not yet learnt. Default 128.
@@ -124,6 +132,8 @@ public struct Anonymiser: Stage, Sendable {
     private var privacy = Plane.placeholder
     private var regionC = Plane.placeholder, silhouetteC = Plane.placeholder, privacyC = Plane.placeholder
     private var backgroundY = Plane.placeholder, knownY = Plane.placeholder
+    private var previousY = Plane.placeholder
+    private var warmInputs = 0
     private var backgroundCb = Plane.placeholder, backgroundCr = Plane.placeholder, knownC = Plane.placeholder
     private var blurred = Plane.placeholder, blurredC = Plane.placeholder, blurScratch = Plane.placeholder
     private var blurScratchC = Plane.placeholder
@@ -164,7 +174,10 @@ public struct Anonymiser: Stage, Sendable {
         defer { output = out }
 
         let unreliable = input.foreground.coverage > configuration.maximumForegroundCoverage
-        if !input.isWarm || input.globalChange || unreliable {
+        warmInputs = input.isWarm && !input.globalChange ? warmInputs + 1 : 0
+        let settling = warmInputs <= configuration.settleFrames
+        defer { frame.luma.withView { f in previousY.withMutableView { copyPixels(f, into: $0) } } }
+        if !input.isWarm || input.globalChange || unreliable || settling {
             if input.globalChange { forgetBackground() }  // the scene may have changed (camera moved)
             fillWhole(&out, luma: configuration.redactedLuma)
             applyPrivacy(&out)
@@ -198,6 +211,8 @@ public struct Anonymiser: Stage, Sendable {
         combined = Plane(width: width, height: height)
         backgroundY = Plane(width: width, height: height)
         knownY = Plane(width: width, height: height)
+        previousY = Plane(width: width, height: height)
+        frame.luma.withView { f in previousY.withMutableView { copyPixels(f, into: $0) } }
         privacy = Plane(width: width, height: height)
         columnSums = [UInt32](repeating: 0, count: width)
         if configuration.mode == .blur {
@@ -248,14 +263,16 @@ public struct Anonymiser: Stage, Sendable {
     /// tallest track's height in pixels.
     private mutating func buildRegion(_ input: AnonymiserInput, silhouetteBoxes: Bool) -> Int {
         let r = margin(forHeight: height)
-        let threshold = configuration.staticDifferenceThreshold
+        let threshold = configuration.staticDifferenceThreshold, changed = configuration.frameDifferenceThreshold
         var s = silhouette, t = scratch, c = combined
         (silhouette, scratch, combined) = (.placeholder, .placeholder, .placeholder)
         input.foreground.plane.withView { m in
             input.frame.luma.withView { f in
                 backgroundY.withView { b in
                     knownY.withView { k in
-                        c.withMutableView { c in staticDifference(m, f, b, k, c, threshold: threshold) }
+                        previousY.withView { p in
+                            c.withMutableView { c in regionSeed(m, f, b, k, p, c, threshold: threshold, changed: changed) }
+                        }
                     }
                 }
             }
