@@ -109,7 +109,9 @@ let libraryTargets: [Target] = [
     .target(
         name: "VigieEvaluation",
         dependencies: [
-            "VigieCore", "VigieKernels", "VigieIO", "CZlib", "VigieEvents", "VigieRules", "VigiePipeline",
+            "VigieCore", "VigieKernels", "VigieIO", "CZlib", "VigieEvents", "VigieRules",
+            // The negatives suite and the pixel-exact privacy leak composite run the real chain.
+            "VigieBackground", "VigiePipeline", "VigieAnonymise", "VigieSimulator", "VigieTracking",
         ],
         swiftSettings: strict
     ),
@@ -193,7 +195,7 @@ let benchmarkTargets: [Target] = [
         name: "vigie-bench",
         dependencies: [
             "Vigie", "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieKernels",
-            "VigieTracking", "VigieSimulator", "VigieAnalysis",
+            "VigieTracking", "VigieSimulator", "VigieAnalysis", "VigieAnonymise", "VigiePipeline",
         ],
         path: "Benchmarks/VigieBenchmarks",
         swiftSettings: strict
@@ -234,7 +236,7 @@ let testTargets: [Target] = [
         name: "VigieAnonymiseTests",
         dependencies: [
             "VigieAnonymise", "VigieSimulator", "VigieBackground", "VigieCore", "VigieKernels", "VigieBlobs",
-            "VigieTracking", "VigieRules", "VigieEvents",
+            "VigieTracking", "VigieRules", "VigieEvents", "VigieEvaluation", "SharedTestData",
         ]
     ),
     .testTarget(

@@ -94,6 +94,14 @@ public struct Anonymiser: Stage, Sendable {
         /// (levels) is redacted even when the motion mask and the tracks miss it: a person who stood
         /// still until the motion model absorbed them and the tracker let them go. Default 24.
         public var staticDifferenceThreshold: UInt8 = 24
+        /// A pixel whose luma changed by more than this (levels) since the previous frame is redacted
+        /// too: a limb or an edge moving faster than the motion mask follows, an object entering at
+        /// the image border before the motion model and the tracker have seen it. Default 16 (about
+        /// 5.7 σ of the frame difference of a sensor noise of 2 levels).
+        public var frameDifferenceThreshold: UInt8 = 16
+        /// Frames fully redacted after the model becomes warm (its first warm mask was made while it
+        /// was still learning). Default 1.
+        public var settleFrames: Int = 1
         /// Luma of silhouettes (0…255). Default 176 (light grey, chroma neutral).
         public var silhouetteLuma: UInt8 = 176
         /// Luma of a fully redacted frame and of background not yet learnt. Default 128.
@@ -113,6 +121,9 @@ public struct Anonymiser: Stage, Sendable {
     public let privacyMasks: [PrivacyMask]
     /// Whether the last frame was redacted whole (fail-closed).
     public private(set) var lastFrameFullyRedacted = false
+    /// Luma pixels the last frame redacted (its region, or every pixel when it was fully redacted):
+    /// how much of the image the redaction covers.
+    public private(set) var lastRedactedPixels = 0
 
     private var width = 0, height = 0, format = PixelFormat.luma
     private var region = Plane.placeholder, silhouette = Plane.placeholder, scratch = Plane.placeholder
@@ -121,6 +132,8 @@ public struct Anonymiser: Stage, Sendable {
     private var privacy = Plane.placeholder
     private var regionC = Plane.placeholder, silhouetteC = Plane.placeholder, privacyC = Plane.placeholder
     private var backgroundY = Plane.placeholder, knownY = Plane.placeholder
+    private var previousY = Plane.placeholder
+    private var warmInputs = 0
     private var backgroundCb = Plane.placeholder, backgroundCr = Plane.placeholder, knownC = Plane.placeholder
     private var blurred = Plane.placeholder, blurredC = Plane.placeholder, blurScratch = Plane.placeholder
     private var blurScratchC = Plane.placeholder
@@ -161,11 +174,15 @@ public struct Anonymiser: Stage, Sendable {
         defer { output = out }
 
         let unreliable = input.foreground.coverage > configuration.maximumForegroundCoverage
-        if !input.isWarm || input.globalChange || unreliable {
+        warmInputs = input.isWarm && !input.globalChange ? warmInputs + 1 : 0
+        let settling = warmInputs <= configuration.settleFrames
+        defer { frame.luma.withView { f in previousY.withMutableView { copyPixels(f, into: $0) } } }
+        if !input.isWarm || input.globalChange || unreliable || settling {
             if input.globalChange { forgetBackground() }  // the scene may have changed (camera moved)
             fillWhole(&out, luma: configuration.redactedLuma)
             applyPrivacy(&out)
             lastFrameFullyRedacted = true
+            lastRedactedPixels = width * height
             out.timestamp = frame.timestamp
             out.number = frame.number
             return AnonymisedFrame(redacted: out)
@@ -194,6 +211,8 @@ public struct Anonymiser: Stage, Sendable {
         combined = Plane(width: width, height: height)
         backgroundY = Plane(width: width, height: height)
         knownY = Plane(width: width, height: height)
+        previousY = Plane(width: width, height: height)
+        frame.luma.withView { f in previousY.withMutableView { copyPixels(f, into: $0) } }
         privacy = Plane(width: width, height: height)
         columnSums = [UInt32](repeating: 0, count: width)
         if configuration.mode == .blur {
@@ -244,14 +263,16 @@ public struct Anonymiser: Stage, Sendable {
     /// tallest track's height in pixels.
     private mutating func buildRegion(_ input: AnonymiserInput, silhouetteBoxes: Bool) -> Int {
         let r = margin(forHeight: height)
-        let threshold = configuration.staticDifferenceThreshold
+        let threshold = configuration.staticDifferenceThreshold, changed = configuration.frameDifferenceThreshold
         var s = silhouette, t = scratch, c = combined
         (silhouette, scratch, combined) = (.placeholder, .placeholder, .placeholder)
         input.foreground.plane.withView { m in
             input.frame.luma.withView { f in
                 backgroundY.withView { b in
                     knownY.withView { k in
-                        c.withMutableView { c in staticDifference(m, f, b, k, c, threshold: threshold) }
+                        previousY.withView { p in
+                            c.withMutableView { c in regionSeed(m, f, b, k, p, c, threshold: threshold, changed: changed) }
+                        }
                     }
                 }
             }
@@ -276,6 +297,7 @@ public struct Anonymiser: Stage, Sendable {
             for b in boxes { fillRect(g, b, 255) }
         }
         if silhouetteBoxes { s.withMutableView { s in for b in boxes { fillRect(s, b, 255) } } }
+        lastRedactedPixels = region.withView { g in (0..<g.height).reduce(0) { $0 + countSet(g.row($1), g.width) } }
         (silhouette, scratch, combined) = (s, t, c)
         if format == .ycbcr420 {
             region.withView { g in regionC.withMutableView { reduce2x2Max(g, into: $0) } }

@@ -1,0 +1,82 @@
+import Foundation
+import Vigie
+import VigieAnonymise
+import VigieEvaluation
+
+/// `../shared/data/cdnet/baseline/highway` beside the package.
+let defaultHighwayPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/cdnet/baseline/highway").path
+
+/// `vigie-bench privacy-leaks [HIGHWAY_DIR]`: the pixel-exact leak table of issue 20 (every case of
+/// `PrivacyLeakComposite` through the real chain, default anonymiser).
+func benchPrivacyLeaks(_ arguments: [String]) throws {
+    let path = arguments.first ?? defaultHighwayPath
+    guard FileManager.default.fileExists(atPath: path + "/input/in000001.jpg") else {
+        FileHandle.standardError.write(Data("vigie-bench: \(path) is absent: the composite needs the CDnet highway frames (../shared/data)\n".utf8))
+        exit(66)
+    }
+    let composite = try PrivacyLeakComposite(highwayPath: path)
+    print(PrivacyLeakComposite.header)
+    var total = PrivacyLeakComposite.Figures(name: "all")
+    for aCase in composite.cases {
+        let f = try composite.run(aCase)
+        print(f)
+        total.add(f)
+    }
+    print(total)
+    print(String(format: "all classes: %.4f %% of distinct person pixels leaked", total.fraction() * 100))
+}
+
+/// `vigie-bench anonymiser-cost [--width W --height H]`: the anonymiser (default silhouette mode)
+/// against the motion stage (`MotionPipeline` with `AdaptiveBackground` and the standard cleanup)
+/// on the same in-memory frames: a simulated 768x576 scene at 25 fps, 8 s, three people walking.
+/// The anonymiser's inputs (masks, tracks, flags) come from the real chain beforehand; each stage
+/// is timed over whole passes with fresh state, the best of five alternating passes.
+func benchAnonymiserCost(_ arguments: [String], json: Bool) throws {
+    func value(_ name: String, _ fallback: Int) -> Int {
+        arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? fallback
+    }
+    let width = value("--width", 768), height = value("--height", 576)
+    let scene = SimulatedScene(width: width, height: height, framesPerSecond: 25, duration: 8, seed: 5, actors: [
+        Actor(id: 1, kind: .person, path: [Waypoint(0, 0.1, 0.8), Waypoint(8, 0.8, 0.8)], height: 0.35),
+        Actor(id: 2, kind: .person, path: [Waypoint(1, 0.9, 0.6), Waypoint(8, 0.4, 0.65)], height: 0.25),
+        Actor(id: 3, kind: .person, path: [Waypoint(2, 0.3, 0.98), Waypoint(8, 0.35, 0.5)], height: 0.4),
+    ])
+    var simulator = SceneSimulator(scene)
+    var frames: [Frame] = []
+    while let f = try simulator.next() { frames.append(f) }
+    var pipeline = TrackingPipeline(model: AdaptiveBackground(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4))
+    var inputs: [AnonymiserInput] = []
+    for f in frames {
+        let (mask, tracks) = try pipeline.process(f)
+        inputs.append(AnonymiserInput(frame: f, foreground: mask.copied(), tracks: tracks ?? [], model: pipeline.motion.model))
+    }
+    var motion = Double.infinity, anonymiser = Double.infinity
+    var redacted = 0.0
+    for _ in 0..<5 {
+        var start = now()
+        var m = MotionPipeline(model: AdaptiveBackground())
+        for f in frames { _ = try m.process(f) }
+        motion = min(motion, (now() - start) / Double(frames.count) * 1000)
+        start = now()
+        var a = Anonymiser()
+        var sum = 0
+        for input in inputs {
+            _ = try a.process(input)
+            sum += a.lastFrameFullyRedacted ? 0 : a.lastRedactedPixels
+        }
+        anonymiser = min(anonymiser, (now() - start) / Double(frames.count) * 1000)
+        let warm = inputs.filter { $0.isWarm && !$0.globalChange }.count
+        redacted = Double(sum) / Double(max(1, warm) * width * height)
+    }
+    let share = anonymiser / motion * 100
+    if json {
+        print(#"{"tool":"vigie","bench":"anonymiser-cost","width":\#(width),"height":\#(height),"frames":\#(frames.count),"motion_ms_per_frame":\#(motion),"anonymiser_ms_per_frame":\#(anonymiser),"share_percent":\#(share),"redacted_share":\#(redacted)}"#)
+    } else {
+        print(String(format: "%dx%d, %d frames at 25 fps, three people", width, height, frames.count))
+        print(String(format: "motion stage (adaptive + cleanup)  %7.3f ms per frame", motion))
+        print(String(format: "anonymiser (silhouette)            %7.3f ms per frame", anonymiser))
+        print(String(format: "anonymiser / motion                %7.1f %%", share))
+        print(String(format: "redacted share of the image        %7.2f %% (warm frames)", redacted * 100))
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import SharedTestData
+import Testing
+import VigieAnonymise
+import VigieEvaluation
+
+/// Issue 20, pixel-exact: textured people and real vehicle cut-outs composited on a real road with
+/// exact ground truth, through the real chain (`vigie-bench privacy-leaks` prints the same table).
+@Suite("Anonymiser: pixel-exact leaks on composited footage (release builds)")
+struct PixelLeakTests {
+    static var highway: String { SharedTestData.root + "/cdnet/baseline/highway" }
+    static var hasHighway: Bool { FileManager.default.fileExists(atPath: highway + "/temporalROI.txt") }
+
+    /// Every case of `PrivacyLeakComposite`, default anonymiser (silhouette mode).
+    @Test(.enabled(if: Self.hasHighway, "needs ../shared/data/cdnet/baseline/highway (CI always has it)"),
+          .enabled(if: SharedTestData.isReleaseBuild, "whole-sequence test: runs in the release build of .ci/run"))
+    func defaultAnonymiserMeetsTheTargets() throws {
+        let composite = try PrivacyLeakComposite(highwayPath: Self.highway)
+        var total = PrivacyLeakComposite.Figures(name: "all")
+        for aCase in composite.cases {
+            let f = try composite.run(aCase)
+            print(f)
+            total.add(f)
+            // The case really has people to leak after warm-up.
+            #expect(f.warmFrames > 50 && (f.distinct.values.reduce(0, +)) > 10_000, "\(f.name): too little measured")
+            #expect(f.firstFrameLeaks == 0, "\(f.name): \(f.firstFrameLeaks) pixels leaked in the first frame")
+            #expect(f.fraction([.moving]) <= 0.001, "\(f.name): moving \(f.fraction([.moving]))")
+            #expect(f.fraction([.still]) <= 0.001, "\(f.name): still \(f.fraction([.still]))")
+        }
+        print(total)
+        #expect((total.distinct[.still] ?? 0) > 10_000, "the still cases must exercise still people")
+        #expect((total.distinct[.entering] ?? 0) > 2_000, "the entering cases must exercise the border")
+    }
+}
