@@ -3,6 +3,7 @@ import VigieAnonymise
 import VigieBackground
 import VigieCore
 import VigieIO
+import VigieKernels
 import VigiePipeline
 import VigieSimulator
 import VigieTracking
@@ -211,7 +212,7 @@ package struct PrivacyLeakComposite: Sendable {
         var anonymiser = Anonymiser(configuration)
         var figures = Figures(name: aCase.name)
         let fills: Set<UInt8> = [configuration.silhouetteLuma, configuration.redactedLuma]
-        var rng = SplitMix(seed: 0x5eed)
+        var rng = SplitMix64(seed: 0x5eed)
         var simulator: SceneSimulator?
         var numbers: [Int] = []
         switch aCase.source {
@@ -338,18 +339,9 @@ package struct PrivacyLeakComposite: Sendable {
         + "                 (% of distinct, pixels)                           (% of distinct)     frame ratio"
 }
 
-/// Sensor noise: a SplitMix64 generator with an approximately Gaussian (σ ≈ 2) integer draw.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Sum of two uniform draws in −2…2: variance 2 x 2 = 4, σ = 2.
+extension SplitMix64 {
+    /// Sensor noise: an approximately Gaussian integer draw, the sum of two uniform draws in −2…2
+    /// (variance 2 x 2 = 4, σ = 2).
     mutating func noise() -> Int {
         let r = next()
         return Int(r & 0xFF) % 5 - 2 + Int((r >> 8) & 0xFF) % 5 - 2
