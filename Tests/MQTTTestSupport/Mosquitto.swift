@@ -120,6 +120,8 @@ public final class Mosquitto: @unchecked Sendable {
         case notListening(port: Int, log: String)
         /// The broker ended during start-up (for example, its port was taken): its log says why.
         case exited(port: Int, log: String)
+        /// No port below the kernel's ephemeral range was free (200 tries).
+        case noFreePort(below: Int)
     }
 }
 
@@ -137,7 +139,7 @@ public func freeLoopbackPort() async throws -> Int {
         // Bound and released at once: the port was free.
         if (try? ClosedLoopbackPort(port: port)) != nil { return port }
     }
-    throw Mosquitto.BrokerError.notListening(port: 0, log: "no free port below the ephemeral range")
+    throw Mosquitto.BrokerError.noFreePort(below: lowestEphemeral)
 }
 
 /// The kernel's range of ports for outgoing connections (`/proc/sys/net/ipv4/ip_local_port_range`).
@@ -228,8 +230,7 @@ public func waitForStatus(
 /// A loopback port that nothing listens on and that no other socket can take while this value
 /// lives: a socket bound to 127.0.0.1 without `listen()`. Connections to it are refused at once,
 /// and no outgoing connection can pick it as its own port (which could connect to itself).
-/// A port from `freeLoopbackPort()` is only free when it is picked: under a loaded parallel test
-/// run another test's server (or a client's ephemeral port) can take it.
+/// A port from `freeLoopbackPort()`, by contrast, is only known to be free when it is picked.
 public final class ClosedLoopbackPort: @unchecked Sendable {
     /// The reserved port.
     public let port: Int
