@@ -14,7 +14,7 @@ import VigieRules
 /// wrong way) have no ground truth here: their alerts are counted, not judged.
 ///
 /// The clips are decoded with ffmpeg (a video, or a numbered image sequence at a stated rate)
-/// to a temporary YUV4MPEG2 file, read back with ``Y4MSource``.
+/// to a temporary YUV4MPEG2 file, read back with `Y4MSource` (VigieIO).
 public enum NegativesSuite {
     /// The kinds that count as false alerts when they start on a negative clip.
     public static let hardKinds: [EventKind] = [
