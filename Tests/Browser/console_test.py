@@ -134,6 +134,9 @@ def main():
         slow.until(lambda d: "1" in d.find_element(
             By.CSS_SELECTOR, f'#tiles [data-camera="{camera}"] .false-alarms-today strong').text)
         checks.expect(True, "the camera's false alarms today count it")
+        tally = f'#tiles [data-camera="{camera}"] .false-alarms-today'
+        label = driver.find_element(By.CSS_SELECTOR, tally).text
+        checks.expect(label == "1 false alarm", f"one false alarm is singular: {label!r}")
 
         # Filters: one camera's alerts only, on the open tab (the acknowledged tab holds one alert,
         # from whichever camera alerted first).
@@ -154,6 +157,8 @@ def main():
         checks.expect(driver.find_element(By.CSS_SELECTOR, '.tabs [data-status="open"]').text.startswith("Ouvertes"),
                       "the switch puts the labels in French")
         checks.expect(driver.execute_script("return document.documentElement.lang") == "fr", "and the page's lang")
+        label = driver.find_element(By.CSS_SELECTOR, tally).text
+        checks.expect(label == "1 fausse alerte", f"and in French: {label!r}")
 
         # Latency from the stream's message to the row, over the alerts seen so far.
         time.sleep(10)

@@ -3,7 +3,7 @@
 // carries `Authorization: Bearer <token>`; the token is asked once and kept in sessionStorage.
 // Images need the token too, so they are fetched and shown through blob: URLs.
 
-import { kinds, kindLabel, language, setLanguage, t, translatePage } from "./i18n.js";
+import { kinds, kindLabel, language, setLanguage, t, tCount, translatePage } from "./i18n.js";
 
 const TOKEN_KEY = "vigie.token";
 const PREVIEW_INTERVAL_MS = 1000;
@@ -133,9 +133,9 @@ function renderCameras() {
       `${formatNumber(camera.fps, 1)} ${t("fps")} · ${camera.input || ""}`;
     tile.querySelector(".today").innerHTML = "";
     tile.querySelector(".today").append(
-      figure(camera.alertsToday, t("alertsToday"), "alerts-today"),
+      figure(camera.alertsToday, tCount("alertsToday", camera.alertsToday), "alerts-today"),
       document.createTextNode(" · "),
-      figure(camera.falseAlarmsToday, t("falseAlarmsToday"), "false-alarms-today"),
+      figure(camera.falseAlarmsToday, tCount("falseAlarmsToday", camera.falseAlarmsToday), "false-alarms-today"),
     );
     const error = tile.querySelector(".error");
     error.hidden = !camera.lastError || camera.state === "running";

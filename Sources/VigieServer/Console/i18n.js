@@ -53,8 +53,15 @@ export const strings = {
   by: { en: "by", fr: "par" },
   state: { en: "State", fr: "État" },
   fps: { en: "frames/s", fr: "images/s" },
-  alertsToday: { en: "alerts today", fr: "alertes aujourd’hui" },
-  falseAlarmsToday: { en: "false alarms", fr: "fausses alertes" },
+  // Counted labels: the form for one ("one", which French also uses for 0) and for the rest.
+  alertsToday: {
+    en: { one: "alert today", other: "alerts today" },
+    fr: { one: "alerte aujourd’hui", other: "alertes aujourd’hui" },
+  },
+  falseAlarmsToday: {
+    en: { one: "false alarm", other: "false alarms" },
+    fr: { one: "fausse alerte", other: "fausses alertes" },
+  },
   starting: { en: "starting", fr: "démarrage" },
   running: { en: "running", fr: "en service" },
   reconnecting: { en: "reconnecting", fr: "reconnexion" },
@@ -112,7 +119,18 @@ export function setLanguage(code) {
 /** The label for `key` (the key itself if it is missing, so a gap shows). */
 export function t(key) {
   const entry = strings[key];
-  return entry ? entry[current] : key;
+  if (!entry) return key;
+  const text = entry[current];
+  return typeof text === "string" ? text : text.other;
+}
+
+/** The label of a count, in the form the language uses for `count` (French: 0 and 1 are singular). */
+export function tCount(key, count) {
+  const entry = strings[key];
+  if (!entry) return key;
+  const text = entry[current];
+  if (typeof text === "string") return text;
+  return text[new Intl.PluralRules(current).select(Number(count) || 0)] ?? text.other;
 }
 
 /** The label of an event kind. */
