@@ -1,0 +1,137 @@
+// The adaptive background model's per-row kernels. Each body is written once (plain C, branch-free
+// so that clang vectorises it) and compiled once per path through wrappers with per-function
+// target attributes; the readable references are VigieKernels' Swift `…Reference` functions, and
+// VigieKernelsTests compares every path the host supports with them.
+#include "CVigieKernels.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+#if defined(__x86_64__) && defined(__clang__)
+#define VG_X86_PATHS 1
+#define VG_AVX2 __attribute__((target("avx2,bmi,bmi2,fma,lzcnt,popcnt")))
+#define VG_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,bmi,bmi2,fma,lzcnt,popcnt")))
+#else
+#define VG_X86_PATHS 0
+#endif
+
+// Declares name_baseline, name_avx2 and name_avx512 around body(args), name_on(path, …) that
+// calls the one for `path` (an unsupported path would fault: callers check), and `name` that
+// calls the one for the path in use.
+#define VG_WITH_PATH(...) (int path, __VA_ARGS__)
+#define VG_PATH_AND(...) (path, __VA_ARGS__)
+#if VG_X86_PATHS
+#define VG_DISPATCHED(name, body, params, args)                                                     \
+    static void name##_baseline params { body args; }                                               \
+    VG_AVX2 static void name##_avx2 params { body args; }                                           \
+    VG_AVX512 static void name##_avx512 params { body args; }                                       \
+    void name##_on VG_WITH_PATH params {                                                            \
+        switch (path) {                                                                             \
+        case VG_CPU_AVX512: name##_avx512 args; return;                                             \
+        case VG_CPU_AVX2: name##_avx2 args; return;                                                 \
+        default: name##_baseline args; return;                                                      \
+        }                                                                                           \
+    }                                                                                               \
+    void name params {                                                                              \
+        int path = vg_cpu_path();                                                                   \
+        name##_on VG_PATH_AND args;                                                                 \
+    }
+#else
+#define VG_DISPATCHED(name, body, params, args)                                                     \
+    void name##_on VG_WITH_PATH params { (void)path; body args; }                                   \
+    void name params { body args; }
+#endif
+
+// 1 if v is negative, else 0.
+INLINE int32_t negative(int32_t v) { return (int32_t)((uint32_t)v >> 31); }
+
+// The same integer maths as VigieKernels.adaptivePixel, as 0/1 decisions combined with & | ^ and
+// selections by all-ones masks, so that every step is a lane-wise instruction.
+INLINE void adaptive_row_body(const uint8_t *restrict luma, const uint8_t *restrict chroma_wide,
+                              const uint8_t *restrict envelope_min, const uint8_t *restrict envelope_max,
+                              uint16_t *restrict background, uint16_t *restrict deviation,
+                              uint16_t *restrict foreground_frames, uint8_t *restrict mask, ptrdiff_t width,
+                              const vg_adaptive_parameters *pp) {
+    const vg_adaptive_parameters p = *pp;
+    const int32_t marking = p.marks_shadow_candidates ? 1 : 0;
+    for (ptrdiff_t x = 0; x < width; x++) {
+        int32_t bg = background[x], dev = deviation[x];
+        int32_t v = luma[x], cd = chroma_wide[x];
+        int32_t b = bg >> 8;
+        int32_t diff = v - b;
+        int32_t d = diff < 0 ? -diff : diff;
+        int32_t above = v - (int32_t)envelope_max[x], below = (int32_t)envelope_min[x] - v;
+        int32_t e = above > below ? above : below;
+        e = e < 0 ? 0 : e;
+        int32_t t = (dev * p.deviation_scale16) >> 12;
+        t = t < p.minimum_threshold ? p.minimum_threshold : t;
+        t = t > p.maximum_threshold ? p.maximum_threshold : t;
+        int32_t vs = v << 8;
+        int32_t shadow = negative(diff) & (negative(vs - b * p.shadow_low) ^ 1)
+                         & (negative(b * p.shadow_high - vs) ^ 1) & (negative(p.shadow_chroma - cd) ^ 1);
+        int32_t exceeds = negative(t - e);
+        int32_t chroma_foreground = negative(p.chroma_threshold - cd);
+        int32_t fg = (exceeds & (shadow ^ 1)) | chroma_foreground;
+        int32_t candidate = exceeds & shadow & (chroma_foreground ^ 1) & marking;
+        int32_t count = foreground_frames[x];
+        int32_t counted = count + negative(count - 65535);  // + 1, saturating at 65535
+        int32_t new_count = ((-fg) & counted) | ((-candidate) & count);
+        foreground_frames[x] = (uint16_t)new_count;
+        // Shadows are not the background's appearance: they learn as slowly as foreground.
+        int32_t slow = (fg & (negative(p.absorb_after_frames - new_count) ^ 1)) | (shadow & (fg ^ 1));
+        int32_t step = p.background_step ^ ((p.background_step ^ p.foreground_step) & (-slow));
+        int32_t delta = vs - bg;
+        delta = delta > step ? step : delta;
+        delta = delta < -step ? -step : delta;
+        background[x] = (uint16_t)(bg + delta);
+        int32_t dd = (d > 255 ? 255 : d) << 8;
+        int32_t ddelta = dd - dev;
+        ddelta = ddelta > p.deviation_step ? p.deviation_step : ddelta;
+        ddelta = ddelta < -p.deviation_step ? -p.deviation_step : ddelta;
+        int32_t learns = (fg | shadow) ^ 1;  // the deviation learns from background pixels only
+        deviation[x] = (uint16_t)(dev + (ddelta & (-learns)));
+        mask[x] = (uint8_t)((-fg) | candidate);
+    }
+}
+
+VG_DISPATCHED(vg_adaptive_row, adaptive_row_body,
+              (const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
+               const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation, uint16_t *foreground_frames,
+               uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p),
+              (luma, chroma_wide, envelope_min, envelope_max, background, deviation, foreground_frames, mask, width, p))
+
+INLINE void chroma_row_body(const uint8_t *restrict cb, const uint8_t *restrict cr,
+                            const uint16_t *restrict background_cb, const uint16_t *restrict background_cr,
+                            uint8_t *restrict out, ptrdiff_t width) {
+    for (ptrdiff_t x = 0; x < width; x++) {
+        int32_t a = (int32_t)cb[x] - (background_cb[x] >> 8), c = (int32_t)cr[x] - (background_cr[x] >> 8);
+        int32_t s = (a < 0 ? -a : a) + (c < 0 ? -c : c);
+        s = s > 255 ? 255 : s;
+        out[2 * x] = (uint8_t)s;
+        out[2 * x + 1] = (uint8_t)s;
+    }
+}
+
+VG_DISPATCHED(vg_chroma_row, chroma_row_body,
+              (const uint8_t *cb, const uint8_t *cr, const uint16_t *background_cb, const uint16_t *background_cr,
+               uint8_t *out, ptrdiff_t width),
+              (cb, cr, background_cb, background_cr, out, width))
+
+INLINE void chroma_update_row_body(const uint8_t *restrict cb, const uint8_t *restrict cr,
+                                   uint16_t *restrict background_cb, uint16_t *restrict background_cr,
+                                   const uint8_t *restrict luma_mask, ptrdiff_t width, int32_t background_step,
+                                   int32_t foreground_step) {
+    for (ptrdiff_t x = 0; x < width; x++) {
+        int32_t step = luma_mask[2 * x] >= 128 ? foreground_step : background_step;
+        int32_t bcb = background_cb[x], bcr = background_cr[x];
+        int32_t a = ((int32_t)cb[x] << 8) - bcb, c = ((int32_t)cr[x] << 8) - bcr;
+        a = a > step ? step : (a < -step ? -step : a);
+        c = c > step ? step : (c < -step ? -step : c);
+        background_cb[x] = (uint16_t)(bcb + a);
+        background_cr[x] = (uint16_t)(bcr + c);
+    }
+}
+
+VG_DISPATCHED(vg_chroma_update_row, chroma_update_row_body,
+              (const uint8_t *cb, const uint8_t *cr, uint16_t *background_cb, uint16_t *background_cr,
+               const uint8_t *luma_mask, ptrdiff_t width, int32_t background_step, int32_t foreground_step),
+              (cb, cr, background_cb, background_cr, luma_mask, width, background_step, foreground_step))
