@@ -46,13 +46,14 @@ INLINE int32_t negative(int32_t v) { return (int32_t)((uint32_t)v >> 31); }
 
 // The same integer maths as VigieKernels.adaptivePixel, as 0/1 decisions combined with & | ^ and
 // selections by all-ones masks, so that every step is a lane-wise instruction.
-INLINE void adaptive_row_body(const uint8_t *restrict luma, const uint8_t *restrict chroma_wide,
+INLINE ptrdiff_t adaptive_row_body(const uint8_t *restrict luma, const uint8_t *restrict chroma_wide,
                               const uint8_t *restrict envelope_min, const uint8_t *restrict envelope_max,
                               uint16_t *restrict background, uint16_t *restrict deviation,
                               uint16_t *restrict foreground_frames, uint8_t *restrict mask, ptrdiff_t width,
                               const vg_adaptive_parameters *pp) {
     const vg_adaptive_parameters p = *pp;
     const int32_t marking = p.marks_shadow_candidates ? 1 : 0;
+    int32_t set = 0;  // foreground pixels (a row is far below 2^31 pixels)
     for (ptrdiff_t x = 0; x < width; x++) {
         int32_t bg = background[x], dev = deviation[x];
         int32_t v = luma[x], cd = chroma_wide[x];
@@ -90,14 +91,49 @@ INLINE void adaptive_row_body(const uint8_t *restrict luma, const uint8_t *restr
         int32_t learns = (fg | shadow) ^ 1;  // the deviation learns from background pixels only
         deviation[x] = (uint16_t)(dev + (ddelta & (-learns)));
         mask[x] = (uint8_t)((-fg) | candidate);
+        set += fg;
     }
+    return set;
 }
 
-VG_DISPATCHED(vg_adaptive_row, adaptive_row_body,
-              (const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
-               const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation, uint16_t *foreground_frames,
-               uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p),
-              (luma, chroma_wide, envelope_min, envelope_max, background, deviation, foreground_frames, mask, width, p))
+// Written out rather than through VG_DISPATCHED: it returns the row's foreground count.
+#define ADAPTIVE_PARAMS                                                                             \
+    (const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,                  \
+     const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation, uint16_t *foreground_frames, \
+     uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p)
+#define ADAPTIVE_ARGS \
+    (luma, chroma_wide, envelope_min, envelope_max, background, deviation, foreground_frames, mask, width, p)
+
+#if VG_X86_PATHS
+static ptrdiff_t adaptive_row_baseline ADAPTIVE_PARAMS { return adaptive_row_body ADAPTIVE_ARGS; }
+VG_AVX2 static ptrdiff_t adaptive_row_avx2 ADAPTIVE_PARAMS { return adaptive_row_body ADAPTIVE_ARGS; }
+VG_AVX512 static ptrdiff_t adaptive_row_avx512 ADAPTIVE_PARAMS { return adaptive_row_body ADAPTIVE_ARGS; }
+
+ptrdiff_t vg_adaptive_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide,
+                             const uint8_t *envelope_min, const uint8_t *envelope_max, uint16_t *background,
+                             uint16_t *deviation, uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width,
+                             const vg_adaptive_parameters *p) {
+    switch (path) {
+    case VG_CPU_AVX512: return adaptive_row_avx512 ADAPTIVE_ARGS;
+    case VG_CPU_AVX2: return adaptive_row_avx2 ADAPTIVE_ARGS;
+    default: return adaptive_row_baseline ADAPTIVE_ARGS;
+    }
+}
+#else
+ptrdiff_t vg_adaptive_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide,
+                             const uint8_t *envelope_min, const uint8_t *envelope_max, uint16_t *background,
+                             uint16_t *deviation, uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width,
+                             const vg_adaptive_parameters *p) {
+    (void)path;
+    return adaptive_row_body ADAPTIVE_ARGS;
+}
+#endif
+
+ptrdiff_t vg_adaptive_row ADAPTIVE_PARAMS {
+    int path = vg_cpu_path();
+    return vg_adaptive_row_on(path, luma, chroma_wide, envelope_min, envelope_max, background, deviation,
+                              foreground_frames, mask, width, p);
+}
 
 INLINE void chroma_row_body(const uint8_t *restrict cb, const uint8_t *restrict cr,
                             const uint16_t *restrict background_cb, const uint16_t *restrict background_cr,

@@ -109,13 +109,15 @@ package func adaptiveRowReference(luma: UnsafePointer<UInt8>, chromaDistance: Un
 
 /// Fast: the same maths, branch-free on 32-bit lanes, in C (`CVigieKernels`), compiled for
 /// each instruction-set path and run on the one in use (`KernelPath`); the chroma distance must
-/// first be widened to luma resolution (`chromaWide`, one byte per luma pixel).
+/// first be widened to luma resolution (`chromaWide`, one byte per luma pixel). Returns the
+/// row's foreground pixels (mask 255), counted in the same pass.
+@discardableResult
 package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<UInt8>,
                          envelopeMin: UnsafePointer<UInt8>, envelopeMax: UnsafePointer<UInt8>,
                          background: UnsafeMutablePointer<UInt16>, deviation: UnsafeMutablePointer<UInt16>,
                          foregroundFrames: UnsafeMutablePointer<UInt16>,
                          mask: UnsafeMutablePointer<UInt8>, width: Int, _ p: AdaptiveParameters,
-                         path: KernelPath? = nil) {
+                         path: KernelPath? = nil) -> Int {
     var c = vg_adaptive_parameters(
         deviation_scale16: Int32(p.deviationScale16), minimum_threshold: Int32(p.minimumThreshold),
         maximum_threshold: Int32(p.maximumThreshold), chroma_threshold: Int32(p.chromaThreshold),
@@ -125,11 +127,11 @@ package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<U
         marks_shadow_candidates: p.marksShadowCandidates ? 1 : 0)
     if let path {
         precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
-        vg_adaptive_row_on(path.rawValue, luma, chromaWide, envelopeMin, envelopeMax, background, deviation,
-                           foregroundFrames, mask, width, &c)
+        return vg_adaptive_row_on(path.rawValue, luma, chromaWide, envelopeMin, envelopeMax, background,
+                                  deviation, foregroundFrames, mask, width, &c)
     } else {
-        vg_adaptive_row(luma, chromaWide, envelopeMin, envelopeMax, background, deviation, foregroundFrames, mask,
-                        width, &c)
+        return vg_adaptive_row(luma, chromaWide, envelopeMin, envelopeMax, background, deviation, foregroundFrames,
+                               mask, width, &c)
     }
 }
 

@@ -45,9 +45,10 @@ struct BackgroundKernelTests {
                     adaptiveRowReference(luma: luma, chromaDistance: halved, envelopeMin: lo, envelopeMax: hi,
                                          background: &bgA, deviation: &devA, foregroundFrames: &countA,
                                          mask: &maskA, width: width, p)
-                    adaptiveRow(luma: luma, chromaWide: wide, envelopeMin: lo, envelopeMax: hi, background: &bgB,
-                                deviation: &devB, foregroundFrames: &countB, mask: &maskB, width: width, p,
-                                path: path)
+                    let set = adaptiveRow(luma: luma, chromaWide: wide, envelopeMin: lo, envelopeMax: hi,
+                                          background: &bgB, deviation: &devB, foregroundFrames: &countB, mask: &maskB,
+                                          width: width, p, path: path)
+                    #expect(set == countSetReference(maskB), "foreground count, width \(width), path \(path)")
                 }
             }
             #expect(maskA == maskB, "mask, width \(width), path \(path)")

@@ -33,12 +33,13 @@ int vg_cpu_force(int path);
 // Each kernel `vg_K(…)` runs on the path in use; `vg_K_on(path, …)` on `path`, which must be
 // supported (vg_cpu_supports): tests and benchmarks compare paths with it.
 
-/// One row of the adaptive background model (VigieKernels.adaptiveRow) on the path in use.
-void vg_adaptive_row(const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
+/// One row of the adaptive background model (VigieKernels.adaptiveRow) on the path in use;
+/// returns the row's foreground pixels (mask 255).
+ptrdiff_t vg_adaptive_row(const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
                      const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation,
                      uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p);
 
-void vg_adaptive_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
+ptrdiff_t vg_adaptive_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
                         const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation,
                         uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p);
 
