@@ -86,6 +86,31 @@ struct BackgroundKernelTests {
         }
     }
 
+    @Test(arguments: paths)
+    func sigmaDeltaRowsMatchReferenceOnEveryPath(path: KernelPath) {
+        for width in Self.dispatchedWidths {
+            var rng = SplitMix64(seed: UInt64(9000 + width))
+            func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+            let luma = bytes(width), chroma = bytes(width), cb = bytes(width), cr = bytes(width)
+            var mA = bytes(width), vA = bytes(width), mB = mA, vB = vA
+            var cbA = bytes(width), crA = bytes(width), cbB = cbA, crB = crA
+            var maskA = [UInt8](repeating: 0, count: width), maskB = maskA
+            var wideA = [UInt8](repeating: 0, count: 2 * width), wideB = wideA
+            for _ in 0..<3 {
+                sigmaDeltaRowReference(luma, chromaWide: chroma, background: &mA, variance: &vA, mask: &maskA,
+                                       width: width, minimumVariance: 12, maximumVariance: 80, chromaThreshold: 16)
+                sigmaDeltaRow(luma, chromaWide: chroma, background: &mB, variance: &vB, mask: &maskB, width: width,
+                              minimumVariance: 12, maximumVariance: 80, chromaThreshold: 16, path: path)
+                sigmaDeltaChromaRowReference(cb: cb, cr: cr, backgroundCb: &cbA, backgroundCr: &crA, out: &wideA,
+                                             width: width)
+                sigmaDeltaChromaRow(cb: cb, cr: cr, backgroundCb: &cbB, backgroundCr: &crB, out: &wideB,
+                                    width: width, path: path)
+            }
+            #expect(maskA == maskB && mA == mB && vA == vB, "sigma-delta row, width \(width), path \(path)")
+            #expect(cbA == cbB && crA == crB && wideA == wideB, "sigma-delta chroma, width \(width), path \(path)")
+        }
+    }
+
     @Test func pathChoice() {
         #expect(KernelPath.baseline.isSupported)
         #expect(KernelPath.inUse.isSupported)

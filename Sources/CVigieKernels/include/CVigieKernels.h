@@ -58,4 +58,25 @@ void vg_chroma_update_row_on(int path, const uint8_t *cb, const uint8_t *cr, uin
                              uint16_t *background_cr, const uint8_t *luma_mask, ptrdiff_t width,
                              int32_t background_step, int32_t foreground_step);
 
+/// One row of the sigma-delta model (VigieKernels.sigmaDeltaRow).
+void vg_sigma_delta_row(const uint8_t *luma, const uint8_t *chroma_wide, uint8_t *background, uint8_t *variance,
+                        uint8_t *mask, ptrdiff_t width, uint8_t minimum_variance, uint8_t maximum_variance,
+                        uint8_t chroma_threshold);
+void vg_sigma_delta_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide, uint8_t *background,
+                           uint8_t *variance, uint8_t *mask, ptrdiff_t width, uint8_t minimum_variance,
+                           uint8_t maximum_variance, uint8_t chroma_threshold);
+
+/// One chroma row of the sigma-delta model (VigieKernels.sigmaDeltaChromaRow).
+void vg_sigma_delta_chroma_row(const uint8_t *cb, const uint8_t *cr, uint8_t *background_cb, uint8_t *background_cr,
+                               uint8_t *out, ptrdiff_t width);
+void vg_sigma_delta_chroma_row_on(int path, const uint8_t *cb, const uint8_t *cr, uint8_t *background_cb,
+                                  uint8_t *background_cr, uint8_t *out, ptrdiff_t width);
+
+/// The 3x3 median of a 0/255 mask (VigieKernels.median3x3); `scratch` holds width + 2 bytes and
+/// `destination` must not overlap `source`.
+void vg_median3x3(const uint8_t *source, ptrdiff_t source_stride, uint8_t *destination, ptrdiff_t destination_stride,
+                  ptrdiff_t width, ptrdiff_t height, uint8_t *scratch);
+void vg_median3x3_on(int path, const uint8_t *source, ptrdiff_t source_stride, uint8_t *destination,
+                     ptrdiff_t destination_stride, ptrdiff_t width, ptrdiff_t height, uint8_t *scratch);
+
 #endif
