@@ -134,3 +134,59 @@ VG_DISPATCHED(vg_chroma_update_row, chroma_update_row_body,
               (const uint8_t *cb, const uint8_t *cr, uint16_t *background_cb, uint16_t *background_cr,
                const uint8_t *luma_mask, ptrdiff_t width, int32_t background_step, int32_t foreground_step),
               (cb, cr, background_cb, background_cr, luma_mask, width, background_step, foreground_step))
+
+// The 3x3 minimum and maximum of the background (levels: the 8.8 values' integer part) around
+// each pixel, edges replicated, in one pass: each background row is converted to levels and its
+// 3-wide min/max kept in a ring of three row pairs (`scratch`: 7 x width bytes), and each output
+// row is the element-wise min/max of three ring rows.
+INLINE void envelope_horizontal(const uint16_t *restrict b, uint8_t *restrict levels, uint8_t *restrict lo,
+                                uint8_t *restrict hi, ptrdiff_t width) {
+    for (ptrdiff_t x = 0; x < width; x++) levels[x] = (uint8_t)(b[x] >> 8);
+    if (width == 1) {
+        lo[0] = hi[0] = levels[0];
+        return;
+    }
+    lo[0] = levels[0] < levels[1] ? levels[0] : levels[1];
+    hi[0] = levels[0] > levels[1] ? levels[0] : levels[1];
+    for (ptrdiff_t x = 1; x < width - 1; x++) {
+        uint8_t a = levels[x - 1], c = levels[x], d = levels[x + 1];
+        uint8_t m = a < c ? a : c, n = a > c ? a : c;
+        lo[x] = m < d ? m : d;
+        hi[x] = n > d ? n : d;
+    }
+    uint8_t p = levels[width - 2], q = levels[width - 1];
+    lo[width - 1] = p < q ? p : q;
+    hi[width - 1] = p > q ? p : q;
+}
+
+INLINE void background_envelope_body(const uint16_t *restrict background, ptrdiff_t width, ptrdiff_t height,
+                                     uint8_t *restrict minimum, ptrdiff_t minimum_stride, uint8_t *restrict maximum,
+                                     ptrdiff_t maximum_stride, uint8_t *restrict scratch) {
+    if (width <= 0 || height <= 0) return;
+    uint8_t *levels = scratch;
+#define RING_LO(row) (scratch + width * (1 + 2 * ((row) % 3)))
+#define RING_HI(row) (scratch + width * (2 + 2 * ((row) % 3)))
+    envelope_horizontal(background, levels, RING_LO(0), RING_HI(0), width);
+    if (height > 1) envelope_horizontal(background + width, levels, RING_LO(1), RING_HI(1), width);
+    for (ptrdiff_t y = 0; y < height; y++) {
+        ptrdiff_t above = y > 0 ? y - 1 : 0, below = y + 1 < height ? y + 1 : height - 1;
+        const uint8_t *restrict lo_a = RING_LO(above), *restrict lo_c = RING_LO(y), *restrict lo_b = RING_LO(below);
+        const uint8_t *restrict hi_a = RING_HI(above), *restrict hi_c = RING_HI(y), *restrict hi_b = RING_HI(below);
+        uint8_t *restrict lo = minimum + y * minimum_stride, *restrict hi = maximum + y * maximum_stride;
+        for (ptrdiff_t x = 0; x < width; x++) {
+            uint8_t m = lo_a[x] < lo_c[x] ? lo_a[x] : lo_c[x];
+            lo[x] = m < lo_b[x] ? m : lo_b[x];
+            uint8_t n = hi_a[x] > hi_c[x] ? hi_a[x] : hi_c[x];
+            hi[x] = n > hi_b[x] ? n : hi_b[x];
+        }
+        // Row y - 1 is no longer needed: its slot takes row y + 2.
+        if (y + 2 < height) envelope_horizontal(background + (y + 2) * width, levels, RING_LO(y + 2), RING_HI(y + 2), width);
+    }
+#undef RING_LO
+#undef RING_HI
+}
+
+VG_DISPATCHED(vg_background_envelope, background_envelope_body,
+              (const uint16_t *background, ptrdiff_t width, ptrdiff_t height, uint8_t *minimum, ptrdiff_t minimum_stride,
+               uint8_t *maximum, ptrdiff_t maximum_stride, uint8_t *scratch),
+              (background, width, height, minimum, minimum_stride, maximum, maximum_stride, scratch))

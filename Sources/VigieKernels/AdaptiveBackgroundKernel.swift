@@ -214,49 +214,19 @@ package func backgroundEnvelopeReference(_ background: UnsafePointer<UInt16>, wi
 /// Fast envelope, in one pass over the background: each row is converted to levels and its
 /// 3-wide minimum and maximum kept in a ring of three row pairs (`scratch`: 7 x width bytes), so
 /// each output row is the element-wise min/max of three ring rows, with no copies between rows.
-/// The inner loops compile to packed `pminub`/`pmaxub` (and `psrlw`/`packuswb` for the 8.8 to
-/// level conversion).
+/// In C (`CVigieKernels`) on the instruction-set path in use (or `path`).
 package func backgroundEnvelope(_ background: UnsafePointer<UInt16>, width: Int, height: Int,
                                 minimum: MutableImageView, maximum: MutableImageView,
-                                scratch: UnsafeMutablePointer<UInt8>) {
+                                scratch: UnsafeMutablePointer<UInt8>, path: KernelPath? = nil) {
     precondition(minimum.width == width && maximum.width == width && minimum.height == height
                  && maximum.height == height, "envelope sizes")
     guard width > 0, height > 0 else { return }
-    let levels = scratch
-    func ringLo(_ row: Int) -> UnsafeMutablePointer<UInt8> { scratch + width * (1 + 2 * (row % 3)) }
-    func ringHi(_ row: Int) -> UnsafeMutablePointer<UInt8> { scratch + width * (2 + 2 * (row % 3)) }
-    // Row y of the background, as levels, 3-wide min/max into its ring slot.
-    func horizontal(_ y: Int) {
-        let b = background + y * width
-        for x in 0..<width { levels[x] = UInt8(truncatingIfNeeded: b[x] >> 8) }
-        let lo = ringLo(y), hi = ringHi(y)
-        if width == 1 {
-            lo[0] = levels[0]
-            hi[0] = levels[0]
-            return
-        }
-        lo[0] = min(levels[0], levels[1])
-        hi[0] = max(levels[0], levels[1])
-        for x in 1..<(width - 1) {
-            let a = levels[x - 1], c = levels[x], d = levels[x + 1]
-            lo[x] = min(min(a, c), d)
-            hi[x] = max(max(a, c), d)
-        }
-        lo[width - 1] = min(levels[width - 2], levels[width - 1])
-        hi[width - 1] = max(levels[width - 2], levels[width - 1])
-    }
-    horizontal(0)
-    if height > 1 { horizontal(1) }
-    for y in 0..<height {
-        let above = max(y - 1, 0), below = min(y + 1, height - 1)
-        let loA = ringLo(above), loC = ringLo(y), loB = ringLo(below)
-        let hiA = ringHi(above), hiC = ringHi(y), hiB = ringHi(below)
-        let lo = minimum.row(y), hi = maximum.row(y)
-        for x in 0..<width {
-            lo[x] = min(min(loA[x], loC[x]), loB[x])
-            hi[x] = max(max(hiA[x], hiC[x]), hiB[x])
-        }
-        // Row y - 1 is no longer needed: its slot takes row y + 2.
-        if y + 2 < height { horizontal(y + 2) }
+    if let path {
+        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
+        vg_background_envelope_on(path.rawValue, background, width, height, minimum.base, minimum.stride,
+                                  maximum.base, maximum.stride, scratch)
+    } else {
+        vg_background_envelope(background, width, height, minimum.base, minimum.stride, maximum.base, maximum.stride,
+                               scratch)
     }
 }

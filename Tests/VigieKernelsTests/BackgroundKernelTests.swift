@@ -111,6 +111,24 @@ struct BackgroundKernelTests {
         }
     }
 
+    @Test(arguments: paths)
+    func envelopeMatchesReferenceOnEveryPath(path: KernelPath) {
+        for (width, height) in [(1, 1), (1, 4), (2, 3), (17, 9), (65, 33), (127, 3), (129, 5), (1920, 4)] {
+            var rng = SplitMix64(seed: UInt64(width * 17 + height))
+            let background = (0..<width * height).map { _ in UInt16.random(in: 0...65535, using: &rng) }
+            var loA = TestImage(width: width, height: height, fill: 0), hiA = loA, loB = loA, hiB = loA
+            var scratch = [UInt8](repeating: 0, count: 7 * width + 64)
+            loA.write { lo in hiA.write { hi in
+                backgroundEnvelopeReference(background, width: width, height: height, minimum: lo, maximum: hi)
+            } }
+            loB.write { lo in hiB.write { hi in
+                backgroundEnvelope(background, width: width, height: height, minimum: lo, maximum: hi,
+                                   scratch: &scratch, path: path)
+            } }
+            #expect(loA.pixels == loB.pixels && hiA.pixels == hiB.pixels, "\(width)x\(height), path \(path)")
+        }
+    }
+
     @Test func pathChoice() {
         #expect(KernelPath.baseline.isSupported)
         #expect(KernelPath.inUse.isSupported)

@@ -58,6 +58,13 @@ void vg_chroma_update_row_on(int path, const uint8_t *cb, const uint8_t *cr, uin
                              uint16_t *background_cr, const uint8_t *luma_mask, ptrdiff_t width,
                              int32_t background_step, int32_t foreground_step);
 
+/// The 3x3 background envelope (VigieKernels.backgroundEnvelope); `scratch` holds 7 x width bytes.
+void vg_background_envelope(const uint16_t *background, ptrdiff_t width, ptrdiff_t height, uint8_t *minimum,
+                            ptrdiff_t minimum_stride, uint8_t *maximum, ptrdiff_t maximum_stride, uint8_t *scratch);
+void vg_background_envelope_on(int path, const uint16_t *background, ptrdiff_t width, ptrdiff_t height,
+                               uint8_t *minimum, ptrdiff_t minimum_stride, uint8_t *maximum, ptrdiff_t maximum_stride,
+                               uint8_t *scratch);
+
 /// One row of the sigma-delta model (VigieKernels.sigmaDeltaRow).
 void vg_sigma_delta_row(const uint8_t *luma, const uint8_t *chroma_wide, uint8_t *background, uint8_t *variance,
                         uint8_t *mask, ptrdiff_t width, uint8_t minimum_variance, uint8_t maximum_variance,
