@@ -42,12 +42,14 @@ let cTargets: [Target] = [
         dependencies: ["CLibJPEG"],
         path: "Sources/CVigieJPEG"
     ),
+    // The hottest pixel kernels for several instruction sets in one binary (runtime dispatch).
+    .target(name: "CVigieKernels", path: "Sources/CVigieKernels"),
 ]
 
 // MARK: - Library modules (dependencies point toward VigieCore)
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 let libraryTargets: [Target] = [
-    .target(name: "VigieKernels", swiftSettings: strict),
+    .target(name: "VigieKernels", dependencies: ["CVigieKernels"], swiftSettings: strict),
     .target(
         name: "VigieCore",
         dependencies: ["VigieKernels", .product(name: "Logging", package: "swift-log")],

@@ -20,13 +20,23 @@ struct Info: ParsableCommand {
     @Flag(help: "Describe a built-in generated test frame instead of an input (needs no file).")
     var sample = false
 
+    @Flag(help: """
+        Print the instruction-set path the pixel kernels run on (chosen at start: the best this \
+        processor runs, or VIGIE_CPU=baseline|avx2|avx512 when it runs that one) and the paths it runs.
+        """)
+    var cpu = false
+
     func validate() throws {
-        if sample == (input != nil) {
-            throw ValidationError("give exactly one of INPUT or --sample")
+        if [sample, input != nil, cpu].filter({ $0 }).count != 1 {
+            throw ValidationError("give exactly one of INPUT, --sample or --cpu")
         }
     }
 
     func run() throws {
+        if cpu {
+            Self.describeCPU()
+            return
+        }
         if sample {
             try describeSample()
             return
@@ -48,6 +58,23 @@ struct Info: ParsableCommand {
             try drainStandardInput()
         } else if description.kind == .y4m, let extra = Self.y4mTrailingBytes(input!), extra > 0 {
             throw fail(TruncatedInput(path: input!, bytes: extra))
+        }
+    }
+
+    /// `vigie info --cpu`: the path in use, the paths this processor runs, and what VIGIE_CPU asked.
+    static func describeCPU() {
+        let path = CPUPath.inUse
+        print("cpu path: \(path.rawValue)")
+        print("supported: " + CPUPath.supported.map(\.rawValue).joined(separator: ", "))
+        switch CPUPath.requested {
+        case nil:
+            print("VIGIE_CPU: not set (the best path is used)")
+        case let name? where name == path.rawValue:
+            print("VIGIE_CPU: \(name)")
+        case let name?:
+            let known = CPUPath(rawValue: name) != nil
+            print("VIGIE_CPU: \(name) (" + (known ? "this processor cannot run it" : "not a path: baseline, avx2 or avx512")
+                  + "; the best path is used)")
         }
     }
 

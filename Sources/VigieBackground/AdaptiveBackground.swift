@@ -227,10 +227,10 @@ public struct AdaptiveBackground: BackgroundModel {
                           backgroundCr: f.backgroundCr + cy * cw, out: f.chromaWide, width: cw)
             }
             let o = y * width
-            adaptiveRow(luma: f.luma.row(y), chromaWide: f.chromaWide, envelopeMin: f.envelopeMin.row(y),
-                        envelopeMax: f.envelopeMax.row(y), background: f.background + o, deviation: f.deviation + o,
-                        foregroundFrames: f.counts + o, mask: f.mask.row(y), width: width, p)
-            set &+= countSet(f.mask.row(y), width)
+            set &+= adaptiveRow(luma: f.luma.row(y), chromaWide: f.chromaWide, envelopeMin: f.envelopeMin.row(y),
+                                envelopeMax: f.envelopeMax.row(y), background: f.background + o,
+                                deviation: f.deviation + o, foregroundFrames: f.counts + o, mask: f.mask.row(y),
+                                width: width, p)
             if y >= 2, let texture = shadowTexture { resolve(y - 2, texture) }
             if y & 1 == 1 || y == height - 1, let cb = f.cb, let cr = f.cr {
                 chromaUpdateRow(cb: cb.row(cy), cr: cr.row(cy), backgroundCb: f.backgroundCb + cy * cw,

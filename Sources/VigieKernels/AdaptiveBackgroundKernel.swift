@@ -7,6 +7,8 @@
 // road pixel pulls it by one step per frame, not by a fraction of the car's contrast, so busy
 // scenes do not smear vehicles and people into the background.
 
+import CVigieKernels
+
 /// Parameters of one adaptive-model step, in pixel levels and right-shift learning rates.
 package struct AdaptiveParameters {
     /// Threshold multiplier on the mean absolute deviation, in 1/16 (48 = 3.0).
@@ -105,102 +107,86 @@ package func adaptiveRowReference(luma: UnsafePointer<UInt8>, chromaDistance: Un
     }
 }
 
-/// Fast: the same maths, branch-free on 16/32-bit lanes so the loop vectorises; the chroma
-/// distance must first be widened to luma resolution (`chromaWide`, one byte per luma pixel).
-/// Release build (checked with objdump): four 32-bit lanes per SSE2 vector, `psubd`/`pcmpgtd`/
-/// `psrad`/`pslld`/`pand`/`pandn`/`por`, widened with `punpcklwd` and narrowed with `packssdw`
-/// (eight lanes with `vp…` forms in a host-tuned AVX2 build).
+/// Fast: the same maths, branch-free on 32-bit lanes, in C (`CVigieKernels`), compiled for
+/// each instruction-set path and run on the one in use (`KernelPath`); the chroma distance must
+/// first be widened to luma resolution (`chromaWide`, one byte per luma pixel). Returns the
+/// row's foreground pixels (mask 255), counted in the same pass.
+@discardableResult
 package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<UInt8>,
                          envelopeMin: UnsafePointer<UInt8>, envelopeMax: UnsafePointer<UInt8>,
                          background: UnsafeMutablePointer<UInt16>, deviation: UnsafeMutablePointer<UInt16>,
                          foregroundFrames: UnsafeMutablePointer<UInt16>,
-                         mask: UnsafeMutablePointer<UInt8>, width: Int, _ p: AdaptiveParameters) {
-    let scale = Int32(p.deviationScale16), tMin = Int32(p.minimumThreshold), tMax = Int32(p.maximumThreshold)
-    let cThreshold = Int32(p.chromaThreshold), sLow = Int32(p.shadowLow), sHigh = Int32(p.shadowHigh)
-    let sChroma = Int32(p.shadowChroma)
-    let bStep = Int32(p.backgroundStep), fStep = Int32(p.foregroundStep), dStep = Int32(p.deviationStep)
-    let absorbAfter = Int32(p.absorbAfterFrames)
-    let marking: Int32 = p.marksShadowCandidates ? 1 : 0
-    for x in 0..<width {
-        let bg = Int32(background[x]), dev = Int32(deviation[x])
-        let v = Int32(luma[x]), cd = Int32(chromaWide[x])
-        let b = bg >> 8
-        let diff = v &- b
-        let d = diff < 0 ? 0 &- diff : diff
-        let above = v &- Int32(envelopeMax[x]), below = Int32(envelopeMin[x]) &- v
-        var e = above > below ? above : below
-        e = e < 0 ? 0 : e
-        var t = (dev &* scale) >> 12
-        t = t < tMin ? tMin : t
-        t = t > tMax ? tMax : t
-        let vs = v << 8
-        // Decisions as 0/1 integers from sign bits (`isNegative`), combined with & | ^, and
-        // selections by all-ones masks (0 &- bit): compares and Bool selections here were
-        // narrowed to 16-bit lanes and widened back element by element (`pextrw`).
-        let shadow = isNegative(diff) & (isNegative(vs &- b &* sLow) ^ 1) & (isNegative(b &* sHigh &- vs) ^ 1)
-            & (isNegative(sChroma &- cd) ^ 1)
-        let exceeds = isNegative(t &- e)
-        let chromaForeground = isNegative(cThreshold &- cd)
-        let fg = (exceeds & (shadow ^ 1)) | chromaForeground
-        let candidate = exceeds & shadow & (chromaForeground ^ 1) & marking
-        let count = Int32(foregroundFrames[x])
-        let counted = count &+ isNegative(count &- 65535)  // + 1, saturating at 65535
-        let newCount = ((0 &- fg) & counted) | ((0 &- candidate) & count)
-        foregroundFrames[x] = UInt16(truncatingIfNeeded: newCount)
-        // Shadows are not the background's appearance: they learn as slowly as foreground.
-        let slow = (fg & (isNegative(absorbAfter &- newCount) ^ 1)) | (shadow & (fg ^ 1))
-        let step = bStep ^ ((bStep ^ fStep) & (0 &- slow))
-        var delta = vs &- bg
-        delta = delta > step ? step : delta
-        delta = delta < 0 &- step ? 0 &- step : delta
-        background[x] = UInt16(truncatingIfNeeded: bg &+ delta)
-        let dd = (d > 255 ? 255 : d) << 8
-        var ddelta = dd &- dev
-        ddelta = ddelta > dStep ? dStep : ddelta
-        ddelta = ddelta < 0 &- dStep ? 0 &- dStep : ddelta
-        let learns = (fg | shadow) ^ 1  // the deviation learns from background pixels only
-        deviation[x] = UInt16(truncatingIfNeeded: dev &+ (ddelta & (0 &- learns)))
-        mask[x] = UInt8(truncatingIfNeeded: (0 &- fg) | candidate)
+                         mask: UnsafeMutablePointer<UInt8>, width: Int, _ p: AdaptiveParameters,
+                         path: KernelPath? = nil) -> Int {
+    var c = vg_adaptive_parameters(
+        deviation_scale16: Int32(p.deviationScale16), minimum_threshold: Int32(p.minimumThreshold),
+        maximum_threshold: Int32(p.maximumThreshold), chroma_threshold: Int32(p.chromaThreshold),
+        shadow_low: Int32(p.shadowLow), shadow_high: Int32(p.shadowHigh), shadow_chroma: Int32(p.shadowChroma),
+        background_step: Int32(p.backgroundStep), foreground_step: Int32(p.foregroundStep),
+        deviation_step: Int32(p.deviationStep), absorb_after_frames: Int32(p.absorbAfterFrames),
+        marks_shadow_candidates: p.marksShadowCandidates ? 1 : 0)
+    if let path {
+        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
+        return vg_adaptive_row_on(path.rawValue, luma, chromaWide, envelopeMin, envelopeMax, background,
+                                  deviation, foregroundFrames, mask, width, &c)
+    } else {
+        return vg_adaptive_row(luma, chromaWide, envelopeMin, envelopeMax, background, deviation, foregroundFrames,
+                               mask, width, &c)
     }
 }
 
-/// 1 if `v` is negative, else 0 (its sign bit).
-@inline(__always)
-func isNegative(_ v: Int32) -> Int32 { Int32(bitPattern: UInt32(bitPattern: v) >> 31) }
-
-/// Chroma distance |Cb - bgCb| + |Cr - bgCr| (saturated to 255) for one chroma row (vectorised:
-/// `psubusw`, `pcmpgtd`, `paddd`, `punpck…`), written
-/// twice per chroma pixel so it lines up with the luma row (`out` has `2 * width` bytes), and
-/// the chroma background update for pixels whose luma decision (from the previous frame's
-/// mask, `mask` at luma resolution, every other byte) was background.
+/// Chroma distance |Cb - bgCb| + |Cr - bgCr| (saturated to 255) for one chroma row, written
+/// twice per chroma pixel so it lines up with the luma row (`out` has `2 * width` bytes); in C
+/// (`CVigieKernels`) on the instruction-set path in use.
 package func chromaRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
                        backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>,
-                       out: UnsafeMutablePointer<UInt8>, width: Int) {
-    for x in 0..<width {
-        let bcb = Int32(backgroundCb[x] >> 8), bcr = Int32(backgroundCr[x] >> 8)
-        let a = Int32(cb[x]) &- bcb, c = Int32(cr[x]) &- bcr
-        var s = (a < 0 ? 0 &- a : a) &+ (c < 0 ? 0 &- c : c)
-        s = s > 255 ? 255 : s
-        out[2 * x] = UInt8(truncatingIfNeeded: s)
-        out[2 * x + 1] = UInt8(truncatingIfNeeded: s)
+                       out: UnsafeMutablePointer<UInt8>, width: Int, path: KernelPath? = nil) {
+    if let path {
+        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
+        vg_chroma_row_on(path.rawValue, cb, cr, backgroundCb, backgroundCr, out, width)
+    } else {
+        vg_chroma_row(cb, cr, backgroundCb, backgroundCr, out, width)
     }
 }
 
-/// Vectorised (`psubd`, `pcmpgtd`, `pand`/`pandn`/`por`). Moves chroma backgrounds toward the
+/// Reference for `chromaRow`: readable maths.
+package func chromaRowReference(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
+                                backgroundCb: UnsafePointer<UInt16>, backgroundCr: UnsafePointer<UInt16>,
+                                out: UnsafeMutablePointer<UInt8>, width: Int) {
+    for x in 0..<width {
+        let distance = abs(Int(cb[x]) - Int(backgroundCb[x] >> 8)) + abs(Int(cr[x]) - Int(backgroundCr[x] >> 8))
+        out[2 * x] = UInt8(min(distance, 255))
+        out[2 * x + 1] = UInt8(min(distance, 255))
+    }
+}
+
+/// In C (`CVigieKernels`) on the instruction-set path in use. Moves chroma backgrounds toward the
 /// frame by at most `backgroundStep` (8.8) where the luma mask (sampled at the chroma pixel's
 /// top-left luma pixel) is not foreground (< 128: background, and shadow candidates not yet
 /// resolved, which learn chroma as shadows always have), `foregroundStep` where it is (255).
 package func chromaUpdateRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
                              backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>,
-                             lumaMask: UnsafePointer<UInt8>, width: Int, backgroundStep: Int32, foregroundStep: Int32) {
+                             lumaMask: UnsafePointer<UInt8>, width: Int, backgroundStep: Int32, foregroundStep: Int32,
+                             path: KernelPath? = nil) {
+    if let path {
+        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
+        vg_chroma_update_row_on(path.rawValue, cb, cr, backgroundCb, backgroundCr, lumaMask, width, backgroundStep,
+                                foregroundStep)
+    } else {
+        vg_chroma_update_row(cb, cr, backgroundCb, backgroundCr, lumaMask, width, backgroundStep, foregroundStep)
+    }
+}
+
+/// Reference for `chromaUpdateRow`: readable maths.
+package func chromaUpdateRowReference(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
+                                      backgroundCb: UnsafeMutablePointer<UInt16>,
+                                      backgroundCr: UnsafeMutablePointer<UInt16>, lumaMask: UnsafePointer<UInt8>,
+                                      width: Int, backgroundStep: Int32, foregroundStep: Int32) {
     for x in 0..<width {
-        let step = lumaMask[2 * x] >= 128 ? foregroundStep : backgroundStep
-        let bcb = Int32(backgroundCb[x]), bcr = Int32(backgroundCr[x])
-        var a = (Int32(cb[x]) << 8) &- bcb, c = (Int32(cr[x]) << 8) &- bcr
-        a = a > step ? step : (a < 0 &- step ? 0 &- step : a)
-        c = c > step ? step : (c < 0 &- step ? 0 &- step : c)
-        backgroundCb[x] = UInt16(truncatingIfNeeded: bcb &+ a)
-        backgroundCr[x] = UInt16(truncatingIfNeeded: bcr &+ c)
+        let step = Int(lumaMask[2 * x] >= 128 ? foregroundStep : backgroundStep)
+        let cb8 = Int(cb[x]) << 8, cr8 = Int(cr[x]) << 8
+        backgroundCb[x] = UInt16(Int(backgroundCb[x]) + min(max(cb8 - Int(backgroundCb[x]), -step), step))
+        backgroundCr[x] = UInt16(Int(backgroundCr[x]) + min(max(cr8 - Int(backgroundCr[x]), -step), step))
     }
 }
 
@@ -228,49 +214,19 @@ package func backgroundEnvelopeReference(_ background: UnsafePointer<UInt16>, wi
 /// Fast envelope, in one pass over the background: each row is converted to levels and its
 /// 3-wide minimum and maximum kept in a ring of three row pairs (`scratch`: 7 x width bytes), so
 /// each output row is the element-wise min/max of three ring rows, with no copies between rows.
-/// The inner loops compile to packed `pminub`/`pmaxub` (and `psrlw`/`packuswb` for the 8.8 to
-/// level conversion).
+/// In C (`CVigieKernels`) on the instruction-set path in use (or `path`).
 package func backgroundEnvelope(_ background: UnsafePointer<UInt16>, width: Int, height: Int,
                                 minimum: MutableImageView, maximum: MutableImageView,
-                                scratch: UnsafeMutablePointer<UInt8>) {
+                                scratch: UnsafeMutablePointer<UInt8>, path: KernelPath? = nil) {
     precondition(minimum.width == width && maximum.width == width && minimum.height == height
                  && maximum.height == height, "envelope sizes")
     guard width > 0, height > 0 else { return }
-    let levels = scratch
-    func ringLo(_ row: Int) -> UnsafeMutablePointer<UInt8> { scratch + width * (1 + 2 * (row % 3)) }
-    func ringHi(_ row: Int) -> UnsafeMutablePointer<UInt8> { scratch + width * (2 + 2 * (row % 3)) }
-    // Row y of the background, as levels, 3-wide min/max into its ring slot.
-    func horizontal(_ y: Int) {
-        let b = background + y * width
-        for x in 0..<width { levels[x] = UInt8(truncatingIfNeeded: b[x] >> 8) }
-        let lo = ringLo(y), hi = ringHi(y)
-        if width == 1 {
-            lo[0] = levels[0]
-            hi[0] = levels[0]
-            return
-        }
-        lo[0] = min(levels[0], levels[1])
-        hi[0] = max(levels[0], levels[1])
-        for x in 1..<(width - 1) {
-            let a = levels[x - 1], c = levels[x], d = levels[x + 1]
-            lo[x] = min(min(a, c), d)
-            hi[x] = max(max(a, c), d)
-        }
-        lo[width - 1] = min(levels[width - 2], levels[width - 1])
-        hi[width - 1] = max(levels[width - 2], levels[width - 1])
-    }
-    horizontal(0)
-    if height > 1 { horizontal(1) }
-    for y in 0..<height {
-        let above = max(y - 1, 0), below = min(y + 1, height - 1)
-        let loA = ringLo(above), loC = ringLo(y), loB = ringLo(below)
-        let hiA = ringHi(above), hiC = ringHi(y), hiB = ringHi(below)
-        let lo = minimum.row(y), hi = maximum.row(y)
-        for x in 0..<width {
-            lo[x] = min(min(loA[x], loC[x]), loB[x])
-            hi[x] = max(max(hiA[x], hiC[x]), hiB[x])
-        }
-        // Row y - 1 is no longer needed: its slot takes row y + 2.
-        if y + 2 < height { horizontal(y + 2) }
+    if let path {
+        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
+        vg_background_envelope_on(path.rawValue, background, width, height, minimum.base, minimum.stride,
+                                  maximum.base, maximum.stride, scratch)
+    } else {
+        vg_background_envelope(background, width, height, minimum.base, minimum.stride, maximum.base, maximum.stride,
+                               scratch)
     }
 }

@@ -28,13 +28,16 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
         // Writing to a child that exited early raises SIGPIPE, whose default action ends the whole
         // test process without a word: ignore it (the write then fails, and the test says so).
         signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -59,6 +62,26 @@ struct CLITests {
         let r = try CLI.run(["info", "--sample"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("frame size: 640x360") && r.stdout.contains("frames: 25"))
+    }
+
+    @Test func infoCPUNamesThePathAndObeysVIGIE_CPU() throws {
+        let automatic = try CLI.run(["info", "--cpu"], environment: ["VIGIE_CPU": ""])
+        #expect(automatic.status == 0)
+        let supported = CPUPath.supported.map(\.rawValue)
+        #expect(automatic.stdout.contains("cpu path: \(supported.last!)\n"), "\(automatic.stdout)")
+        #expect(automatic.stdout.contains("supported: " + supported.joined(separator: ", ")))
+        for path in supported {
+            let forced = try CLI.run(["info", "--cpu"], environment: ["VIGIE_CPU": path])
+            #expect(forced.status == 0 && forced.stdout.contains("cpu path: \(path)\nsupported:"), "\(forced.stdout)")
+        }
+        let unknown = try CLI.run(["info", "--cpu"], environment: ["VIGIE_CPU": "sse9"])
+        #expect(unknown.status == 0 && unknown.stdout.contains("cpu path: \(supported.last!)\n")
+                && unknown.stdout.contains("VIGIE_CPU: sse9 (not a path"), "\(unknown.stdout)")
+        for path in CPUPath.allCases where !path.isSupported {
+            let refused = try CLI.run(["info", "--cpu"], environment: ["VIGIE_CPU": path.rawValue])
+            #expect(refused.stdout.contains("VIGIE_CPU: \(path.rawValue) (this processor cannot run it"))
+        }
+        #expect(try CLI.run(["info", "--cpu", "--sample"]).status == 64)
     }
 
     @Test func usageErrorExits64() throws {

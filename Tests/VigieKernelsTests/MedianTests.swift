@@ -19,6 +19,24 @@ struct MedianTests {
         #expect(fast.pixels == reference.pixels)
     }
 
+    /// Every kernel path this processor runs, on odd sizes and a camera-sized mask (a stride
+    /// wider than the row too).
+    @Test(arguments: KernelPath.allCases.filter(\.isSupported))
+    func everyPathMatchesReference(path: KernelPath) {
+        for (width, height) in Self.sizes + [(127, 5), (129, 3), (1919, 4), (1920, 6)] {
+            for density in [0.1, 0.5, 0.9] {
+                let source = TestImage.randomMask(width: width, height: height, density: density,
+                                                  seed: UInt64(width * 7919 + height))
+                var fast = TestImage(width: width, height: height, fill: 7)
+                var reference = fast
+                var scratch = KernelScratch()
+                source.read { s in fast.write { median3x3(s, into: $0, scratch: &scratch, path: path) } }
+                source.read { s in reference.write { median3x3Reference(s, into: $0) } }
+                #expect(fast.pixels == reference.pixels, "\(width)x\(height), density \(density), path \(path)")
+            }
+        }
+    }
+
     @Test(arguments: [(1, 1), (2, 5), (17, 3), (33, 17), (64, 9)])
     func greyValuesCountAsSetFrom128(size: (Int, Int)) {
         let source = TestImage(width: size.0, height: size.1, seed: UInt64(size.0 * 31 + size.1))

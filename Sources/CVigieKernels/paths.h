@@ -1,0 +1,45 @@
+// What every kernel file of CVigieKernels shares: the per-path target attributes and the macro that
+// compiles one kernel body once per path behind a dispatcher. Private to this target.
+#ifndef CVIGIEKERNELS_PATHS_H
+#define CVIGIEKERNELS_PATHS_H
+
+#include "CVigieKernels.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+#if defined(__x86_64__) && defined(__clang__)
+#define VG_X86_PATHS 1
+#define VG_AVX2 __attribute__((target("avx2,bmi,bmi2,fma,lzcnt,popcnt")))
+#define VG_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,bmi,bmi2,fma,lzcnt,popcnt")))
+#else
+#define VG_X86_PATHS 0
+#endif
+
+// Declares name_baseline, name_avx2 and name_avx512 around body(args), name_on(path, …) that
+// calls the one for `path` (an unsupported path would fault: callers check), and `name` that
+// calls the one for the path in use.
+#define VG_WITH_PATH(...) (int path, __VA_ARGS__)
+#define VG_PATH_AND(...) (path, __VA_ARGS__)
+#if VG_X86_PATHS
+#define VG_DISPATCHED(name, body, params, args)                                                     \
+    static void name##_baseline params { body args; }                                               \
+    VG_AVX2 static void name##_avx2 params { body args; }                                           \
+    VG_AVX512 static void name##_avx512 params { body args; }                                       \
+    void name##_on VG_WITH_PATH params {                                                            \
+        switch (path) {                                                                             \
+        case VG_CPU_AVX512: name##_avx512 args; return;                                             \
+        case VG_CPU_AVX2: name##_avx2 args; return;                                                 \
+        default: name##_baseline args; return;                                                      \
+        }                                                                                           \
+    }                                                                                               \
+    void name params {                                                                              \
+        int path = vg_cpu_path();                                                                   \
+        name##_on VG_PATH_AND args;                                                                 \
+    }
+#else
+#define VG_DISPATCHED(name, body, params, args)                                                     \
+    void name##_on VG_WITH_PATH params { (void)path; body args; }                                   \
+    void name params { body args; }
+#endif
+
+#endif
