@@ -92,12 +92,6 @@ ptrdiff_t vg_adaptive_row_on(int path, const uint8_t *luma, const uint8_t *chrom
 }
 #endif
 
-ptrdiff_t vg_adaptive_row ADAPTIVE_PARAMS {
-    int path = vg_cpu_path();
-    return vg_adaptive_row_on(path, luma, chroma_wide, envelope_min, envelope_max, background, deviation,
-                              foreground_frames, mask, width, p);
-}
-
 INLINE void chroma_row_body(const uint8_t *restrict cb, const uint8_t *restrict cr,
                             const uint16_t *restrict background_cb, const uint16_t *restrict background_cr,
                             uint8_t *restrict out, ptrdiff_t width) {

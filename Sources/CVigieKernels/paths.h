@@ -15,11 +15,10 @@
 #define VG_X86_PATHS 0
 #endif
 
-// Declares name_baseline, name_avx2 and name_avx512 around body(args), name_on(path, …) that
-// calls the one for `path` (an unsupported path would fault: callers check), and `name` that
-// calls the one for the path in use.
+// Declares name_baseline, name_avx2 and name_avx512 around body(args), and name_on(path, …)
+// that calls the one for `path` (an unsupported path would fault: callers check; Swift passes
+// the path in use, vg_cpu_path(), or one a test forces).
 #define VG_WITH_PATH(...) (int path, __VA_ARGS__)
-#define VG_PATH_AND(...) (path, __VA_ARGS__)
 #if VG_X86_PATHS
 #define VG_DISPATCHED(name, body, params, args)                                                     \
     static void name##_baseline params { body args; }                                               \
@@ -31,15 +30,10 @@
         case VG_CPU_AVX2: name##_avx2 args; return;                                                 \
         default: name##_baseline args; return;                                                      \
         }                                                                                           \
-    }                                                                                               \
-    void name params {                                                                              \
-        int path = vg_cpu_path();                                                                   \
-        name##_on VG_PATH_AND args;                                                                 \
     }
 #else
 #define VG_DISPATCHED(name, body, params, args)                                                     \
-    void name##_on VG_WITH_PATH params { (void)path; body args; }                                   \
-    void name params { body args; }
+    void name##_on VG_WITH_PATH params { (void)path; body args; }
 #endif
 
 #endif

@@ -125,14 +125,8 @@ package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<U
         background_step: Int32(p.backgroundStep), foreground_step: Int32(p.foregroundStep),
         deviation_step: Int32(p.deviationStep), absorb_after_frames: Int32(p.absorbAfterFrames),
         marks_shadow_candidates: p.marksShadowCandidates ? 1 : 0)
-    if let path {
-        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
-        return vg_adaptive_row_on(path.rawValue, luma, chromaWide, envelopeMin, envelopeMax, background,
-                                  deviation, foregroundFrames, mask, width, &c)
-    } else {
-        return vg_adaptive_row(luma, chromaWide, envelopeMin, envelopeMax, background, deviation, foregroundFrames,
-                               mask, width, &c)
-    }
+    return vg_adaptive_row_on(KernelPath.raw(path), luma, chromaWide, envelopeMin, envelopeMax, background, deviation,
+                              foregroundFrames, mask, width, &c)
 }
 
 /// Chroma distance |Cb - bgCb| + |Cr - bgCr| (saturated to 255) for one chroma row, written
@@ -141,12 +135,7 @@ package func adaptiveRow(luma: UnsafePointer<UInt8>, chromaWide: UnsafePointer<U
 package func chromaRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
                        backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>,
                        out: UnsafeMutablePointer<UInt8>, width: Int, path: KernelPath? = nil) {
-    if let path {
-        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
-        vg_chroma_row_on(path.rawValue, cb, cr, backgroundCb, backgroundCr, out, width)
-    } else {
-        vg_chroma_row(cb, cr, backgroundCb, backgroundCr, out, width)
-    }
+    vg_chroma_row_on(KernelPath.raw(path), cb, cr, backgroundCb, backgroundCr, out, width)
 }
 
 /// Reference for `chromaRow`: readable maths.
@@ -168,13 +157,8 @@ package func chromaUpdateRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
                              backgroundCb: UnsafeMutablePointer<UInt16>, backgroundCr: UnsafeMutablePointer<UInt16>,
                              lumaMask: UnsafePointer<UInt8>, width: Int, backgroundStep: Int32, foregroundStep: Int32,
                              path: KernelPath? = nil) {
-    if let path {
-        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
-        vg_chroma_update_row_on(path.rawValue, cb, cr, backgroundCb, backgroundCr, lumaMask, width, backgroundStep,
-                                foregroundStep)
-    } else {
-        vg_chroma_update_row(cb, cr, backgroundCb, backgroundCr, lumaMask, width, backgroundStep, foregroundStep)
-    }
+    vg_chroma_update_row_on(KernelPath.raw(path), cb, cr, backgroundCb, backgroundCr, lumaMask, width, backgroundStep,
+                            foregroundStep)
 }
 
 /// Reference for `chromaUpdateRow`: readable maths.
@@ -221,12 +205,6 @@ package func backgroundEnvelope(_ background: UnsafePointer<UInt16>, width: Int,
     precondition(minimum.width == width && maximum.width == width && minimum.height == height
                  && maximum.height == height, "envelope sizes")
     guard width > 0, height > 0 else { return }
-    if let path {
-        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
-        vg_background_envelope_on(path.rawValue, background, width, height, minimum.base, minimum.stride,
-                                  maximum.base, maximum.stride, scratch)
-    } else {
-        vg_background_envelope(background, width, height, minimum.base, minimum.stride, maximum.base, maximum.stride,
-                               scratch)
-    }
+    vg_background_envelope_on(KernelPath.raw(path), background, width, height, minimum.base, minimum.stride,
+                              maximum.base, maximum.stride, scratch)
 }

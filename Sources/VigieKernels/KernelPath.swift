@@ -33,6 +33,14 @@ package enum KernelPath: Int32, CaseIterable, Sendable {
         }
     }
 
+    /// The path to run a kernel on, for the C entry points: `path`, which must be supported, or
+    /// the path in use when nil.
+    static func raw(_ path: KernelPath?) -> Int32 {
+        guard let path else { return vg_cpu_path() }
+        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
+        return path.rawValue
+    }
+
     /// Runs later kernel calls on `path` (nil: the automatic choice again). Returns false, and
     /// changes nothing, when the processor cannot run it. For tests and benchmarks: it changes
     /// the path for the whole process.

@@ -39,11 +39,7 @@ package func median3x3(_ source: ImageView, into destination: MutableImageView, 
     let w = source.width, h = source.height
     guard w > 0 && h > 0 else { return }
     scratch.withBytes(count: w + 2) { v in
-        if let path {
-            precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
-            vg_median3x3_on(path.rawValue, source.base, source.stride, destination.base, destination.stride, w, h, v)
-        } else {
-            vg_median3x3(source.base, source.stride, destination.base, destination.stride, w, h, v)
-        }
+        vg_median3x3_on(KernelPath.raw(path), source.base, source.stride, destination.base, destination.stride, w, h,
+                        v)
     }
 }

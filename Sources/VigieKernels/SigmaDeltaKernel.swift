@@ -39,14 +39,8 @@ package func sigmaDeltaRow(_ luma: UnsafePointer<UInt8>, chromaWide: UnsafePoint
                            mask: UnsafeMutablePointer<UInt8>, width: Int,
                            minimumVariance: UInt8, maximumVariance: UInt8, chromaThreshold: UInt8,
                            path: KernelPath? = nil) {
-    if let path {
-        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
-        vg_sigma_delta_row_on(path.rawValue, luma, chromaWide, background, variance, mask, width, minimumVariance,
-                              maximumVariance, chromaThreshold)
-    } else {
-        vg_sigma_delta_row(luma, chromaWide, background, variance, mask, width, minimumVariance, maximumVariance,
-                           chromaThreshold)
-    }
+    vg_sigma_delta_row_on(KernelPath.raw(path), luma, chromaWide, background, variance, mask, width, minimumVariance,
+                          maximumVariance, chromaThreshold)
 }
 
 /// One chroma row of the sigma-delta model, in C on the instruction-set path in use (or
@@ -55,12 +49,7 @@ package func sigmaDeltaRow(_ luma: UnsafePointer<UInt8>, chromaWide: UnsafePoint
 package func sigmaDeltaChromaRow(cb: UnsafePointer<UInt8>, cr: UnsafePointer<UInt8>,
                                  backgroundCb: UnsafeMutablePointer<UInt8>, backgroundCr: UnsafeMutablePointer<UInt8>,
                                  out: UnsafeMutablePointer<UInt8>, width: Int, path: KernelPath? = nil) {
-    if let path {
-        precondition(path.isSupported, "kernel path \(path) on a processor that cannot run it")
-        vg_sigma_delta_chroma_row_on(path.rawValue, cb, cr, backgroundCb, backgroundCr, out, width)
-    } else {
-        vg_sigma_delta_chroma_row(cb, cr, backgroundCb, backgroundCr, out, width)
-    }
+    vg_sigma_delta_chroma_row_on(KernelPath.raw(path), cb, cr, backgroundCb, backgroundCr, out, width)
 }
 
 /// Reference for `sigmaDeltaChromaRow`: readable maths.

@@ -30,59 +30,41 @@ int vg_cpu_requested(void);
 /// choice. Returns 0, or -1 when the processor cannot run it (nothing changes).
 int vg_cpu_force(int path);
 
-// Each kernel `vg_K(…)` runs on the path in use; `vg_K_on(path, …)` on `path`, which must be
-// supported (vg_cpu_supports): tests and benchmarks compare paths with it.
+// Each kernel `vg_K_on(path, …)` runs on `path`, which must be supported (vg_cpu_supports):
+// VigieKernels passes vg_cpu_path(), or the path a test or benchmark compares.
 
-/// One row of the adaptive background model (VigieKernels.adaptiveRow) on the path in use;
-/// returns the row's foreground pixels (mask 255).
-ptrdiff_t vg_adaptive_row(const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
-                     const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation,
-                     uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p);
-
+/// One row of the adaptive background model (VigieKernels.adaptiveRow); returns the row's
+/// foreground pixels (mask 255).
 ptrdiff_t vg_adaptive_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
-                        const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation,
-                        uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p);
+                             const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation,
+                             uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width,
+                             const vg_adaptive_parameters *p);
 
 /// One chroma row's distance to its background, doubled to luma width (VigieKernels.chromaRow).
-void vg_chroma_row(const uint8_t *cb, const uint8_t *cr, const uint16_t *background_cb,
-                   const uint16_t *background_cr, uint8_t *out, ptrdiff_t width);
-
 void vg_chroma_row_on(int path, const uint8_t *cb, const uint8_t *cr, const uint16_t *background_cb,
                       const uint16_t *background_cr, uint8_t *out, ptrdiff_t width);
 
 /// One chroma row's background update (VigieKernels.chromaUpdateRow).
-void vg_chroma_update_row(const uint8_t *cb, const uint8_t *cr, uint16_t *background_cb, uint16_t *background_cr,
-                          const uint8_t *luma_mask, ptrdiff_t width, int32_t background_step,
-                          int32_t foreground_step);
 void vg_chroma_update_row_on(int path, const uint8_t *cb, const uint8_t *cr, uint16_t *background_cb,
                              uint16_t *background_cr, const uint8_t *luma_mask, ptrdiff_t width,
                              int32_t background_step, int32_t foreground_step);
 
 /// The 3x3 background envelope (VigieKernels.backgroundEnvelope); `scratch` holds 7 x width bytes.
-void vg_background_envelope(const uint16_t *background, ptrdiff_t width, ptrdiff_t height, uint8_t *minimum,
-                            ptrdiff_t minimum_stride, uint8_t *maximum, ptrdiff_t maximum_stride, uint8_t *scratch);
 void vg_background_envelope_on(int path, const uint16_t *background, ptrdiff_t width, ptrdiff_t height,
                                uint8_t *minimum, ptrdiff_t minimum_stride, uint8_t *maximum, ptrdiff_t maximum_stride,
                                uint8_t *scratch);
 
 /// One row of the sigma-delta model (VigieKernels.sigmaDeltaRow).
-void vg_sigma_delta_row(const uint8_t *luma, const uint8_t *chroma_wide, uint8_t *background, uint8_t *variance,
-                        uint8_t *mask, ptrdiff_t width, uint8_t minimum_variance, uint8_t maximum_variance,
-                        uint8_t chroma_threshold);
 void vg_sigma_delta_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide, uint8_t *background,
                            uint8_t *variance, uint8_t *mask, ptrdiff_t width, uint8_t minimum_variance,
                            uint8_t maximum_variance, uint8_t chroma_threshold);
 
 /// One chroma row of the sigma-delta model (VigieKernels.sigmaDeltaChromaRow).
-void vg_sigma_delta_chroma_row(const uint8_t *cb, const uint8_t *cr, uint8_t *background_cb, uint8_t *background_cr,
-                               uint8_t *out, ptrdiff_t width);
 void vg_sigma_delta_chroma_row_on(int path, const uint8_t *cb, const uint8_t *cr, uint8_t *background_cb,
                                   uint8_t *background_cr, uint8_t *out, ptrdiff_t width);
 
 /// The 3x3 median of a 0/255 mask (VigieKernels.median3x3); `scratch` holds width + 2 bytes and
 /// `destination` must not overlap `source`.
-void vg_median3x3(const uint8_t *source, ptrdiff_t source_stride, uint8_t *destination, ptrdiff_t destination_stride,
-                  ptrdiff_t width, ptrdiff_t height, uint8_t *scratch);
 void vg_median3x3_on(int path, const uint8_t *source, ptrdiff_t source_stride, uint8_t *destination,
                      ptrdiff_t destination_stride, ptrdiff_t width, ptrdiff_t height, uint8_t *scratch);
 
