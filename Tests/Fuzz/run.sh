@@ -28,7 +28,8 @@ esac
 # The same flags for both products, so the modules they share are built once.
 build=(swift build -c release
        -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
-       -Xcc -fsanitize=fuzzer-no-link,address)
+       -Xcc -fsanitize=fuzzer-no-link,address
+       -Xswiftc -use-ld=lld)
 products=""
 for target in $targets; do
     case "$target" in
