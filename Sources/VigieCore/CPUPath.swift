@@ -24,13 +24,7 @@ public enum CPUPath: String, CaseIterable, Sendable {
     /// The value of `VIGIE_CPU` when the path was chosen: nil when it was not set, else its text
     /// (which may name no path, or a path this processor does not run: the automatic choice was
     /// used then).
-    public static var requested: String? {
-        switch KernelPath.requested {
-        case nil: return nil
-        case .success(let path)?: return CPUPath(path).rawValue
-        case .failure(let unknown)?: return unknown.name
-        }
-    }
+    public static var requested: String? { KernelPath.requestedName }
 
     /// Runs later kernel calls of the whole process on `path` (nil: the automatic choice again),
     /// for tests and benchmarks that compare paths.

@@ -24,13 +24,11 @@ package enum KernelPath: Int32, CaseIterable, Sendable {
     /// Whether this processor, its operating system and this build can run the path.
     package var isSupported: Bool { vg_cpu_supports(rawValue) != 0 }
 
-    /// What `VIGIE_CPU` asked for: nil when not set; `.failure` with the text when it names no path.
-    package static var requested: Result<KernelPath, UnknownKernelPath>? {
-        switch vg_cpu_requested() {
-        case -1: return nil
-        case let raw where raw >= 0: return .success(KernelPath(rawValue: raw) ?? .baseline)
-        default: return .failure(UnknownKernelPath(name: getenvString("VIGIE_CPU") ?? ""))
-        }
+    /// The text of `VIGIE_CPU` when the path was chosen, nil when it was not set. It may name no
+    /// path, or one this processor cannot run: the automatic choice was used then.
+    package static var requestedName: String? {
+        guard vg_cpu_requested() != -1, let value = getenv("VIGIE_CPU") else { return nil }
+        return String(cString: value)
     }
 
     /// The path to run a kernel on, for the C entry points: `path`, which must be supported, or
@@ -48,15 +46,4 @@ package enum KernelPath: Int32, CaseIterable, Sendable {
     package static func force(_ path: KernelPath?) -> Bool {
         vg_cpu_force(path?.rawValue ?? -1) == 0
     }
-}
-
-/// A `VIGIE_CPU` value that names no path.
-package struct UnknownKernelPath: Error, Equatable {
-    /// The value.
-    package let name: String
-}
-
-private func getenvString(_ name: String) -> String? {
-    guard let value = getenv(name) else { return nil }
-    return String(cString: value)
 }

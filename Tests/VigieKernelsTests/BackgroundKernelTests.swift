@@ -139,7 +139,7 @@ struct BackgroundKernelTests {
         #expect(!KernelPath.avx2.isSupported && !KernelPath.avx512.isSupported, "x86-64 paths on another architecture")
         #endif
         // Without VIGIE_CPU the best supported path is used.
-        if KernelPath.requested == nil {
+        if KernelPath.requestedName == nil {
             #expect(KernelPath.inUse == Self.paths.last)
         }
     }
