@@ -59,38 +59,12 @@ INLINE ptrdiff_t adaptive_row_body(const uint8_t *restrict luma, const uint8_t *
     return set;
 }
 
-// Written out rather than through VG_DISPATCHED: it returns the row's foreground count.
-#define ADAPTIVE_PARAMS                                                                             \
-    (const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,                  \
-     const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation, uint16_t *foreground_frames, \
-     uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p)
-#define ADAPTIVE_ARGS \
-    (luma, chroma_wide, envelope_min, envelope_max, background, deviation, foreground_frames, mask, width, p)
-
-#if VG_X86_PATHS
-static ptrdiff_t adaptive_row_baseline ADAPTIVE_PARAMS { return adaptive_row_body ADAPTIVE_ARGS; }
-VG_AVX2 static ptrdiff_t adaptive_row_avx2 ADAPTIVE_PARAMS { return adaptive_row_body ADAPTIVE_ARGS; }
-VG_AVX512 static ptrdiff_t adaptive_row_avx512 ADAPTIVE_PARAMS { return adaptive_row_body ADAPTIVE_ARGS; }
-
-ptrdiff_t vg_adaptive_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide,
-                             const uint8_t *envelope_min, const uint8_t *envelope_max, uint16_t *background,
-                             uint16_t *deviation, uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width,
-                             const vg_adaptive_parameters *p) {
-    switch (path) {
-    case VG_CPU_AVX512: return adaptive_row_avx512 ADAPTIVE_ARGS;
-    case VG_CPU_AVX2: return adaptive_row_avx2 ADAPTIVE_ARGS;
-    default: return adaptive_row_baseline ADAPTIVE_ARGS;
-    }
-}
-#else
-ptrdiff_t vg_adaptive_row_on(int path, const uint8_t *luma, const uint8_t *chroma_wide,
-                             const uint8_t *envelope_min, const uint8_t *envelope_max, uint16_t *background,
-                             uint16_t *deviation, uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width,
-                             const vg_adaptive_parameters *p) {
-    (void)path;
-    return adaptive_row_body ADAPTIVE_ARGS;
-}
-#endif
+VG_DISPATCHED_RETURNING(ptrdiff_t, vg_adaptive_row, adaptive_row_body,
+                        (const uint8_t *luma, const uint8_t *chroma_wide, const uint8_t *envelope_min,
+                         const uint8_t *envelope_max, uint16_t *background, uint16_t *deviation,
+                         uint16_t *foreground_frames, uint8_t *mask, ptrdiff_t width, const vg_adaptive_parameters *p),
+                        (luma, chroma_wide, envelope_min, envelope_max, background, deviation, foreground_frames, mask,
+                         width, p))
 
 INLINE void chroma_row_body(const uint8_t *restrict cb, const uint8_t *restrict cr,
                             const uint16_t *restrict background_cb, const uint16_t *restrict background_cr,

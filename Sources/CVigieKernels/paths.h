@@ -36,4 +36,22 @@
     void name##_on VG_WITH_PATH params { (void)path; body args; }
 #endif
 
+// As VG_DISPATCHED for a kernel that returns a `type`.
+#if VG_X86_PATHS
+#define VG_DISPATCHED_RETURNING(type, name, body, params, args)                                     \
+    static type name##_baseline params { return body args; }                                        \
+    VG_AVX2 static type name##_avx2 params { return body args; }                                    \
+    VG_AVX512 static type name##_avx512 params { return body args; }                                \
+    type name##_on VG_WITH_PATH params {                                                            \
+        switch (path) {                                                                             \
+        case VG_CPU_AVX512: return name##_avx512 args;                                              \
+        case VG_CPU_AVX2: return name##_avx2 args;                                                  \
+        default: return name##_baseline args;                                                       \
+        }                                                                                           \
+    }
+#else
+#define VG_DISPATCHED_RETURNING(type, name, body, params, args)                                     \
+    type name##_on VG_WITH_PATH params { (void)path; return body args; }
+#endif
+
 #endif

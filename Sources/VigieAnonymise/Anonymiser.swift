@@ -6,9 +6,9 @@ import VigieTracking
 
 /// How the anonymiser redacts the regions where people are.
 public enum AnonymisationMode: String, Sendable, Hashable, CaseIterable, Codable {
-    /// The default: people become flat grey silhouettes (their foreground mask, dilated by the margin)
-    /// over the anonymiser's long-term background; a still or coasting track becomes a flat grey box.
-    /// No pixel of a person survives, so nothing can be re-identified from the image.
+    /// The default: people become flat grey silhouettes (the redaction region: what differs from the
+    /// empty scene, dilated by a small margin). No pixel of a person survives, so nothing can be
+    /// re-identified from the image.
     case silhouette
     /// Coarse pixelation: blocks of at least max(8 px, tallest object height / 6). Keeps colour and
     /// posture; pixelated faces are known to be re-identifiable, so this is an option, not the default.
@@ -63,30 +63,40 @@ extension AnonymiserInput: CustomStringConvertible, CustomReflectable {
 
 /// The stage that makes `AnonymisedFrame`s, the only images that may leave Vigie (DESIGN §3).
 ///
-/// Redaction region = (foreground mask ∪ static difference) dilated by a margin (default 2 % of the
-/// image height, at least 3 px) ∪ every live track's box expanded by the margin. The *static
-/// difference* is where the frame differs from the anonymiser's own long-term background: that
-/// background never learns under the region, so a person who stands still stays redacted after the
-/// motion model has absorbed them and the tracker has let them go (and so does any lasting change of
-/// the scene, such as a parked car, until the next global change; a release policy is future work). Static privacy masks are filled
-/// opaque black in every output. It **fails closed**: while the model is not warm, on a global
-/// change, or when the foreground covers more than `maximumForegroundCoverage` of the frame (an
-/// unreliable mask), the whole frame is flat grey.
+/// The anonymiser keeps its own long-term image of the *empty scene*, learnt only where the
+/// redaction region says "no one" (so a person who stands still, absorbed by the motion model, never
+/// enters it). Its region seed is the foreground mask ∪ the *static difference* (every pixel that
+/// differs from the empty scene by more than `staticDifferenceThreshold`) ∪, where the empty scene is
+/// not known yet, the pixels that changed since the previous frame. The seed is dilated by a small
+/// margin (`marginFraction`) where the empty scene is known and by a wide one
+/// (`unknownMarginFraction`) where it is not; a live track's box is redacted whole when it reaches
+/// pixels whose empty scene is not known. So a person who stands still stays redacted after the motion
+/// model has absorbed them and the tracker has let them go (and so does any lasting change of the
+/// scene, such as a parked car, until the next global change; a release policy is future work), and
+/// the redaction stays close to the people's true area. Static privacy masks are filled opaque black
+/// in every output. It **fails closed**: while the model is not warm, on a global change, or when
+/// the foreground covers more than `maximumForegroundCoverage` of the frame (an unreliable mask), the
+/// whole frame is flat grey.
 ///
-/// The anonymiser keeps its own long-term background image, learnt only where the region says
-/// "no one" (so a person who stands still, absorbed by the motion model, never enters it). Silhouette
-/// mode draws silhouettes and track boxes flat grey and fills the margins from that background (flat
-/// grey where it has not seen the scene empty yet). It allocates its buffers at the first frame and reuses them. The background
-/// image is a raw image: it is never exposed, and the type describes and reflects geometry only.
+/// It allocates its buffers at the first frame and reuses them. The empty-scene image is a raw
+/// image: it is never exposed, and the type describes and reflects geometry only.
 public struct Anonymiser: Stage, Sendable {
     /// Settings.
     public struct Configuration: Sendable, Hashable, Codable {
         /// How regions are redacted. Default `.silhouette`.
         public var mode: AnonymisationMode = .silhouette
-        /// Margin around the foreground and the track boxes, as a fraction of the image height. Default 0.02.
-        public var marginFraction: Double = 0.02
-        /// Smallest margin, pixels. Default 3.
-        public var minimumMargin: Int = 3
+        /// Margin around the region seed (foreground ∪ static difference), as a fraction of the image
+        /// height, where the anonymiser knows the empty scene: there the static difference already takes
+        /// every pixel that differs from it, so the margin only covers the edge of the silhouette.
+        /// Default 0.005 (3 px at 576 lines).
+        public var marginFraction: Double = 0.005
+        /// Smallest margin, pixels. Default 2.
+        public var minimumMargin: Int = 2
+        /// Margin, as a fraction of the image height, where the anonymiser has not seen the empty scene
+        /// yet (after start-up or a global change, and under people who have been there since): the
+        /// foreground mask alone must then cover a person, so its margin is wider. Track boxes that
+        /// reach such pixels are redacted whole with this margin. Default 0.02.
+        public var unknownMarginFraction: Double = 0.02
         /// Above this foreground fraction (0…1) the mask is deemed unreliable and the frame is fully
         /// redacted. Default 0.5.
         public var maximumForegroundCoverage: Double = 0.5
@@ -94,17 +104,17 @@ public struct Anonymiser: Stage, Sendable {
         /// (levels) is redacted even when the motion mask and the tracks miss it: a person who stood
         /// still until the motion model absorbed them and the tracker let them go. Default 24.
         public var staticDifferenceThreshold: UInt8 = 24
-        /// A pixel whose luma changed by more than this (levels) since the previous frame is redacted
-        /// too: a limb or an edge moving faster than the motion mask follows, an object entering at
-        /// the image border before the motion model and the tracker have seen it. Default 16 (about
-        /// 5.7 σ of the frame difference of a sensor noise of 2 levels).
+        /// Where the anonymiser has not seen the empty scene yet, a pixel whose luma changed by more
+        /// than this (levels) since the previous frame is redacted too: a limb or an edge moving faster
+        /// than the motion mask follows, an object entering before the motion model and the tracker
+        /// have seen it. Default 16 (about 5.7 σ of the frame difference of a sensor noise of 2 levels).
         public var frameDifferenceThreshold: UInt8 = 16
         /// Frames fully redacted after the model becomes warm (its first warm mask was made while it
         /// was still learning). Default 1.
         public var settleFrames: Int = 1
         /// Luma of silhouettes (0…255). Default 176 (light grey, chroma neutral).
         public var silhouetteLuma: UInt8 = 176
-        /// Luma of a fully redacted frame and of background not yet learnt. Default 128.
+        /// Luma of a fully redacted frame. Default 128.
         public var redactedLuma: UInt8 = 128
         /// Smallest pixelation block, pixels. Default 8.
         public var minimumBlockSize: Int = 8
@@ -126,15 +136,20 @@ public struct Anonymiser: Stage, Sendable {
     public private(set) var lastRedactedPixels = 0
 
     private var width = 0, height = 0, format = PixelFormat.luma
-    private var region = Plane.placeholder, silhouette = Plane.placeholder, scratch = Plane.placeholder
+    private var region = Plane.placeholder, seed = Plane.placeholder, scratch = Plane.placeholder
     private var morphologyScratch = KernelScratch()
-    private var combined = Plane.placeholder
     private var privacy = Plane.placeholder
-    private var regionC = Plane.placeholder, silhouetteC = Plane.placeholder, privacyC = Plane.placeholder
+    private var regionC = Plane.placeholder, privacyC = Plane.placeholder
+    /// The empty scene's luma, and where it is known (255).
     private var backgroundY = Plane.placeholder, knownY = Plane.placeholder
+    /// Pixels whose empty scene is not known yet, in all and per row.
+    private var unknownPixels = 0, unknownPerRow: [Int] = []
+    /// Frames since the empty scene was last learnt (once it is known everywhere it is learnt every
+    /// `learningInterval` frames: it changes slowly).
+    private var framesSinceLearning = 0
+    /// The previous frame's luma (shared with the caller's frame, not copied).
     private var previousY = Plane.placeholder
     private var warmInputs = 0
-    private var backgroundCb = Plane.placeholder, backgroundCr = Plane.placeholder, knownC = Plane.placeholder
     private var blurred = Plane.placeholder, blurredC = Plane.placeholder, blurScratch = Plane.placeholder
     private var blurScratchC = Plane.placeholder
     private var columnSums: [UInt32] = []
@@ -146,9 +161,16 @@ public struct Anonymiser: Stage, Sendable {
         self.privacyMasks = privacyMasks
     }
 
-    /// The margin at `height` pixels: max(minimumMargin, ceil(marginFraction x height)).
+    /// The margin at `height` pixels where the empty scene is known: max(minimumMargin,
+    /// ceil(marginFraction x height)).
     public func margin(forHeight height: Int) -> Int {
         max(configuration.minimumMargin, Int((configuration.marginFraction * Double(height)).rounded(.up)))
+    }
+
+    /// The margin at `height` pixels where the empty scene is not known yet: at least `margin(forHeight:)`
+    /// and ceil(unknownMarginFraction x height).
+    public func unknownMargin(forHeight height: Int) -> Int {
+        max(margin(forHeight: height), Int((configuration.unknownMarginFraction * Double(height)).rounded(.up)))
     }
 
     /// Anonymises one frame.
@@ -176,7 +198,7 @@ public struct Anonymiser: Stage, Sendable {
         let unreliable = input.foreground.coverage > configuration.maximumForegroundCoverage
         warmInputs = input.isWarm && !input.globalChange ? warmInputs + 1 : 0
         let settling = warmInputs <= configuration.settleFrames
-        defer { frame.luma.withView { f in previousY.withMutableView { copyPixels(f, into: $0) } } }
+        defer { previousY = frame.luma }
         if !input.isWarm || input.globalChange || unreliable || settling {
             if input.globalChange { forgetBackground() }  // the scene may have changed (camera moved)
             fillWhole(&out, luma: configuration.redactedLuma)
@@ -188,7 +210,7 @@ public struct Anonymiser: Stage, Sendable {
             return AnonymisedFrame(redacted: out)
         }
         lastFrameFullyRedacted = false
-        let tallest = buildRegion(input, silhouetteBoxes: configuration.mode == .silhouette)
+        let tallest = buildRegion(input)
         learnBackground(frame)
         switch configuration.mode {
         case .silhouette: composeSilhouette(frame, into: &out)
@@ -206,13 +228,13 @@ public struct Anonymiser: Stage, Sendable {
     private mutating func start(_ frame: Frame) {
         (width, height, format) = (frame.width, frame.height, frame.format)
         region = Plane(width: width, height: height)
-        silhouette = Plane(width: width, height: height)
+        seed = Plane(width: width, height: height)
         scratch = Plane(width: width, height: height)
-        combined = Plane(width: width, height: height)
         backgroundY = Plane(width: width, height: height)
         knownY = Plane(width: width, height: height)
-        previousY = Plane(width: width, height: height)
-        frame.luma.withView { f in previousY.withMutableView { copyPixels(f, into: $0) } }
+        unknownPixels = width * height
+        unknownPerRow = [Int](repeating: width, count: height)
+        previousY = frame.luma
         privacy = Plane(width: width, height: height)
         columnSums = [UInt32](repeating: 0, count: width)
         if configuration.mode == .blur {
@@ -237,11 +259,7 @@ public struct Anonymiser: Stage, Sendable {
         if format == .ycbcr420 {
             let cw = (w + 1) / 2, ch = (h + 1) / 2
             regionC = Plane(width: cw, height: ch)
-            silhouetteC = Plane(width: cw, height: ch)
             privacyC = Plane(width: cw, height: ch)
-            backgroundCb = Plane(width: cw, height: ch)
-            backgroundCr = Plane(width: cw, height: ch)
-            knownC = Plane(width: cw, height: ch)
             if configuration.mode == .blur {
                 blurredC = Plane(width: cw, height: ch)
                 blurScratchC = Plane(width: cw, height: ch)
@@ -253,19 +271,20 @@ public struct Anonymiser: Stage, Sendable {
 
     private mutating func forgetBackground() {
         knownY.withMutableView { fillAll($0, 0) }
-        if format == .ycbcr420 { knownC.withMutableView { fillAll($0, 0) } }
+        unknownPixels = width * height
+        for y in unknownPerRow.indices { unknownPerRow[y] = width }
     }
 
     // MARK: - Region
 
-    /// Builds `silhouette` (the dilated foreground ∪ static difference, plus the expanded track
-    /// boxes when `silhouetteBoxes`) and `region` (that ∪ the expanded track boxes); returns the
-    /// tallest track's height in pixels.
-    private mutating func buildRegion(_ input: AnonymiserInput, silhouetteBoxes: Bool) -> Int {
-        let r = margin(forHeight: height)
+    /// Builds `region` (see the type's documentation) and its chroma reduction; returns the tallest
+    /// track's height in pixels.
+    private mutating func buildRegion(_ input: AnonymiserInput) -> Int {
+        let r = margin(forHeight: height), wide = unknownMargin(forHeight: height)
         let threshold = configuration.staticDifferenceThreshold, changed = configuration.frameDifferenceThreshold
-        var s = silhouette, t = scratch, c = combined
-        (silhouette, scratch, combined) = (.placeholder, .placeholder, .placeholder)
+        var g = region, c = seed, t = scratch
+        (region, seed, scratch) = (.placeholder, .placeholder, .placeholder)
+        defer { (region, seed, scratch) = (g, c, t) }
         input.foreground.plane.withView { m in
             input.frame.luma.withView { f in
                 backgroundY.withView { b in
@@ -279,84 +298,75 @@ public struct Anonymiser: Stage, Sendable {
         }
         var k = morphologyScratch
         morphologyScratch = KernelScratch()
-        c.withView { m in
-            s.withMutableView { s in dilate(m, into: s, radius: r, scratch: &k) }
+        c.withView { m in g.withMutableView { g in dilate(m, into: g, radius: r, scratch: &k) } }
+        let someUnknown = unknownPixels > 0
+        if someUnknown, wide > r, let first = unknownPerRow.firstIndex(where: { $0 > 0 }),
+           let last = unknownPerRow.lastIndex(where: { $0 > 0 }) {
+            // The wide margin matters only on the rows that hold unknown pixels: dilate the band of
+            // the seed that reaches them, then add it where the empty scene is unknown.
+            let top = max(0, first - wide), bottom = min(height, last + 1 + wide)
+            c.withView { m in
+                t.withMutableView { t in
+                    dilate(m.rows(top..<bottom), into: t.rows(top..<bottom), radius: wide, scratch: &k)
+                }
+            }
+            t.withView { t in
+                knownY.withView { kn in
+                    g.withMutableView { g in addWhereUnknown(t.rows(first..<(last + 1)), kn.rows(first..<(last + 1)),
+                                                             g.rows(first..<(last + 1))) }
+                }
+            }
         }
         morphologyScratch = k
         var tallest = 0
-        var boxes: [PixelRect] = []
         for track in input.tracks where track.state != .ended {
             let b = track.box
-            let outer = PixelRect(x: b.x - r, y: b.y - r, width: b.width + 2 * r, height: b.height + 2 * r)
-            guard let expanded = outer.clipped(width: width, height: height) else { continue }
+            guard let inner = b.clipped(width: width, height: height) else { continue }
             tallest = max(tallest, b.height)
-            boxes.append(expanded)
+            guard someUnknown else { continue }
+            let known = knownY.withView { kn in
+                (inner.y..<(inner.y + inner.height)).reduce(0) { $0 + countSet(kn.row($1) + inner.x, inner.width) }
+            }
+            guard known < inner.width * inner.height else { continue }
+            let outer = PixelRect(x: b.x - wide, y: b.y - wide, width: b.width + 2 * wide, height: b.height + 2 * wide)
+            if let expanded = outer.clipped(width: width, height: height) { g.withMutableView { fillRect($0, expanded, 255) } }
         }
-        region.withMutableView { g in
-            s.withView { s in copyPixels(s, into: g) }
-            for b in boxes { fillRect(g, b, 255) }
-        }
-        if silhouetteBoxes { s.withMutableView { s in for b in boxes { fillRect(s, b, 255) } } }
-        lastRedactedPixels = region.withView { g in (0..<g.height).reduce(0) { $0 + countSet(g.row($1), g.width) } }
-        (silhouette, scratch, combined) = (s, t, c)
-        if format == .ycbcr420 {
-            region.withView { g in regionC.withMutableView { reduce2x2Max(g, into: $0) } }
-            silhouette.withView { g in silhouetteC.withMutableView { reduce2x2Max(g, into: $0) } }
-        }
+        lastRedactedPixels = g.withView { g in (0..<g.height).reduce(0) { $0 + countSet(g.row($1), g.width) } }
+        if format == .ycbcr420 { g.withView { g in regionC.withMutableView { reduce2x2Max(g, into: $0) } } }
         return tallest
     }
 
     // MARK: - Background
 
+    /// Once the empty scene is known everywhere, it is learnt every this many frames.
+    static let learningInterval = 4
+
     private mutating func learnBackground(_ frame: Frame) {
-        frame.luma.withView { f in
+        framesSinceLearning += 1
+        guard unknownPixels > 0 || framesSinceLearning >= Self.learningInterval else { return }
+        framesSinceLearning = 0
+        var rows = unknownPerRow
+        unknownPerRow = []
+        let learnt = frame.luma.withView { f in
             region.withView { g in
-                backgroundY.withMutableView { b in knownY.withMutableView { k in learn(f, g, b, k) } }
+                backgroundY.withMutableView { b in
+                    knownY.withMutableView { k in learnEmptyScene(f, g, b, k, unknownPerRow: &rows) }
+                }
             }
         }
-        guard let cb = frame.cb, let cr = frame.cr, format == .ycbcr420 else { return }
-        regionC.withView { g in
-            cb.withView { f in
-                backgroundCb.withMutableView { b in knownC.withView { k in learnKnown(f, g, b, k) } }
-            }
-            cr.withView { f in
-                backgroundCr.withMutableView { b in knownC.withView { k in learnKnown(f, g, b, k) } }
-            }
-            knownC.withMutableView { k in markKnown(g, k) }
-        }
+        unknownPerRow = rows
+        unknownPixels -= learnt
     }
 
     // MARK: - Composition
 
     private func composeSilhouette(_ frame: Frame, into out: inout Frame) {
-        let fill = configuration.silhouetteLuma, unknown = configuration.redactedLuma
-        frame.luma.withView { f in
-            region.withView { g in
-                silhouette.withView { s in
-                    backgroundY.withView { b in
-                        knownY.withView { k in
-                            out.luma.withMutableView { o in compose(f, g, s, b, k, o, fill: fill, unknown: unknown) }
-                        }
-                    }
-                }
-            }
-        }
+        let fill = configuration.silhouetteLuma
+        frame.luma.withView { f in region.withView { g in out.luma.withMutableView { o in fillRegion(f, g, o, fill) } } }
         guard let cb = frame.cb, let cr = frame.cr else { return }
         regionC.withView { g in
-            silhouetteC.withView { s in
-                knownC.withView { k in
-                    cb.withView { f in
-                        backgroundCb.withView { b in
-                            out.cb!.withMutableView { o in compose(f, g, s, b, k, o, fill: 128, unknown: 128) }
-                        }
-                    }
-                    cr.withView { f in
-                        backgroundCr.withView { b in
-                            out.cr!.withMutableView { o in compose(f, g, s, b, k, o, fill: 128, unknown: 128) }
-                        }
-                    }
-                }
-            }
+            cb.withView { f in out.cb!.withMutableView { o in fillRegion(f, g, o, 128) } }
+            cr.withView { f in out.cr!.withMutableView { o in fillRegion(f, g, o, 128) } }
         }
     }
 

@@ -46,6 +46,11 @@ package struct PrivacyLeakComposite: Sendable {
         /// What it exercises.
         package var summary: String
         fileprivate var source: Source
+        /// Whether the objects are people (the simulated cases); the highway's are vehicles.
+        package var isPeople: Bool {
+            if case .simulated = source { return true }
+            return false
+        }
     }
 
     fileprivate enum Source: Sendable {
@@ -72,6 +77,9 @@ package struct PrivacyLeakComposite: Sendable {
         package var frames = 0, warmFrames = 0
         /// Redacted pixels (the anonymiser's region) and true person pixels, after warm-up.
         package var redactedArea = 0, trueArea = 0
+        /// Every pixel the composite changed after warm-up: the objects and, for the highway, their
+        /// labelled shadows and blurred edges (CDnet labels 50 and 170), which are not a person's.
+        package var changedArea = 0
 
         /// Empty figures named `name`.
         package init(name: String = "") { self.name = name }
@@ -90,6 +98,7 @@ package struct PrivacyLeakComposite: Sendable {
             warmFrames += other.warmFrames
             redactedArea += other.redactedArea
             trueArea += other.trueArea
+            changedArea += other.changedArea
         }
 
         /// Leaked / distinct over `classes`.
@@ -99,6 +108,8 @@ package struct PrivacyLeakComposite: Sendable {
         }
         /// Redacted area / true people area.
         package var areaRatio: Double { trueArea == 0 ? 0 : Double(redactedArea) / Double(trueArea) }
+        /// Redacted area / every changed pixel (objects with their shadows).
+        package var changedAreaRatio: Double { changedArea == 0 ? 0 : Double(redactedArea) / Double(changedArea) }
 
         /// One table row.
         package var description: String {
@@ -107,8 +118,9 @@ package struct PrivacyLeakComposite: Sendable {
                 return d == 0 ? "      –        " : String(format: "%6.3f %% %6d", fraction([c]) * 100, leaked[c] ?? 0)
             }
             let padded = name.padding(toLength: 16, withPad: " ", startingAt: 0)
-            return String(format: "%@ %@ %@ %@ %7.3f %% (#%4d) %6d %5.2fx", padded as NSString, cell(.moving) as NSString, cell(.still) as NSString,
-                          cell(.entering) as NSString, worstFrameFraction * 100, worstFrame, firstFrameLeaks, areaRatio)
+            return String(format: "%@ %@ %@ %@ %7.3f %% (#%4d) %6d %5.2fx %5.2fx", padded as NSString, cell(.moving) as NSString,
+                          cell(.still) as NSString, cell(.entering) as NSString, worstFrameFraction * 100, worstFrame,
+                          firstFrameLeaks, areaRatio, changedAreaRatio)
         }
     }
 
@@ -226,6 +238,7 @@ package struct PrivacyLeakComposite: Sendable {
             // Composite: person luma and class per pixel (0 = no person).
             var y = backgroundY, cb = backgroundCb, cr = backgroundCr
             var classes = [UInt8](repeating: 0, count: width * height)
+            var changed = 0
             if let s = simulator {
                 guard index < s.scene.frameCount else { break }
                 let (_, truth) = s.render(at: Double(index) / Self.framesPerSecond, number: index + 1)
@@ -261,6 +274,7 @@ package struct PrivacyLeakComposite: Sendable {
                 let rcb = real.cb!.packedPixels, rcr = real.cr!.packedPixels
                 let cw = (width + 1) / 2
                 for i in 0..<(width * height) where g[i] == 255 || g[i] == 50 || g[i] == 170 {
+                    changed += 1
                     y[i] = ry[i]
                     let ci = (i / width / 2) * cw + (i % width) / 2
                     cb[ci] = rcb[ci]
@@ -308,6 +322,7 @@ package struct PrivacyLeakComposite: Sendable {
                 }
             }
             if warm {
+                figures.changedArea += simulator == nil ? changed : classes.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
                 figures.warmFrames += 1
                 figures.redactedArea += anonymiser.lastRedactedPixels
                 if frameDistinct >= 50 {
@@ -335,8 +350,8 @@ package struct PrivacyLeakComposite: Sendable {
 
     /// Table header for `Figures.description`.
     package static let header =
-        "case             moving leaked    still leaked     entering leaked  worst frame         1st   area\n"
-        + "                 (% of distinct, pixels)                           (% of distinct)     frame ratio"
+        "case             moving leaked    still leaked     entering leaked  worst frame         1st   area   area\n"
+        + "                 (% of distinct, pixels)                           (% of distinct)     frame ratio  /changed"
 }
 
 extension SplitMix64 {

@@ -28,6 +28,12 @@ package struct ImageView {
     /// Pixel at (x, y); for tests and reference kernels.
     @inline(__always)
     package subscript(x: Int, y: Int) -> UInt8 { base[y * stride + x] }
+
+    /// The band of rows `range` (within the view) as a view of its own.
+    package func rows(_ range: Range<Int>) -> ImageView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= height, "rows \(range) of \(height)")
+        return ImageView(base: base + range.lowerBound * stride, width: width, height: range.count, stride: stride)
+    }
 }
 
 /// A writable view of one 8-bit plane; see `ImageView`.
@@ -58,6 +64,12 @@ package struct MutableImageView {
     package subscript(x: Int, y: Int) -> UInt8 {
         get { base[y * stride + x] }
         nonmutating set { base[y * stride + x] = newValue }
+    }
+
+    /// The band of rows `range` (within the view) as a view of its own.
+    package func rows(_ range: Range<Int>) -> MutableImageView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= height, "rows \(range) of \(height)")
+        return MutableImageView(base: base + range.lowerBound * stride, width: width, height: range.count, stride: stride)
     }
 
     /// The same memory, read-only.
