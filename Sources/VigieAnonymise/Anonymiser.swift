@@ -195,11 +195,16 @@ public struct Anonymiser: Stage, Sendable {
         output = nil
         defer { output = out }
 
-        let unreliable = input.foreground.coverage > configuration.maximumForegroundCoverage
         warmInputs = input.isWarm && !input.globalChange ? warmInputs + 1 : 0
         let settling = warmInputs <= configuration.settleFrames
         defer { previousY = frame.luma }
-        if !input.isWarm || input.globalChange || unreliable || settling {
+        var failClosed = !input.isWarm || input.globalChange || settling
+        if !failClosed {
+            // The seed kernel counts the foreground as it reads it: an unreliable mask fails closed.
+            let foreground = buildSeed(input)
+            failClosed = Double(foreground) > configuration.maximumForegroundCoverage * Double(width * height)
+        }
+        if failClosed {
             if input.globalChange { forgetBackground() }  // the scene may have changed (camera moved)
             fillWhole(&out, luma: configuration.redactedLuma)
             applyPrivacy(&out)
@@ -264,7 +269,7 @@ public struct Anonymiser: Stage, Sendable {
                 blurredC = Plane(width: cw, height: ch)
                 blurScratchC = Plane(width: cw, height: ch)
             }
-            privacy.withView { p in privacyC.withMutableView { reduce2x2Max(p, into: $0) } }
+            privacy.withView { p in privacyC.withMutableView { _ = reduce2x2Max(p, into: $0) } }
         }
         output = Frame(width: w, height: h, format: format)
     }
@@ -277,15 +282,14 @@ public struct Anonymiser: Stage, Sendable {
 
     // MARK: - Region
 
-    /// Builds `region` (see the type's documentation) and its chroma reduction; returns the tallest
-    /// track's height in pixels.
-    private mutating func buildRegion(_ input: AnonymiserInput) -> Int {
-        let r = margin(forHeight: height), wide = unknownMargin(forHeight: height)
+    /// Builds the region's seed in `seed` (see the type's documentation); returns the foreground
+    /// pixels of the mask, counted in the same pass.
+    private mutating func buildSeed(_ input: AnonymiserInput) -> Int {
         let threshold = configuration.staticDifferenceThreshold, changed = configuration.frameDifferenceThreshold
-        var g = region, c = seed, t = scratch
-        (region, seed, scratch) = (.placeholder, .placeholder, .placeholder)
-        defer { (region, seed, scratch) = (g, c, t) }
-        input.foreground.plane.withView { m in
+        var c = seed
+        seed = .placeholder
+        defer { seed = c }
+        return input.foreground.plane.withView { m in
             input.frame.luma.withView { f in
                 backgroundY.withView { b in
                     knownY.withView { k in
@@ -296,6 +300,15 @@ public struct Anonymiser: Stage, Sendable {
                 }
             }
         }
+    }
+
+    /// Builds `region` from `seed` (see the type's documentation), its chroma reduction and
+    /// `lastRedactedPixels`; returns the tallest track's height in pixels.
+    private mutating func buildRegion(_ input: AnonymiserInput) -> Int {
+        let r = margin(forHeight: height), wide = unknownMargin(forHeight: height)
+        var g = region, c = seed, t = scratch
+        (region, seed, scratch) = (.placeholder, .placeholder, .placeholder)
+        defer { (region, seed, scratch) = (g, c, t) }
         var k = morphologyScratch
         morphologyScratch = KernelScratch()
         c.withView { m in g.withMutableView { g in dilate(m, into: g, radius: r, scratch: &k) } }
@@ -331,8 +344,12 @@ public struct Anonymiser: Stage, Sendable {
             let outer = PixelRect(x: b.x - wide, y: b.y - wide, width: b.width + 2 * wide, height: b.height + 2 * wide)
             if let expanded = outer.clipped(width: width, height: height) { g.withMutableView { fillRect($0, expanded, 255) } }
         }
-        lastRedactedPixels = g.withView { g in (0..<g.height).reduce(0) { $0 + countSet(g.row($1), g.width) } }
-        if format == .ycbcr420 { g.withView { g in regionC.withMutableView { reduce2x2Max(g, into: $0) } } }
+        if format == .ycbcr420 {
+            // The chroma reduction counts the region as it reads it.
+            lastRedactedPixels = g.withView { g in regionC.withMutableView { reduce2x2Max(g, into: $0) } }
+        } else {
+            lastRedactedPixels = g.withView { g in (0..<g.height).reduce(0) { $0 + countSet(g.row($1), g.width) } }
+        }
         return tallest
     }
 

@@ -7,9 +7,11 @@
 import CVigieKernels
 
 /// Reference of `regionSeed`: `out` = foreground ∪ (known ∧ |frame − background| > threshold)
-/// ∪ (¬known ∧ |frame − previous| > changed).
+/// ∪ (¬known ∧ |frame − previous| > changed); returns the foreground pixels (≥ 128).
+@discardableResult
 package func regionSeedReference(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView, _ p: ImageView,
-                                 _ out: MutableImageView, threshold: UInt8, changed: UInt8) {
+                                 _ out: MutableImageView, threshold: UInt8, changed: UInt8) -> Int {
+    var foreground = 0
     for y in 0..<f.height {
         let mr = m.row(y), fr = f.row(y), br = b.row(y), kr = k.row(y), pr = p.row(y), o = out.row(y)
         for x in 0..<f.width {
@@ -19,20 +21,26 @@ package func regionSeedReference(_ m: ImageView, _ f: ImageView, _ b: ImageView,
             let differs: UInt8 = d > threshold ? kr[x] : 0
             let moved: UInt8 = e > changed ? ~kr[x] : 0
             o[x] = mr[x] | differs | moved
+            foreground += Int(mr[x] >> 7)
         }
     }
+    return foreground
 }
 
 /// The region seed: the foreground `m`, every pixel of the frame `f` whose luma differs from the
 /// known empty scene `b` by more than `threshold` (`k` = 255 where known), and, where the empty
 /// scene is not known, every pixel that changed by more than `changed` since the previous frame `p`.
+/// Returns the foreground pixels (≥ 128), counted in the same pass.
+@discardableResult
 package func regionSeed(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView, _ p: ImageView,
-                        _ out: MutableImageView, threshold: UInt8, changed: UInt8, path: KernelPath? = nil) {
+                        _ out: MutableImageView, threshold: UInt8, changed: UInt8, path: KernelPath? = nil) -> Int {
     let raw = KernelPath.raw(path)
+    var foreground = 0
     for y in 0..<f.height {
-        vg_region_seed_row_on(raw, m.row(y), f.row(y), b.row(y), k.row(y), p.row(y), out.row(y), f.width,
-                              threshold, changed)
+        foreground += vg_region_seed_row_on(raw, m.row(y), f.row(y), b.row(y), k.row(y), p.row(y), out.row(y), f.width,
+                                            threshold, changed)
     }
+    return foreground
 }
 
 /// Reference of `addWhereUnknown`: `region` |= `wide` ∧ ¬`known`.
@@ -50,7 +58,8 @@ package func addWhereUnknown(_ wide: ImageView, _ known: ImageView, _ region: Mu
 }
 
 /// Reference of `reduce2x2Max`.
-package func reduce2x2MaxReference(_ m: ImageView, into out: MutableImageView) {
+@discardableResult
+package func reduce2x2MaxReference(_ m: ImageView, into out: MutableImageView) -> Int {
     for cy in 0..<out.height {
         let a = m.row(2 * cy), b = m.row(min(2 * cy + 1, m.height - 1))
         let o = out.row(cy)
@@ -59,17 +68,24 @@ package func reduce2x2MaxReference(_ m: ImageView, into out: MutableImageView) {
             o[cx] = max(max(a[x0], a[x1]), max(b[x0], b[x1]))
         }
     }
+    return (0..<m.height).reduce(0) { n, y in n + (0..<m.width).reduce(0) { $0 + Int(m[$1, y] >> 7) } }
 }
 
 /// `out` (ceil(w/2) x ceil(h/2)) = the maximum of each 2x2 block of `m` (the last row or column
 /// alone when the size is odd): a chroma pixel is in a region when any luma pixel it colours is.
-package func reduce2x2Max(_ m: ImageView, into out: MutableImageView, path: KernelPath? = nil) {
+/// Returns the set pixels (≥ 128) of `m`, counted in the same pass.
+@discardableResult
+package func reduce2x2Max(_ m: ImageView, into out: MutableImageView, path: KernelPath? = nil) -> Int {
     precondition(out.width == (m.width + 1) / 2 && out.height == (m.height + 1) / 2,
                  "reduce2x2Max: \(m.width)x\(m.height) -> \(out.width)x\(out.height)")
     let raw = KernelPath.raw(path)
+    var set = 0
     for cy in 0..<out.height {
-        vg_reduce_2x2_max_row_on(raw, m.row(2 * cy), m.row(min(2 * cy + 1, m.height - 1)), out.row(cy), m.width)
+        let hasBottom = 2 * cy + 1 < m.height
+        set += vg_reduce_2x2_max_row_on(raw, m.row(2 * cy), m.row(hasBottom ? 2 * cy + 1 : 2 * cy), out.row(cy), m.width,
+                                        hasBottom ? 1 : 0)
     }
+    return set
 }
 
 /// Reference of `fillRegion`.

@@ -28,11 +28,13 @@ struct RedactionKernelTests {
             let f = Self.luma(w, h, seed: seed + 2)
             let b = Self.luma(w, h, seed: seed + 3, around: f), p = Self.luma(w, h, seed: seed + 4, around: f)
             var fast = TestImage(width: w, height: h, fill: 7), reference = fast
+            var fastCount = 0, referenceCount = 0
             m.read { m in f.read { f in b.read { b in k.read { k in p.read { p in
-                fast.write { regionSeed(m, f, b, k, p, $0, threshold: 24, changed: 16, path: path) }
-                reference.write { regionSeedReference(m, f, b, k, p, $0, threshold: 24, changed: 16) }
+                fastCount = fast.write { regionSeed(m, f, b, k, p, $0, threshold: 24, changed: 16, path: path) }
+                referenceCount = reference.write { regionSeedReference(m, f, b, k, p, $0, threshold: 24, changed: 16) }
             } } } } }
             #expect(fast.pixels == reference.pixels, "\(w)x\(h), path \(path)")
+            #expect(fastCount == referenceCount && referenceCount == m.pixels.filter { $0 == 255 }.count, "\(w)x\(h) count, path \(path)")
             #expect(w * h < 64 || (fast.pixels.contains(0) && fast.pixels.contains(255)), "\(w)x\(h): one-sided test")
         }
     }
@@ -60,11 +62,14 @@ struct RedactionKernelTests {
                 let m = grey ? TestImage(width: w, height: h, seed: UInt64(w + h))
                     : TestImage.randomMask(width: w, height: h, density: 0.1, seed: UInt64(w * 3 + h))
                 var fast = TestImage(width: (w + 1) / 2, height: (h + 1) / 2, fill: 7), reference = fast
+                var fastCount = 0, referenceCount = 0
                 m.read { m in
-                    fast.write { reduce2x2Max(m, into: $0, path: path) }
-                    reference.write { reduce2x2MaxReference(m, into: $0) }
+                    fastCount = fast.write { reduce2x2Max(m, into: $0, path: path) }
+                    referenceCount = reference.write { reduce2x2MaxReference(m, into: $0) }
                 }
                 #expect(fast.pixels == reference.pixels, "\(w)x\(h), grey \(grey), path \(path)")
+                #expect(fastCount == referenceCount && referenceCount == m.pixels.filter { $0 >= 128 }.count,
+                        "\(w)x\(h) count, grey \(grey), path \(path)")
             }
         }
     }

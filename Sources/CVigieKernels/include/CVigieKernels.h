@@ -70,15 +70,18 @@ void vg_median3x3_on(int path, const uint8_t *source, ptrdiff_t source_stride, u
 
 // The anonymiser's rows (VigieKernels/Redaction.swift). Masks are 0/255.
 
-/// out = foreground | (|frame - background| > threshold ? known : 0) | (|frame - previous| > changed ? ~known : 0).
-void vg_region_seed_row_on(int path, const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
-                           const uint8_t *known, const uint8_t *previous, uint8_t *out, ptrdiff_t width,
-                           uint8_t threshold, uint8_t changed);
+/// out = foreground | (|frame - background| > threshold ? known : 0) | (|frame - previous| > changed ? ~known : 0);
+/// returns the row's foreground pixels (>= 128).
+ptrdiff_t vg_region_seed_row_on(int path, const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
+                                const uint8_t *known, const uint8_t *previous, uint8_t *out, ptrdiff_t width,
+                                uint8_t threshold, uint8_t changed);
 /// region |= wide & ~known.
 void vg_add_where_unknown_row_on(int path, const uint8_t *wide, const uint8_t *known, uint8_t *region, ptrdiff_t width);
 /// out[c] = the maximum of the 2x2 block (top and bottom rows, columns 2c and 2c + 1, the last
-/// column alone when `width` is odd); `out` holds (width + 1) / 2 bytes.
-void vg_reduce_2x2_max_row_on(int path, const uint8_t *top, const uint8_t *bottom, uint8_t *out, ptrdiff_t width);
+/// column alone when `width` is odd); `out` holds (width + 1) / 2 bytes. Returns the set pixels
+/// (>= 128) of the top row, plus the bottom row's when `count_bottom` is not 0.
+ptrdiff_t vg_reduce_2x2_max_row_on(int path, const uint8_t *top, const uint8_t *bottom, uint8_t *out, ptrdiff_t width,
+                                   int count_bottom);
 /// out = region ? value : frame.
 void vg_fill_region_row_on(int path, const uint8_t *frame, const uint8_t *region, uint8_t *out, ptrdiff_t width,
                            uint8_t value);
