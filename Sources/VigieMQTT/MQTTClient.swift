@@ -493,6 +493,10 @@ extension MQTTClient {
             }
             .connect(host: configuration.host, port: configuration.port).get()
         let connAck = channel.eventLoop.makePromise(of: MQTTConnAck.self)
+        // However this connection ends (shut down while connecting, handlers refused, cancelled), the
+        // promise is completed: NIO traps on a promise dropped unfulfilled, and a later completion
+        // than the first is ignored.
+        defer { connAck.fail(MQTTClientError.connectionClosed) }
         return try await withTaskCancellationHandler {
             let keepAlive = configuration.keepAliveSeconds
             let handlersAdded = channel.eventLoop.submit {
