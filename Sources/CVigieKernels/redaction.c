@@ -3,44 +3,6 @@
 #include "paths.h"
 #include <string.h>
 
-// Returns the foreground pixels of the row (>= 128), counted in byte lanes over 192-pixel blocks
-// (under 256, a multiple of every vector width).
-INLINE ptrdiff_t region_seed_row_body(const uint8_t *restrict foreground, const uint8_t *restrict frame,
-                                      const uint8_t *restrict background, const uint8_t *restrict known,
-                                      const uint8_t *restrict previous, uint8_t *restrict out, ptrdiff_t width,
-                                      uint8_t threshold, uint8_t changed) {
-    ptrdiff_t count = 0;
-    for (ptrdiff_t start = 0; start < width; start += 192) {
-        ptrdiff_t end = start + 192 < width ? start + 192 : width;
-        uint8_t block = 0;
-        for (ptrdiff_t x = start; x < end; x++) {
-            uint8_t a = frame[x], c = background[x], q = previous[x], m = foreground[x];
-            uint8_t d = a > c ? (uint8_t)(a - c) : (uint8_t)(c - a);
-            uint8_t e = a > q ? (uint8_t)(a - q) : (uint8_t)(q - a);
-            uint8_t differs = (uint8_t)-(d > threshold), moved = (uint8_t)-(e > changed), k = known[x];
-            out[x] = (uint8_t)(m | (differs & k) | (moved & (uint8_t)~k));
-            block = (uint8_t)(block + (m >> 7));
-        }
-        count += block;
-    }
-    return count;
-}
-
-VG_DISPATCHED_RETURNING(ptrdiff_t, vg_region_seed_row, region_seed_row_body,
-                        (const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
-                         const uint8_t *known, const uint8_t *previous, uint8_t *out, ptrdiff_t width,
-                         uint8_t threshold, uint8_t changed),
-                        (foreground, frame, background, known, previous, out, width, threshold, changed))
-
-INLINE void add_where_unknown_row_body(const uint8_t *restrict wide, const uint8_t *restrict known,
-                                       uint8_t *restrict region, ptrdiff_t width) {
-    for (ptrdiff_t x = 0; x < width; x++) region[x] = (uint8_t)(region[x] | (wide[x] & (uint8_t)~known[x]));
-}
-
-VG_DISPATCHED(vg_add_where_unknown_row, add_where_unknown_row_body,
-              (const uint8_t *wide, const uint8_t *known, uint8_t *region, ptrdiff_t width),
-              (wide, known, region, width))
-
 INLINE uint8_t max8(uint8_t a, uint8_t b) { return a > b ? a : b; }
 
 // Returns the set pixels (>= 128) of the top row, and of the bottom row too when `count_bottom`.
@@ -113,3 +75,227 @@ VG_DISPATCHED_RETURNING(ptrdiff_t, vg_learn_row, learn_row_body,
                         (const uint8_t *frame, const uint8_t *region, uint8_t *background, uint8_t *known,
                          ptrdiff_t width),
                         (frame, region, background, known, width))
+
+// ---------------------------------------------------------------------------------------------
+// Bit-packed region rows: 64 pixels a word, pixel x of a row at bit x & 63 of word x >> 6. The
+// seed is packed as it is computed, dilated as words, and unpacked into the 0/255 region once.
+// The 32-pixel steps use clang's vector extensions, so each path gets its own widths (two SSE2
+// vectors on the baseline, one AVX2 vector, NEON on arm64): a sign-bit mask to 32 bits is one
+// movemask, 32 bits to 0/255 bytes a broadcast, a shuffle and a compare.
+
+typedef uint8_t vg_u8x32 __attribute__((vector_size(32)));
+typedef int8_t vg_s8x32 __attribute__((vector_size(32)));
+typedef _Bool vg_b32 __attribute__((ext_vector_type(32)));
+
+// Vectors are not passed to functions (the baseline ABI has no 32-byte registers): macros.
+#define VG_LOAD32(v, p) memcpy(&(v), (p), 32)
+#define VG_STORE32(p, v) memcpy((p), &(v), 32)
+// bits = the sign bits of the 32 bytes of v (bit i = byte i >= 128). On x86-64 two SSE2 movemasks
+// (every path has them; clang 21's baseline code generation fails on the bool-vector form here).
+#if defined(__x86_64__)
+typedef char vg_c8x16 __attribute__((vector_size(16)));
+#define VG_HIGH_BITS(bits, v)                                                                        \
+    do {                                                                                             \
+        vg_c8x16 lo_, hi_;                                                                           \
+        memcpy(&lo_, (const char *)&(v), 16);                                                        \
+        memcpy(&hi_, (const char *)&(v) + 16, 16);                                                   \
+        (bits) = (uint32_t)__builtin_ia32_pmovmskb128(lo_) | (uint32_t)__builtin_ia32_pmovmskb128(hi_) << 16; \
+    } while (0)
+#else
+#define VG_HIGH_BITS(bits, v)                                                                        \
+    do {                                                                                             \
+        vg_b32 m_ = __builtin_convertvector((vg_s8x32)(v) < 0, vg_b32);                              \
+        memcpy(&(bits), &m_, 4);                                                                     \
+    } while (0)
+#endif
+// v = 255 in byte i where bit i of the 32-bit `bits` is set, 0 elsewhere.
+#define VG_SPREAD_BITS(v, bits)                                                                      \
+    do {                                                                                             \
+        uint32_t b_ = (bits);                                                                        \
+        vg_b32 m_;                                                                                   \
+        memcpy(&m_, &b_, 4);                                                                         \
+        (v) = (vg_u8x32)-__builtin_convertvector(m_, vg_s8x32);                                     \
+    } while (0)
+
+INLINE uint8_t absolute_difference8(uint8_t a, uint8_t b) { return a > b ? (uint8_t)(a - b) : (uint8_t)(b - a); }
+
+// The seed of one pixel (see vg_region_seed_bits_row_on), as 0 or 1.
+INLINE uint64_t seed_pixel(const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
+                           const uint8_t *known, const uint8_t *previous, ptrdiff_t x, uint8_t threshold,
+                           uint8_t changed, int all_known) {
+    _Bool differs = absolute_difference8(frame[x], background[x]) > threshold;
+    _Bool set = foreground[x] >= 128;
+    if (all_known) return set || differs;
+    _Bool seen = known[x] >= 128;
+    return set || (differs && seen) || (!seen && absolute_difference8(frame[x], previous[x]) > changed);
+}
+
+// 32 pixels of the seed from x: their bits, and the foreground's in `fg`.
+#define VG_SEED32(bits, fg, x)                                                                       \
+    do {                                                                                             \
+        vg_u8x32 a_, b_, m_;                                                                         \
+        VG_LOAD32(a_, frame + (x));                                                                  \
+        VG_LOAD32(b_, background + (x));                                                             \
+        VG_LOAD32(m_, foreground + (x));                                                             \
+        vg_u8x32 d_ = __builtin_elementwise_sub_sat(a_, b_) | __builtin_elementwise_sub_sat(b_, a_);  \
+        vg_u8x32 s_;                                                                                 \
+        if (all_known) {                                                                             \
+            s_ = m_ | (vg_u8x32)(d_ > threshold);                                                    \
+        } else {                                                                                     \
+            vg_u8x32 q_, k_;                                                                         \
+            VG_LOAD32(q_, previous + (x));                                                           \
+            VG_LOAD32(k_, known + (x));                                                              \
+            vg_u8x32 e_ = __builtin_elementwise_sub_sat(a_, q_) | __builtin_elementwise_sub_sat(q_, a_); \
+            s_ = m_ | ((vg_u8x32)(d_ > threshold) & k_) | ((vg_u8x32)(e_ > changed) & ~k_);           \
+        }                                                                                            \
+        VG_HIGH_BITS(bits, s_);                                                                      \
+        VG_HIGH_BITS(fg, m_);                                                                        \
+    } while (0)
+
+INLINE ptrdiff_t region_seed_bits_row_variant(const uint8_t *restrict foreground, const uint8_t *restrict frame,
+                                              const uint8_t *restrict background, const uint8_t *restrict known,
+                                              const uint8_t *restrict previous, uint64_t *restrict out,
+                                              ptrdiff_t width, uint8_t threshold, uint8_t changed, int all_known) {
+    ptrdiff_t count = 0, x = 0;
+    for (; x + 64 <= width; x += 64) {
+        uint32_t low, high, fgLow, fgHigh;
+        VG_SEED32(low, fgLow, x);
+        VG_SEED32(high, fgHigh, x + 32);
+        out[x >> 6] = (uint64_t)low | (uint64_t)high << 32;
+        count += __builtin_popcount(fgLow) + __builtin_popcount(fgHigh);
+    }
+    if (x < width) {
+        uint64_t word = 0;
+        for (ptrdiff_t i = x; i < width; i++) {
+            word |= seed_pixel(foreground, frame, background, known, previous, i, threshold, changed, all_known) << (i - x);
+            count += foreground[i] >> 7;
+        }
+        out[x >> 6] = word;
+    }
+    return count;
+}
+
+INLINE ptrdiff_t region_seed_bits_row_body(const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
+                                           const uint8_t *known, const uint8_t *previous, uint64_t *out,
+                                           ptrdiff_t width, uint8_t threshold, uint8_t changed) {
+    // Where the empty scene is known everywhere (no `known` row), neither it nor the previous frame is read.
+    if (known == NULL)
+        return region_seed_bits_row_variant(foreground, frame, background, known, previous, out, width, threshold,
+                                            changed, 1);
+    return region_seed_bits_row_variant(foreground, frame, background, known, previous, out, width, threshold,
+                                        changed, 0);
+}
+
+VG_DISPATCHED_RETURNING(ptrdiff_t, vg_region_seed_bits_row, region_seed_bits_row_body,
+                        (const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
+                         const uint8_t *known, const uint8_t *previous, uint64_t *out, ptrdiff_t width,
+                         uint8_t threshold, uint8_t changed),
+                        (foreground, frame, background, known, previous, out, width, threshold, changed))
+
+typedef uint64_t vg_u64x4 __attribute__((vector_size(32)));
+
+// One horizontal doubling step on a padded row (in[-1] and in[words] are 0): pixel x takes the
+// pixels x - s and x + s too, bits carried across words. Four words a step (unaligned loads of the
+// row and its neighbours), the rest one by one.
+INLINE void dilate_bits_step(const uint64_t *restrict in, uint64_t *restrict out, ptrdiff_t words, unsigned s) {
+    ptrdiff_t i = 0;
+    for (; i + 4 <= words; i += 4) {
+        vg_u64x4 x, left, right;
+        memcpy(&x, in + i, 32);
+        memcpy(&left, in + i - 1, 32);
+        memcpy(&right, in + i + 1, 32);
+        vg_u64x4 o = x | (x << s) | (left >> (64 - s)) | (x >> s) | (right << (64 - s));
+        memcpy(out + i, &o, 32);
+    }
+    for (; i < words; i++) {
+        uint64_t x = in[i], left = in[i - 1], right = in[i + 1];
+        out[i] = x | (x << s) | (left >> (64 - s)) | (x >> s) | (right << (64 - s));
+    }
+}
+
+// column = the OR of rows first...last (at least one), four words at a time held in registers;
+// returns whether any bit is set.
+INLINE _Bool or_rows(const uint64_t *restrict source, ptrdiff_t words, ptrdiff_t first, ptrdiff_t last,
+                     uint64_t *restrict column) {
+    uint64_t any = 0;
+    ptrdiff_t i = 0;
+    for (; i + 4 <= words; i += 4) {
+        vg_u64x4 acc, row;
+        memcpy(&acc, source + first * words + i, 32);
+        for (ptrdiff_t r = first + 1; r <= last; r++) {
+            memcpy(&row, source + r * words + i, 32);
+            acc |= row;
+        }
+        memcpy(column + i, &acc, 32);
+        any |= acc[0] | acc[1] | acc[2] | acc[3];
+    }
+    for (; i < words; i++) {
+        uint64_t acc = source[first * words + i];
+        for (ptrdiff_t r = first + 1; r <= last; r++) acc |= source[r * words + i];
+        column[i] = acc;
+        any |= acc;
+    }
+    return any != 0;
+}
+
+INLINE void dilate_bits_body(const uint64_t *restrict source, uint64_t *restrict destination, ptrdiff_t words,
+                             ptrdiff_t height, ptrdiff_t radius, uint64_t *restrict scratch) {
+    // Two padded rows: scratch[0] and scratch[words + 1] (and the same in the second) stay 0.
+    uint64_t *a = scratch + 1, *b = scratch + words + 3;
+    a[-1] = a[words] = b[-1] = b[words] = 0;
+    for (ptrdiff_t y = 0; y < height; y++) {
+        ptrdiff_t first = y - radius < 0 ? 0 : y - radius, last = y + radius >= height ? height - 1 : y + radius;
+        uint64_t *out = destination + y * words;
+        // Vertical: the OR of the window's rows (an empty one is the output); then horizontal by
+        // doubling (1, 2, 4, … pixels).
+        if (!or_rows(source, words, first, last, radius > 0 ? a : out) || radius == 0) {
+            if (radius > 0) memset(out, 0, (size_t)words * 8);
+            continue;
+        }
+        ptrdiff_t covered = 0, size = 1;
+        uint64_t *in = a, *spare = b;
+        while (covered < radius) {
+            ptrdiff_t s = radius - covered < size ? radius - covered : size;
+            if (s > 63) s = 63;
+            uint64_t *next = covered + s >= radius ? out : spare;
+            dilate_bits_step(in, next, words, (unsigned)s);
+            covered += s;
+            size *= 2;
+            spare = in;
+            in = next;
+        }
+    }
+}
+
+VG_DISPATCHED(vg_dilate_bits, dilate_bits_body,
+              (const uint64_t *source, uint64_t *destination, ptrdiff_t words, ptrdiff_t height, ptrdiff_t radius,
+               uint64_t *scratch),
+              (source, destination, words, height, radius, scratch))
+
+INLINE void unpack_region_row_body(const uint64_t *restrict small, const uint64_t *restrict wide,
+                                   const uint8_t *restrict known, uint8_t *restrict region, ptrdiff_t width) {
+    ptrdiff_t x = 0;
+    for (; x + 64 <= width; x += 64) {
+        uint64_t s = small[x >> 6], w = wide ? wide[x >> 6] : 0;
+        for (ptrdiff_t half = 0; half < 64; half += 32) {
+            vg_u8x32 v;
+            VG_SPREAD_BITS(v, (uint32_t)(s >> half));
+            if (w != 0) {
+                vg_u8x32 t, k;
+                VG_SPREAD_BITS(t, (uint32_t)(w >> half));
+                VG_LOAD32(k, known + x + half);
+                v |= t & ~k;
+            }
+            VG_STORE32(region + x + half, v);
+        }
+    }
+    for (; x < width; x++) {
+        _Bool set = (small[x >> 6] >> (x & 63)) & 1;
+        _Bool wideSet = wide && ((wide[x >> 6] >> (x & 63)) & 1) && known[x] < 128;
+        region[x] = (set || wideSet) ? 255 : 0;
+    }
+}
+
+VG_DISPATCHED(vg_unpack_region_row, unpack_region_row_body,
+              (const uint64_t *small, const uint64_t *wide, const uint8_t *known, uint8_t *region, ptrdiff_t width),
+              (small, wide, known, region, width))

@@ -136,7 +136,10 @@ public struct Anonymiser: Stage, Sendable {
     public private(set) var lastRedactedPixels = 0
 
     private var width = 0, height = 0, format = PixelFormat.luma
-    private var region = Plane.placeholder, seed = Plane.placeholder, scratch = Plane.placeholder
+    private var region = Plane.placeholder
+    /// The region's seed, the seed with the small margin and the seed with the wide margin,
+    /// bit-packed (`BitRows`), one after the other.
+    private var bits: [UInt64] = []
     private var morphologyScratch = KernelScratch()
     private var privacy = Plane.placeholder
     private var regionC = Plane.placeholder, privacyC = Plane.placeholder
@@ -233,8 +236,7 @@ public struct Anonymiser: Stage, Sendable {
     private mutating func start(_ frame: Frame) {
         (width, height, format) = (frame.width, frame.height, frame.format)
         region = Plane(width: width, height: height)
-        seed = Plane(width: width, height: height)
-        scratch = Plane(width: width, height: height)
+        bits = [UInt64](repeating: 0, count: max(1, 3 * BitRows.wordsPerRow(width: width) * height))
         backgroundY = Plane(width: width, height: height)
         knownY = Plane(width: width, height: height)
         unknownPixels = width * height
@@ -282,19 +284,34 @@ public struct Anonymiser: Stage, Sendable {
 
     // MARK: - Region
 
-    /// Builds the region's seed in `seed` (see the type's documentation); returns the foreground
-    /// pixels of the mask, counted in the same pass.
+    /// Calls `body` with the seed, small-margin and wide-margin bit rows held in `words`.
+    private static func withBitRows<R>(_ words: inout [UInt64], width: Int, height: Int,
+                                       _ body: (_ seed: BitRows, _ small: BitRows, _ wide: BitRows) -> R) -> R {
+        let n = BitRows.wordsPerRow(width: width) * height
+        return words.withUnsafeMutableBufferPointer { memory in
+            let base = memory.baseAddress!
+            return body(BitRows(base: base, width: width, height: height),
+                        BitRows(base: base + n, width: width, height: height),
+                        BitRows(base: base + 2 * n, width: width, height: height))
+        }
+    }
+
+    /// Builds the region's seed (see the type's documentation); returns the foreground pixels of
+    /// the mask, counted in the same pass. Once the empty scene is known everywhere, neither the
+    /// known mask nor the previous frame is read.
     private mutating func buildSeed(_ input: AnonymiserInput) -> Int {
         let threshold = configuration.staticDifferenceThreshold, changed = configuration.frameDifferenceThreshold
-        var c = seed
-        seed = .placeholder
-        defer { seed = c }
-        return input.foreground.plane.withView { m in
-            input.frame.luma.withView { f in
-                backgroundY.withView { b in
-                    knownY.withView { k in
-                        previousY.withView { p in
-                            c.withMutableView { c in regionSeed(m, f, b, k, p, c, threshold: threshold, changed: changed) }
+        let allKnown = unknownPixels == 0
+        var words = bits
+        bits = []
+        defer { bits = words }
+        return Self.withBitRows(&words, width: width, height: height) { seed, _, _ in
+            input.foreground.plane.withView { m in
+                input.frame.luma.withView { f in
+                    backgroundY.withView { b in
+                        if allKnown { return regionSeedBits(m, f, b, nil, nil, seed, threshold: threshold, changed: changed) }
+                        return knownY.withView { k in
+                            previousY.withView { p in regionSeedBits(m, f, b, k, p, seed, threshold: threshold, changed: changed) }
                         }
                     }
                 }
@@ -302,35 +319,42 @@ public struct Anonymiser: Stage, Sendable {
         }
     }
 
-    /// Builds `region` from `seed` (see the type's documentation), its chroma reduction and
+    /// Builds `region` from the seed (see the type's documentation), its chroma reduction and
     /// `lastRedactedPixels`; returns the tallest track's height in pixels.
     private mutating func buildRegion(_ input: AnonymiserInput) -> Int {
         let r = margin(forHeight: height), wide = unknownMargin(forHeight: height)
-        var g = region, c = seed, t = scratch
-        (region, seed, scratch) = (.placeholder, .placeholder, .placeholder)
-        defer { (region, seed, scratch) = (g, c, t) }
-        var k = morphologyScratch
-        morphologyScratch = KernelScratch()
-        c.withView { m in g.withMutableView { g in dilate(m, into: g, radius: r, scratch: &k) } }
+        let h = height
+        var g = region, words = bits, k = morphologyScratch
+        (region, bits, morphologyScratch) = (.placeholder, [], KernelScratch())
+        defer { (region, bits, morphologyScratch) = (g, words, k) }
         let someUnknown = unknownPixels > 0
+        // The wide margin matters only on the rows that hold unknown pixels.
+        var band: ClosedRange<Int>?
         if someUnknown, wide > r, let first = unknownPerRow.firstIndex(where: { $0 > 0 }),
            let last = unknownPerRow.lastIndex(where: { $0 > 0 }) {
-            // The wide margin matters only on the rows that hold unknown pixels: dilate the band of
-            // the seed that reaches them, then add it where the empty scene is unknown.
-            let top = max(0, first - wide), bottom = min(height, last + 1 + wide)
-            c.withView { m in
-                t.withMutableView { t in
-                    dilate(m.rows(top..<bottom), into: t.rows(top..<bottom), radius: wide, scratch: &k)
-                }
-            }
-            t.withView { t in
-                knownY.withView { kn in
-                    g.withMutableView { g in addWhereUnknown(t.rows(first..<(last + 1)), kn.rows(first..<(last + 1)),
-                                                             g.rows(first..<(last + 1))) }
+            band = first...last
+        }
+        Self.withBitRows(&words, width: width, height: height) { seed, small, wideRows in
+            dilateBits(seed, into: small, radius: r, scratch: &k)
+            knownY.withView { kn in
+                g.withMutableView { g in
+                    guard let band else {
+                        unpackRegion(small: small, wide: nil, known: kn, into: g)
+                        return
+                    }
+                    // Dilate the band of the seed that reaches those rows; add it where the empty scene is unknown.
+                    let top = max(0, band.lowerBound - wide), bottom = min(h, band.upperBound + 1 + wide)
+                    dilateBits(seed.rows(top..<bottom), into: wideRows.rows(top..<bottom), radius: wide, scratch: &k)
+                    func unpack(_ rows: Range<Int>, withWide: Bool) {
+                        unpackRegion(small: small.rows(rows), wide: withWide ? wideRows.rows(rows) : nil,
+                                     known: kn.rows(rows), into: g.rows(rows))
+                    }
+                    unpack(0..<band.lowerBound, withWide: false)
+                    unpack(band.lowerBound..<(band.upperBound + 1), withWide: true)
+                    unpack((band.upperBound + 1)..<h, withWide: false)
                 }
             }
         }
-        morphologyScratch = k
         var tallest = 0
         for track in input.tracks where track.state != .ended {
             let b = track.box

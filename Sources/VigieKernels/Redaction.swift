@@ -1,61 +1,10 @@
-// The anonymiser's per-frame kernels (VigieAnonymise): the redaction region's seed, its wide margin
-// where the empty scene is unknown, its chroma reduction, the empty scene's learning and the
+// The anonymiser's per-frame kernels (VigieAnonymise): the redaction region's seed and margins
+// (bit-packed, see `BitRows`), its chroma reduction, the empty scene's learning and the
 // silhouette fill. Each fast kernel is C in CVigieKernels on the instruction-set path in use (or
 // `path`), a row per call; its Swift reference is beside it and the tests compare every path.
 // All views of one call have the same size (the reduction's output excepted); masks are 0/255.
 
 import CVigieKernels
-
-/// Reference of `regionSeed`: `out` = foreground ∪ (known ∧ |frame − background| > threshold)
-/// ∪ (¬known ∧ |frame − previous| > changed); returns the foreground pixels (≥ 128).
-@discardableResult
-package func regionSeedReference(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView, _ p: ImageView,
-                                 _ out: MutableImageView, threshold: UInt8, changed: UInt8) -> Int {
-    var foreground = 0
-    for y in 0..<f.height {
-        let mr = m.row(y), fr = f.row(y), br = b.row(y), kr = k.row(y), pr = p.row(y), o = out.row(y)
-        for x in 0..<f.width {
-            let a = fr[x], c = br[x], q = pr[x]
-            let d = a > c ? a &- c : c &- a
-            let e = a > q ? a &- q : q &- a
-            let differs: UInt8 = d > threshold ? kr[x] : 0
-            let moved: UInt8 = e > changed ? ~kr[x] : 0
-            o[x] = mr[x] | differs | moved
-            foreground += Int(mr[x] >> 7)
-        }
-    }
-    return foreground
-}
-
-/// The region seed: the foreground `m`, every pixel of the frame `f` whose luma differs from the
-/// known empty scene `b` by more than `threshold` (`k` = 255 where known), and, where the empty
-/// scene is not known, every pixel that changed by more than `changed` since the previous frame `p`.
-/// Returns the foreground pixels (≥ 128), counted in the same pass.
-@discardableResult
-package func regionSeed(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView, _ p: ImageView,
-                        _ out: MutableImageView, threshold: UInt8, changed: UInt8, path: KernelPath? = nil) -> Int {
-    let raw = KernelPath.raw(path)
-    var foreground = 0
-    for y in 0..<f.height {
-        foreground += vg_region_seed_row_on(raw, m.row(y), f.row(y), b.row(y), k.row(y), p.row(y), out.row(y), f.width,
-                                            threshold, changed)
-    }
-    return foreground
-}
-
-/// Reference of `addWhereUnknown`: `region` |= `wide` ∧ ¬`known`.
-package func addWhereUnknownReference(_ wide: ImageView, _ known: ImageView, _ region: MutableImageView) {
-    for y in 0..<region.height {
-        let t = wide.row(y), k = known.row(y), s = region.row(y)
-        for x in 0..<region.width { s[x] |= t[x] & ~k[x] }
-    }
-}
-
-/// Adds to `region` the pixels of `wide` (the seed with the wide margin) whose empty scene is not known.
-package func addWhereUnknown(_ wide: ImageView, _ known: ImageView, _ region: MutableImageView, path: KernelPath? = nil) {
-    let raw = KernelPath.raw(path)
-    for y in 0..<region.height { vg_add_where_unknown_row_on(raw, wide.row(y), known.row(y), region.row(y), region.width) }
-}
 
 /// Reference of `reduce2x2Max`.
 @discardableResult
@@ -139,4 +88,139 @@ package func learnEmptyScene(_ f: ImageView, _ g: ImageView, _ b: MutableImageVi
         learnt += n
     }
     return learnt
+}
+
+// MARK: - Bit-packed region rows
+
+/// A mask packed 64 pixels to a word: pixel x of row y is bit x & 63 of word x >> 6 of row y,
+/// rows `wordsPerRow` words apart. Bits past the last pixel of a row are not pixels. It does not
+/// own its words (see `ImageView`).
+package struct BitRows {
+    /// The first word of row 0.
+    package let base: UnsafeMutablePointer<UInt64>
+    /// Width in pixels.
+    package let width: Int
+    /// Height in rows.
+    package let height: Int
+
+    /// Words a row of `width` pixels takes.
+    package static func wordsPerRow(width: Int) -> Int { (width + 63) / 64 }
+
+    package init(base: UnsafeMutablePointer<UInt64>, width: Int, height: Int) {
+        precondition(width >= 0 && height >= 0, "bad bit rows \(width)x\(height)")
+        self.base = base
+        self.width = width
+        self.height = height
+    }
+
+    /// Words per row.
+    package var wordsPerRow: Int { Self.wordsPerRow(width: width) }
+
+    /// The first word of row `y`.
+    @inline(__always)
+    package func row(_ y: Int) -> UnsafeMutablePointer<UInt64> { base + y * wordsPerRow }
+
+    /// Pixel (x, y); for tests and reference kernels.
+    package subscript(x: Int, y: Int) -> Bool {
+        get { (row(y)[x >> 6] >> UInt64(x & 63)) & 1 != 0 }
+        nonmutating set {
+            let bit: UInt64 = 1 << UInt64(x & 63)
+            if newValue { row(y)[x >> 6] |= bit } else { row(y)[x >> 6] &= ~bit }
+        }
+    }
+
+    /// The band of rows `range` as bit rows of its own.
+    package func rows(_ range: Range<Int>) -> BitRows {
+        precondition(range.lowerBound >= 0 && range.upperBound <= height, "rows \(range) of \(height)")
+        return BitRows(base: row(range.lowerBound), width: width, height: range.count)
+    }
+}
+
+/// Reference of `regionSeedBits`.
+@discardableResult
+package func regionSeedBitsReference(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView?, _ p: ImageView?,
+                                     _ out: BitRows, threshold: UInt8, changed: UInt8) -> Int {
+    var foreground = 0
+    for y in 0..<f.height {
+        (out.row(y)).update(repeating: 0, count: out.wordsPerRow)
+        for x in 0..<f.width {
+            let a = f[x, y], c = b[x, y]
+            let known = k.map { $0[x, y] >= 128 } ?? true
+            let differs = (a > c ? a - c : c - a) > threshold
+            let moved = p.map { q in (a > q[x, y] ? a - q[x, y] : q[x, y] - a) > changed } ?? false
+            out[x, y] = m[x, y] >= 128 || (known && differs) || (!known && moved)
+            foreground += Int(m[x, y] >> 7)
+        }
+    }
+    return foreground
+}
+
+/// The region seed: the foreground `m`, every pixel of the frame `f` whose luma differs from the
+/// known empty scene `b` by more than `threshold` (`k` = 255 where known), and, where the empty
+/// scene is not known, every pixel that changed by more than `changed` since the previous frame `p`;
+/// packed into `out` as it is computed (bits past the last pixel of a row 0). `k` and `p` nil: the empty scene is known everywhere, and neither the known mask
+/// nor the previous frame is read. Returns the foreground pixels (≥ 128), counted in the same pass.
+@discardableResult
+package func regionSeedBits(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView?, _ p: ImageView?,
+                            _ out: BitRows, threshold: UInt8, changed: UInt8, path: KernelPath? = nil) -> Int {
+    precondition(out.width == f.width && out.height == f.height && (k == nil) == (p == nil),
+                 "regionSeedBits: \(f.width)x\(f.height) -> \(out.width)x\(out.height)")
+    let raw = KernelPath.raw(path)
+    var foreground = 0
+    for y in 0..<f.height {
+        foreground += vg_region_seed_bits_row_on(raw, m.row(y), f.row(y), b.row(y), k?.row(y), p?.row(y), out.row(y),
+                                                 f.width, threshold, changed)
+    }
+    return foreground
+}
+
+/// Reference of `dilateBits`, through bytes and `dilateReference`.
+package func dilateBitsReference(_ source: BitRows, into destination: BitRows, radius: Int) {
+    let w = source.width, h = source.height
+    var bytes = [UInt8](repeating: 0, count: max(1, 2 * w * h))
+    bytes.withUnsafeMutableBufferPointer { memory in
+        let s = MutableImageView(base: memory.baseAddress!, width: w, height: h, stride: w)
+        let d = MutableImageView(base: memory.baseAddress! + w * h, width: w, height: h, stride: w)
+        for y in 0..<h { for x in 0..<w { s[x, y] = source[x, y] ? 255 : 0 } }
+        dilateReference(s.readOnly, into: d, radius: radius)
+        for y in 0..<h { for x in 0..<w { destination[x, y] = d[x, y] != 0 } }
+    }
+}
+
+/// Dilation of `source` by a (2 radius + 1) square into `destination` (the same size, not the same
+/// memory), the window clipped to the rows: a few word operations per 64 pixels. Bits past the
+/// last pixel of a row may be set in `destination`.
+package func dilateBits(_ source: BitRows, into destination: BitRows, radius: Int, scratch: inout KernelScratch,
+                        path: KernelPath? = nil) {
+    precondition(destination.width == source.width && destination.height == source.height && radius >= 0,
+                 "dilateBits: \(source.width)x\(source.height) -> \(destination.width)x\(destination.height), r \(radius)")
+    guard source.width > 0 && source.height > 0 else { return }
+    let words = source.wordsPerRow
+    let raw = KernelPath.raw(path)
+    scratch.withBytes(count: 8 * (2 * (words + 2)) + 8) { memory in
+        let aligned = UnsafeMutableRawPointer(memory).alignedUp(for: UInt64.self).assumingMemoryBound(to: UInt64.self)
+        vg_dilate_bits_on(raw, source.base, destination.base, words, source.height, radius, aligned)
+    }
+}
+
+/// Reference of `unpackRegion`.
+package func unpackRegionReference(small: BitRows, wide: BitRows?, known: ImageView, into region: MutableImageView) {
+    for y in 0..<region.height {
+        for x in 0..<region.width {
+            let set = small[x, y] || (wide.map { $0[x, y] } ?? false) && known[x, y] < 128
+            region[x, y] = set ? 255 : 0
+        }
+    }
+}
+
+/// The region as a 0/255 plane: set where `small` (the seed with the small margin) is, or where
+/// `wide` (the seed with the wide margin, when given) is and the empty scene is not `known`.
+package func unpackRegion(small: BitRows, wide: BitRows?, known: ImageView, into region: MutableImageView,
+                          path: KernelPath? = nil) {
+    precondition(small.width == region.width && small.height == region.height,
+                 "unpackRegion: \(small.width)x\(small.height) -> \(region.width)x\(region.height)")
+    let raw = KernelPath.raw(path)
+    for y in 0..<region.height {
+        vg_unpack_region_row_on(raw, small.row(y), wide?.row(y), known.row(y), region.row(y), region.width)
+    }
 }

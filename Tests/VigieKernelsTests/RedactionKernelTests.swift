@@ -19,38 +19,74 @@ struct RedactionKernelTests {
         return image
     }
 
+    /// With the known mask and previous frame, and without (the empty scene known everywhere).
     @Test(arguments: KernelPath.allCases.filter(\.isSupported))
-    func regionSeedMatchesReference(path: KernelPath) {
+    func regionSeedBitsMatchesReference(path: KernelPath) {
         for (w, h) in Self.sizes {
             let seed = UInt64(w * 7919 + h)
             let m = TestImage.randomMask(width: w, height: h, density: 0.2, seed: seed)
             let k = TestImage.randomMask(width: w, height: h, density: 0.7, seed: seed + 1)
             let f = Self.luma(w, h, seed: seed + 2)
             let b = Self.luma(w, h, seed: seed + 3, around: f), p = Self.luma(w, h, seed: seed + 4, around: f)
-            var fast = TestImage(width: w, height: h, fill: 7), reference = fast
-            var fastCount = 0, referenceCount = 0
-            m.read { m in f.read { f in b.read { b in k.read { k in p.read { p in
-                fastCount = fast.write { regionSeed(m, f, b, k, p, $0, threshold: 24, changed: 16, path: path) }
-                referenceCount = reference.write { regionSeedReference(m, f, b, k, p, $0, threshold: 24, changed: 16) }
-            } } } } }
-            #expect(fast.pixels == reference.pixels, "\(w)x\(h), path \(path)")
-            #expect(fastCount == referenceCount && referenceCount == m.pixels.filter { $0 == 255 }.count, "\(w)x\(h) count, path \(path)")
-            #expect(w * h < 64 || (fast.pixels.contains(0) && fast.pixels.contains(255)), "\(w)x\(h): one-sided test")
+            for allKnown in [false, true] {
+                var fast = TestBits(width: w, height: h, fill: 0x5555_5555_5555_5555), reference = TestBits(width: w, height: h)
+                var fastCount = 0, referenceCount = 0
+                m.read { m in f.read { f in b.read { b in k.read { k in p.read { p in
+                    let (known, previous) = allKnown ? (nil, nil) : (Optional(k), Optional(p))
+                    fastCount = fast.write {
+                        regionSeedBits(m, f, b, known, previous, $0, threshold: 24, changed: 16, path: path)
+                    }
+                    referenceCount = reference.write {
+                        regionSeedBitsReference(m, f, b, known, previous, $0, threshold: 24, changed: 16)
+                    }
+                } } } } }
+                #expect(fast.words == reference.words, "\(w)x\(h), all known \(allKnown), path \(path): bits past the row's end are 0")
+                #expect(fastCount == referenceCount && referenceCount == m.pixels.filter { $0 == 255 }.count,
+                        "\(w)x\(h) count, path \(path)")
+                #expect(w * h < 64 || (fast.pixels.contains(false) && fast.pixels.contains(true)), "\(w)x\(h): one-sided test")
+            }
+        }
+    }
+
+    /// Small and wide margins, past one word; sparse and dense masks.
+    @Test(arguments: KernelPath.allCases.filter(\.isSupported))
+    func dilateBitsMatchesReference(path: KernelPath) {
+        var scratch = KernelScratch()
+        for (w, h) in Self.sizes {
+            for radius in [0, 1, 3, 12, 70] {
+                for density in [0.01, 0.3] {
+                    let mask = TestImage.randomMask(width: w, height: h, density: density, seed: UInt64(w * 41 + h + radius))
+                    var source = TestBits(width: w, height: h)
+                    source.write { bits in mask.read { m in for y in 0..<h { for x in 0..<w { bits[x, y] = m[x, y] != 0 } } } }
+                    var fast = TestBits(width: w, height: h, fill: 0x5555_5555_5555_5555), reference = TestBits(width: w, height: h)
+                    var input = source
+                    input.write { s in
+                        fast.write { dilateBits(s, into: $0, radius: radius, scratch: &scratch, path: path) }
+                        reference.write { dilateBitsReference(s, into: $0, radius: radius) }
+                    }
+                    #expect(fast.pixels == reference.pixels, "\(w)x\(h), radius \(radius), density \(density), path \(path)")
+                }
+            }
         }
     }
 
     @Test(arguments: KernelPath.allCases.filter(\.isSupported))
-    func addWhereUnknownMatchesReference(path: KernelPath) {
+    func unpackRegionMatchesReference(path: KernelPath) {
         for (w, h) in Self.sizes {
-            let seed = UInt64(w * 31 + h)
-            let wide = TestImage.randomMask(width: w, height: h, density: 0.5, seed: seed)
-            let known = TestImage.randomMask(width: w, height: h, density: 0.5, seed: seed + 1)
-            var fast = TestImage.randomMask(width: w, height: h, density: 0.3, seed: seed + 2), reference = fast
-            wide.read { t in known.read { k in
-                fast.write { addWhereUnknown(t, k, $0, path: path) }
-                reference.write { addWhereUnknownReference(t, k, $0) }
-            } }
-            #expect(fast.pixels == reference.pixels, "\(w)x\(h), path \(path)")
+            let seed = UInt64(w * 29 + h)
+            let known = TestImage.randomMask(width: w, height: h, density: 0.5, seed: seed)
+            var small = TestBits(width: w, height: h, seed: seed + 1, density: 0.2)
+            var wide = TestBits(width: w, height: h, seed: seed + 2, density: 0.5)
+            // Whole empty words (the fast path) as well as mixed ones.
+            small.write { s in for y in 0..<h where y % 2 == 0 { s.row(y).update(repeating: 0, count: s.wordsPerRow) } }
+            for withWide in [false, true] {
+                var fast = TestImage(width: w, height: h, fill: 7), reference = fast
+                known.read { k in small.write { s in wide.write { t in
+                    fast.write { unpackRegion(small: s, wide: withWide ? t : nil, known: k, into: $0, path: path) }
+                    reference.write { unpackRegionReference(small: s, wide: withWide ? t : nil, known: k, into: $0) }
+                } } }
+                #expect(fast.pixels == reference.pixels, "\(w)x\(h), wide \(withWide), path \(path)")
+            }
         }
     }
 
@@ -125,5 +161,35 @@ struct RedactionKernelTests {
         var rows = [0]
         let learnt = f.read { f in g.read { g in b.write { b in k.write { k in learnEmptyScene(f, g, b, k, unknownPerRow: &rows) } } } }
         #expect(learnt == 0 && Array(b.pixels) == [64, 192])
+    }
+}
+
+/// Bit rows a test owns: `BitRows` over an array of words.
+struct TestBits {
+    let width: Int, height: Int
+    var words: [UInt64]
+
+    init(width: Int, height: Int, fill: UInt64 = 0) {
+        self.width = width
+        self.height = height
+        words = [UInt64](repeating: fill, count: max(1, BitRows.wordsPerRow(width: width) * height))
+    }
+
+    /// Random bits, each set with probability `density`.
+    init(width: Int, height: Int, seed: UInt64, density: Double) {
+        self.init(width: width, height: height)
+        let mask = TestImage.randomMask(width: width, height: height, density: density, seed: seed)
+        write { bits in mask.read { m in for y in 0..<height { for x in 0..<width { bits[x, y] = m[x, y] != 0 } } } }
+    }
+
+    mutating func write<R>(_ body: (BitRows) -> R) -> R {
+        let (w, h) = (width, height)
+        return words.withUnsafeMutableBufferPointer { body(BitRows(base: $0.baseAddress!, width: w, height: h)) }
+    }
+
+    /// The pixels, row by row (bits past the end of a row left out).
+    var pixels: [Bool] {
+        var copy = self
+        return copy.write { bits in (0..<height).flatMap { y in (0..<width).map { bits[$0, y] } } }
     }
 }

@@ -70,13 +70,6 @@ void vg_median3x3_on(int path, const uint8_t *source, ptrdiff_t source_stride, u
 
 // The anonymiser's rows (VigieKernels/Redaction.swift). Masks are 0/255.
 
-/// out = foreground | (|frame - background| > threshold ? known : 0) | (|frame - previous| > changed ? ~known : 0);
-/// returns the row's foreground pixels (>= 128).
-ptrdiff_t vg_region_seed_row_on(int path, const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
-                                const uint8_t *known, const uint8_t *previous, uint8_t *out, ptrdiff_t width,
-                                uint8_t threshold, uint8_t changed);
-/// region |= wide & ~known.
-void vg_add_where_unknown_row_on(int path, const uint8_t *wide, const uint8_t *known, uint8_t *region, ptrdiff_t width);
 /// out[c] = the maximum of the 2x2 block (top and bottom rows, columns 2c and 2c + 1, the last
 /// column alone when `width` is odd); `out` holds (width + 1) / 2 bytes. Returns the set pixels
 /// (>= 128) of the top row, plus the bottom row's when `count_bottom` is not 0.
@@ -90,5 +83,24 @@ void vg_fill_region_row_on(int path, const uint8_t *frame, const uint8_t *region
 /// an unknown one takes the frame's value and becomes known (255). Returns how many became known.
 ptrdiff_t vg_learn_row_on(int path, const uint8_t *frame, const uint8_t *region, uint8_t *background, uint8_t *known,
                           ptrdiff_t width);
+
+// Bit-packed region rows: pixel x of a row at bit x & 63 of word x >> 6.
+
+/// The region seed, foreground | (|frame - background| > threshold ? known : 0) | (|frame - previous| >
+/// changed ? ~known : 0), packed into (width + 63) / 64 words of `out` (bits past the
+/// last pixel 0); `known` and `previous` NULL when the empty scene is known everywhere (neither is
+/// read). Returns the row's foreground pixels (>= 128).
+ptrdiff_t vg_region_seed_bits_row_on(int path, const uint8_t *foreground, const uint8_t *frame,
+                                     const uint8_t *background, const uint8_t *known, const uint8_t *previous,
+                                     uint64_t *out, ptrdiff_t width, uint8_t threshold, uint8_t changed);
+/// Dilation of `height` packed rows of `words` words by a (2 radius + 1) square, the window clipped
+/// to the rows (bits past the last pixel of a row may be set in `destination`; they are not
+/// pixels). `destination` must not overlap `source`; `scratch` holds 2 (words + 2) words.
+void vg_dilate_bits_on(int path, const uint64_t *source, uint64_t *destination, ptrdiff_t words, ptrdiff_t height,
+                       ptrdiff_t radius, uint64_t *scratch);
+/// region = 255 where `small` is set or `wide` is set and `known` is not (>= 128), else 0;
+/// `wide` may be NULL.
+void vg_unpack_region_row_on(int path, const uint64_t *small, const uint64_t *wide, const uint8_t *known,
+                             uint8_t *region, ptrdiff_t width);
 
 #endif
