@@ -35,50 +35,13 @@ VG_DISPATCHED_RETURNING(ptrdiff_t, vg_reduce_2x2_max_row, reduce_2x2_max_row_bod
                         (const uint8_t *top, const uint8_t *bottom, uint8_t *out, ptrdiff_t width, int count_bottom),
                         (top, bottom, out, width, count_bottom))
 
-INLINE void fill_region_row_body(const uint8_t *restrict frame, const uint8_t *restrict region,
-                                 uint8_t *restrict out, ptrdiff_t width, uint8_t value) {
-    for (ptrdiff_t x = 0; x < width; x++) {
-        uint8_t inside = (uint8_t)-(region[x] != 0);
-        out[x] = (uint8_t)((value & inside) | (frame[x] & (uint8_t)~inside));
-    }
-}
-
-VG_DISPATCHED(vg_fill_region_row, fill_region_row_body,
-              (const uint8_t *frame, const uint8_t *region, uint8_t *out, ptrdiff_t width, uint8_t value),
-              (frame, region, out, width, value))
-
 // (a + b + 1) / 2 without widening: (a | b) - ((a ^ b) >> 1), so the loop stays in byte lanes.
 INLINE uint8_t average8(uint8_t a, uint8_t b) { return (uint8_t)((a | b) - ((uint8_t)(a ^ b) >> 1)); }
 
-INLINE ptrdiff_t learn_row_body(const uint8_t *restrict frame, const uint8_t *restrict region,
-                                uint8_t *restrict background, uint8_t *restrict known, ptrdiff_t width) {
-    ptrdiff_t learnt = 0;
-    // Counted in bytes over blocks of 192 pixels (under 256, a multiple of every vector width), so the
-    // loop stays in byte lanes.
-    for (ptrdiff_t start = 0; start < width; start += 192) {
-        ptrdiff_t end = start + 192 < width ? start + 192 : width;
-        uint8_t block = 0;
-        for (ptrdiff_t x = start; x < end; x++) {
-            uint8_t f = frame[x], b = background[x], k = known[x];
-            _Bool clear = region[x] == 0, seen = k != 0;
-            uint8_t value = seen ? average8(b, average8(b, f)) : f;
-            background[x] = clear ? value : b;
-            known[x] = clear ? 255 : k;
-            block = (uint8_t)(block + (clear && !seen));
-        }
-        learnt += block;
-    }
-    return learnt;
-}
-
-VG_DISPATCHED_RETURNING(ptrdiff_t, vg_learn_row, learn_row_body,
-                        (const uint8_t *frame, const uint8_t *region, uint8_t *background, uint8_t *known,
-                         ptrdiff_t width),
-                        (frame, region, background, known, width))
-
 // ---------------------------------------------------------------------------------------------
 // Bit-packed region rows: 64 pixels a word, pixel x of a row at bit x & 63 of word x >> 6. The
-// seed is packed as it is computed, dilated as words, and unpacked into the 0/255 region once.
+// seed is packed as it is computed and dilated as words; the silhouette fill, the learning and the
+// chroma reduction read the region as bits (pixelation and blur unpack it).
 // The 32-pixel steps use clang's vector extensions, so each path gets its own widths (two SSE2
 // vectors on the baseline, one AVX2 vector, NEON on arm64): a sign-bit mask to 32 bits is one
 // movemask, 32 bits to 0/255 bytes a broadcast, a shuffle and a compare.
@@ -108,14 +71,22 @@ typedef char vg_c8x16 __attribute__((vector_size(16)));
         memcpy(&(bits), &m_, 4);                                                                     \
     } while (0)
 #endif
-// v = 255 in byte i where bit i of the 32-bit `bits` is set, 0 elsewhere.
+// v = 255 in byte i where bit i of the 32-bit `bits` is set, 0 elsewhere: byte i takes byte i / 8
+// of `bits` (a broadcast and a shuffle), then its bit i % 8 is tested (an and and a compare).
+typedef uint32_t vg_u32x8 __attribute__((vector_size(32)));
 #define VG_SPREAD_BITS(v, bits)                                                                      \
     do {                                                                                             \
         uint32_t b_ = (bits);                                                                        \
-        vg_b32 m_;                                                                                   \
-        memcpy(&m_, &b_, 4);                                                                         \
-        (v) = (vg_u8x32)-__builtin_convertvector(m_, vg_s8x32);                                     \
+        vg_u8x32 r_ = (vg_u8x32)(vg_u32x8){b_, b_, b_, b_, b_, b_, b_, b_};                          \
+        vg_u8x32 s_ = __builtin_shufflevector(r_, r_, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, \
+                                              2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);       \
+        const vg_u8x32 m_ = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,               \
+                             1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};              \
+        (v) = (vg_u8x32)((s_ & m_) == m_);                                                           \
     } while (0)
+
+// The 32 bits of a bit row from pixel x (x a multiple of 32).
+INLINE uint32_t bits32_at(const uint64_t *bits, ptrdiff_t x) { return (uint32_t)(bits[x >> 6] >> (x & 32)); }
 
 INLINE uint8_t absolute_difference8(uint8_t a, uint8_t b) { return a > b ? (uint8_t)(a - b) : (uint8_t)(b - a); }
 
@@ -213,11 +184,9 @@ INLINE void dilate_bits_step(const uint64_t *restrict in, uint64_t *restrict out
     }
 }
 
-// column = the OR of rows first...last (at least one), four words at a time held in registers;
-// returns whether any bit is set.
-INLINE _Bool or_rows(const uint64_t *restrict source, ptrdiff_t words, ptrdiff_t first, ptrdiff_t last,
+// column = the OR of rows first...last (at least one), four words at a time held in registers.
+INLINE void or_rows(const uint64_t *restrict source, ptrdiff_t words, ptrdiff_t first, ptrdiff_t last,
                      uint64_t *restrict column) {
-    uint64_t any = 0;
     ptrdiff_t i = 0;
     for (; i + 4 <= words; i += 4) {
         vg_u64x4 acc, row;
@@ -227,31 +196,36 @@ INLINE _Bool or_rows(const uint64_t *restrict source, ptrdiff_t words, ptrdiff_t
             acc |= row;
         }
         memcpy(column + i, &acc, 32);
-        any |= acc[0] | acc[1] | acc[2] | acc[3];
     }
     for (; i < words; i++) {
         uint64_t acc = source[first * words + i];
         for (ptrdiff_t r = first + 1; r <= last; r++) acc |= source[r * words + i];
         column[i] = acc;
-        any |= acc;
     }
-    return any != 0;
 }
 
 INLINE void dilate_bits_body(const uint64_t *restrict source, uint64_t *restrict destination, ptrdiff_t words,
                              ptrdiff_t height, ptrdiff_t radius, uint64_t *restrict scratch) {
-    // Two padded rows: scratch[0] and scratch[words + 1] (and the same in the second) stay 0.
-    uint64_t *a = scratch + 1, *b = scratch + words + 3;
+    // Two padded rows: scratch[0] and scratch[words + 1] (and the same in the second) stay 0; then
+    // the number of non-empty source rows above each row (height + 1 counts).
+    uint64_t *a = scratch + 1, *b = scratch + words + 3, *filledAbove = scratch + 2 * words + 4;
     a[-1] = a[words] = b[-1] = b[words] = 0;
+    filledAbove[0] = 0;
+    for (ptrdiff_t y = 0; y < height; y++) {
+        uint64_t any = 0;
+        for (ptrdiff_t i = 0; i < words; i++) any |= source[y * words + i];
+        filledAbove[y + 1] = filledAbove[y] + (any != 0);
+    }
     for (ptrdiff_t y = 0; y < height; y++) {
         ptrdiff_t first = y - radius < 0 ? 0 : y - radius, last = y + radius >= height ? height - 1 : y + radius;
         uint64_t *out = destination + y * words;
-        // Vertical: the OR of the window's rows (an empty one is the output); then horizontal by
-        // doubling (1, 2, 4, … pixels).
-        if (!or_rows(source, words, first, last, radius > 0 ? a : out) || radius == 0) {
-            if (radius > 0) memset(out, 0, (size_t)words * 8);
+        // A window of empty rows is an empty row. Otherwise, vertically the OR of the window's rows,
+        // then horizontally by doubling (1, 2, 4, … pixels).
+        if (filledAbove[last + 1] == filledAbove[first]) {
+            memset(out, 0, (size_t)words * 8);
             continue;
         }
+        or_rows(source, words, first, last, radius > 0 ? a : out);
         ptrdiff_t covered = 0, size = 1;
         uint64_t *in = a, *spare = b;
         while (covered < radius) {
@@ -272,30 +246,133 @@ VG_DISPATCHED(vg_dilate_bits, dilate_bits_body,
                uint64_t *scratch),
               (source, destination, words, height, radius, scratch))
 
-INLINE void unpack_region_row_body(const uint64_t *restrict small, const uint64_t *restrict wide,
-                                   const uint8_t *restrict known, uint8_t *restrict region, ptrdiff_t width) {
+INLINE void unpack_bits_row_body(const uint64_t *restrict bits, uint8_t *restrict out, ptrdiff_t width) {
+    ptrdiff_t x = 0;
+    for (; x + 32 <= width; x += 32) {
+        vg_u8x32 v;
+        VG_SPREAD_BITS(v, bits32_at(bits, x));
+        VG_STORE32(out + x, v);
+    }
+    for (; x < width; x++) out[x] = (bits[x >> 6] >> (x & 63)) & 1 ? 255 : 0;
+}
+
+VG_DISPATCHED(vg_unpack_bits_row, unpack_bits_row_body, (const uint64_t *bits, uint8_t *out, ptrdiff_t width),
+              (bits, out, width))
+
+
+INLINE void add_wide_where_unknown_bits_row_body(uint64_t *restrict small, const uint64_t *restrict wide,
+                                                 const uint8_t *restrict known, ptrdiff_t width) {
     ptrdiff_t x = 0;
     for (; x + 64 <= width; x += 64) {
-        uint64_t s = small[x >> 6], w = wide ? wide[x >> 6] : 0;
-        for (ptrdiff_t half = 0; half < 64; half += 32) {
-            vg_u8x32 v;
-            VG_SPREAD_BITS(v, (uint32_t)(s >> half));
-            if (w != 0) {
-                vg_u8x32 t, k;
-                VG_SPREAD_BITS(t, (uint32_t)(w >> half));
-                VG_LOAD32(k, known + x + half);
-                v |= t & ~k;
-            }
-            VG_STORE32(region + x + half, v);
-        }
+        uint64_t w = wide[x >> 6];
+        if (w == 0) continue;
+        vg_u8x32 k0, k1;
+        uint32_t low, high;
+        VG_LOAD32(k0, known + x);
+        VG_LOAD32(k1, known + x + 32);
+        VG_HIGH_BITS(low, k0);
+        VG_HIGH_BITS(high, k1);
+        small[x >> 6] |= w & ~((uint64_t)low | (uint64_t)high << 32);
     }
     for (; x < width; x++) {
-        _Bool set = (small[x >> 6] >> (x & 63)) & 1;
-        _Bool wideSet = wide && ((wide[x >> 6] >> (x & 63)) & 1) && known[x] < 128;
-        region[x] = (set || wideSet) ? 255 : 0;
+        uint64_t bit = (wide[x >> 6] >> (x & 63)) & 1 & (uint64_t)(known[x] < 128);
+        small[x >> 6] |= bit << (x & 63);
     }
 }
 
-VG_DISPATCHED(vg_unpack_region_row, unpack_region_row_body,
-              (const uint64_t *small, const uint64_t *wide, const uint8_t *known, uint8_t *region, ptrdiff_t width),
-              (small, wide, known, region, width))
+VG_DISPATCHED(vg_add_wide_where_unknown_bits_row, add_wide_where_unknown_bits_row_body,
+              (uint64_t *small, const uint64_t *wide, const uint8_t *known, ptrdiff_t width),
+              (small, wide, known, width))
+
+INLINE void fill_bits_row_body(const uint8_t *restrict frame, const uint64_t *restrict region, uint8_t *restrict out,
+                               ptrdiff_t width, uint8_t value) {
+    ptrdiff_t x = 0;
+    for (; x + 32 <= width; x += 32) {
+        uint32_t bits = bits32_at(region, x);
+        vg_u8x32 f, g;
+        VG_LOAD32(f, frame + x);
+        if (bits != 0) {
+            VG_SPREAD_BITS(g, bits);
+            f = (g & value) | (f & ~g);
+        }
+        VG_STORE32(out + x, f);
+    }
+    for (; x < width; x++) out[x] = (region[x >> 6] >> (x & 63)) & 1 ? value : frame[x];
+}
+
+VG_DISPATCHED(vg_fill_bits_row, fill_bits_row_body,
+              (const uint8_t *frame, const uint64_t *region, uint8_t *out, ptrdiff_t width, uint8_t value),
+              (frame, region, out, width, value))
+
+// (a + b + 1) / 2 of byte vectors, without widening.
+#define VG_AVERAGE32(a, b) (((a) | (b)) - (((a) ^ (b)) >> 1))
+
+INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64_t *restrict region,
+                                     uint8_t *restrict background, uint8_t *restrict known, ptrdiff_t width) {
+    ptrdiff_t learnt = 0, x = 0;
+    for (; x + 32 <= width; x += 32) {
+        uint32_t bits = bits32_at(region, x);
+        if (bits == 0xFFFFFFFFu) continue;  // all redacted: nothing to learn
+        vg_u8x32 f, b, k, g;
+        VG_LOAD32(f, frame + x);
+        VG_LOAD32(b, background + x);
+        VG_LOAD32(k, known + x);
+        VG_SPREAD_BITS(g, bits);
+        vg_u8x32 blend = VG_AVERAGE32(b, VG_AVERAGE32(b, f));
+        vg_u8x32 value = (blend & k) | (f & ~k);
+        vg_u8x32 updated = (value & ~g) | (b & g), learnt8 = ~g & ~k;
+        k |= ~g;
+        VG_STORE32(background + x, updated);
+        VG_STORE32(known + x, k);
+        uint32_t newly;
+        VG_HIGH_BITS(newly, learnt8);
+        learnt += __builtin_popcount(newly);
+    }
+    for (; x < width; x++) {
+        if ((region[x >> 6] >> (x & 63)) & 1) continue;
+        if (known[x] != 0) {
+            background[x] = average8(background[x], average8(background[x], frame[x]));
+        } else {
+            background[x] = frame[x];
+            known[x] = 255;
+            learnt++;
+        }
+    }
+    return learnt;
+}
+
+VG_DISPATCHED_RETURNING(ptrdiff_t, vg_learn_bits_row, learn_bits_row_body,
+                        (const uint8_t *frame, const uint64_t *region, uint8_t *background, uint8_t *known,
+                         ptrdiff_t width),
+                        (frame, region, background, known, width))
+
+// The even bits of x (bits 0, 2, 4, …) packed into the low 32 bits.
+INLINE uint64_t even_bits(uint64_t x) {
+    x &= 0x5555555555555555ull;
+    x = (x | (x >> 1)) & 0x3333333333333333ull;
+    x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0Full;
+    x = (x | (x >> 4)) & 0x00FF00FF00FF00FFull;
+    x = (x | (x >> 8)) & 0x0000FFFF0000FFFFull;
+    return (x | (x >> 16)) & 0x00000000FFFFFFFFull;
+}
+
+INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const uint64_t *restrict bottom,
+                                          uint64_t *restrict out, ptrdiff_t width, int count_bottom) {
+    ptrdiff_t count = 0;
+    // Luma word i gives the 32 chroma pixels from 32 i: half of chroma word i / 2.
+    for (ptrdiff_t i = 0; i * 64 < width; i++) {
+        ptrdiff_t pixels = width - i * 64 < 64 ? width - i * 64 : 64;
+        uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
+        uint64_t t = top[i] & valid, b = bottom[i] & valid;
+        count += __builtin_popcountll(t) + (count_bottom ? __builtin_popcountll(b) : 0);
+        uint64_t w = t | b;
+        uint64_t chroma = w == 0 ? 0 : even_bits(w | (w >> 1));
+        if (i & 1) out[i >> 1] |= chroma << 32;
+        else out[i >> 1] = chroma;
+    }
+    return count;
+}
+
+VG_DISPATCHED_RETURNING(ptrdiff_t, vg_reduce_bits_2x2_row, reduce_bits_2x2_row_body,
+                        (const uint64_t *top, const uint64_t *bottom, uint64_t *out, ptrdiff_t width, int count_bottom),
+                        (top, bottom, out, width, count_bottom))

@@ -137,8 +137,8 @@ public struct Anonymiser: Stage, Sendable {
 
     private var width = 0, height = 0, format = PixelFormat.luma
     private var region = Plane.placeholder
-    /// The region's seed, the seed with the small margin and the seed with the wide margin,
-    /// bit-packed (`BitRows`), one after the other.
+    /// The region's seed, the region (the seed with the small margin, then what the wide margin and
+    /// track boxes add) and the seed with the wide margin, bit-packed (`BitRows`), one after the other.
     private var bits: [UInt64] = []
     private var morphologyScratch = KernelScratch()
     private var privacy = Plane.placeholder
@@ -235,8 +235,9 @@ public struct Anonymiser: Stage, Sendable {
 
     private mutating func start(_ frame: Frame) {
         (width, height, format) = (frame.width, frame.height, frame.format)
-        region = Plane(width: width, height: height)
-        bits = [UInt64](repeating: 0, count: max(1, 3 * BitRows.wordsPerRow(width: width) * height))
+        // The silhouette reads the region as bits; pixelation and blur read it as a plane.
+        region = configuration.mode == .silhouette ? .placeholder : Plane(width: width, height: height)
+        bits = [UInt64](repeating: 0, count: RegionBits.words(width: width, height: height, chroma: format == .ycbcr420))
         backgroundY = Plane(width: width, height: height)
         knownY = Plane(width: width, height: height)
         unknownPixels = width * height
@@ -265,7 +266,7 @@ public struct Anonymiser: Stage, Sendable {
         }
         if format == .ycbcr420 {
             let cw = (w + 1) / 2, ch = (h + 1) / 2
-            regionC = Plane(width: cw, height: ch)
+            regionC = configuration.mode == .silhouette ? .placeholder : Plane(width: cw, height: ch)
             privacyC = Plane(width: cw, height: ch)
             if configuration.mode == .blur {
                 blurredC = Plane(width: cw, height: ch)
@@ -284,15 +285,35 @@ public struct Anonymiser: Stage, Sendable {
 
     // MARK: - Region
 
-    /// Calls `body` with the seed, small-margin and wide-margin bit rows held in `words`.
-    private static func withBitRows<R>(_ words: inout [UInt64], width: Int, height: Int,
-                                       _ body: (_ seed: BitRows, _ small: BitRows, _ wide: BitRows) -> R) -> R {
+    /// The anonymiser's bit-packed masks (`BitRows`), in one array of words.
+    private struct RegionBits {
+        /// The region's seed.
+        let seed: BitRows
+        /// The region: the seed with the small margin, then what the wide margin and track boxes add.
+        let region: BitRows
+        /// The seed with the wide margin (on the rows that hold unknown pixels).
+        let wide: BitRows
+        /// The chroma region of 4:2:0 frames (0 x 0 otherwise).
+        let chroma: BitRows
+
+        /// Words the masks of a `width` x `height` frame take.
+        static func words(width: Int, height: Int, chroma: Bool) -> Int {
+            let cw = chroma ? (width + 1) / 2 : 0, ch = chroma ? (height + 1) / 2 : 0
+            return max(1, 3 * BitRows.wordsPerRow(width: width) * height + BitRows.wordsPerRow(width: cw) * ch)
+        }
+    }
+
+    /// Calls `body` with the masks held in `words` (see `RegionBits`).
+    private static func withBitRows<R>(_ words: inout [UInt64], width: Int, height: Int, chroma: Bool,
+                                       _ body: (RegionBits) -> R) -> R {
         let n = BitRows.wordsPerRow(width: width) * height
+        let cw = chroma ? (width + 1) / 2 : 0, ch = chroma ? (height + 1) / 2 : 0
         return words.withUnsafeMutableBufferPointer { memory in
             let base = memory.baseAddress!
-            return body(BitRows(base: base, width: width, height: height),
-                        BitRows(base: base + n, width: width, height: height),
-                        BitRows(base: base + 2 * n, width: width, height: height))
+            return body(RegionBits(seed: BitRows(base: base, width: width, height: height),
+                                   region: BitRows(base: base + n, width: width, height: height),
+                                   wide: BitRows(base: base + 2 * n, width: width, height: height),
+                                   chroma: BitRows(base: base + 3 * n, width: cw, height: ch)))
         }
     }
 
@@ -305,13 +326,18 @@ public struct Anonymiser: Stage, Sendable {
         var words = bits
         bits = []
         defer { bits = words }
-        return Self.withBitRows(&words, width: width, height: height) { seed, _, _ in
+        return Self.withBitRows(&words, width: width, height: height, chroma: format == .ycbcr420) { masks in
             input.foreground.plane.withView { m in
                 input.frame.luma.withView { f in
                     backgroundY.withView { b in
-                        if allKnown { return regionSeedBits(m, f, b, nil, nil, seed, threshold: threshold, changed: changed) }
+                        if allKnown {
+                            return regionSeedBits(m, f, b, nil, nil, masks.seed, threshold: threshold, changed: changed)
+                        }
                         return knownY.withView { k in
-                            previousY.withView { p in regionSeedBits(m, f, b, k, p, seed, threshold: threshold, changed: changed) }
+                            previousY.withView { p in
+                                regionSeedBits(m, f, b, k, p, masks.seed, threshold: threshold, changed: changed,
+                                               unknownPerRow: unknownPerRow)
+                            }
                         }
                     }
                 }
@@ -319,79 +345,88 @@ public struct Anonymiser: Stage, Sendable {
         }
     }
 
-    /// Builds `region` from the seed (see the type's documentation), its chroma reduction and
-    /// `lastRedactedPixels`; returns the tallest track's height in pixels.
+    /// Builds the region from the seed (see the type's documentation) in its bit rows,
+    /// its chroma reduction, `lastRedactedPixels` and, for pixelation and blur, the `region` plane;
+    /// returns the tallest track's height in pixels.
     private mutating func buildRegion(_ input: AnonymiserInput) -> Int {
         let r = margin(forHeight: height), wide = unknownMargin(forHeight: height)
-        let h = height
-        var g = region, words = bits, k = morphologyScratch
-        (region, bits, morphologyScratch) = (.placeholder, [], KernelScratch())
-        defer { (region, bits, morphologyScratch) = (g, words, k) }
+        let (w, h) = (width, height)
+        var g = region, words = bits, k = morphologyScratch, c = regionC
+        (region, bits, morphologyScratch, regionC) = (.placeholder, [], KernelScratch(), .placeholder)
+        defer { (region, bits, morphologyScratch, regionC) = (g, words, k, c) }
         let someUnknown = unknownPixels > 0
         // The wide margin matters only on the rows that hold unknown pixels.
-        var band: ClosedRange<Int>?
+        var band: Range<Int>?
         if someUnknown, wide > r, let first = unknownPerRow.firstIndex(where: { $0 > 0 }),
            let last = unknownPerRow.lastIndex(where: { $0 > 0 }) {
-            band = first...last
+            band = first..<(last + 1)
         }
-        Self.withBitRows(&words, width: width, height: height) { seed, small, wideRows in
-            dilateBits(seed, into: small, radius: r, scratch: &k)
-            knownY.withView { kn in
-                g.withMutableView { g in
-                    guard let band else {
-                        unpackRegion(small: small, wide: nil, known: kn, into: g)
-                        return
-                    }
-                    // Dilate the band of the seed that reaches those rows; add it where the empty scene is unknown.
-                    let top = max(0, band.lowerBound - wide), bottom = min(h, band.upperBound + 1 + wide)
-                    dilateBits(seed.rows(top..<bottom), into: wideRows.rows(top..<bottom), radius: wide, scratch: &k)
-                    func unpack(_ rows: Range<Int>, withWide: Bool) {
-                        unpackRegion(small: small.rows(rows), wide: withWide ? wideRows.rows(rows) : nil,
-                                     known: kn.rows(rows), into: g.rows(rows))
-                    }
-                    unpack(0..<band.lowerBound, withWide: false)
-                    unpack(band.lowerBound..<(band.upperBound + 1), withWide: true)
-                    unpack((band.upperBound + 1)..<h, withWide: false)
-                }
-            }
-        }
+        let unpacks = configuration.mode != .silhouette, chroma = format == .ycbcr420
         var tallest = 0
-        for track in input.tracks where track.state != .ended {
-            let b = track.box
-            guard let inner = b.clipped(width: width, height: height) else { continue }
-            tallest = max(tallest, b.height)
-            guard someUnknown else { continue }
-            let known = knownY.withView { kn in
-                (inner.y..<(inner.y + inner.height)).reduce(0) { $0 + countSet(kn.row($1) + inner.x, inner.width) }
+        lastRedactedPixels = Self.withBitRows(&words, width: w, height: h, chroma: chroma) { masks in
+            let (seed, regionBits, wideRows) = (masks.seed, masks.region, masks.wide)
+            dilateBits(seed, into: regionBits, radius: r, scratch: &k)
+            knownY.withView { known in
+                if let band {
+                    // Dilate the band of the seed that reaches those rows; add it where the empty scene is unknown.
+                    let top = max(0, band.lowerBound - wide), bottom = min(h, band.upperBound + wide)
+                    dilateBits(seed.rows(top..<bottom), into: wideRows.rows(top..<bottom), radius: wide, scratch: &k)
+                    addWideWhereUnknown(regionBits.rows(band), wide: wideRows.rows(band), known: known.rows(band))
+                }
+                for track in input.tracks where track.state != .ended {
+                    let b = track.box
+                    guard let inner = b.clipped(width: w, height: h) else { continue }
+                    tallest = max(tallest, b.height)
+                    guard someUnknown else { continue }
+                    let knownInBox = (inner.y..<(inner.y + inner.height)).reduce(0) {
+                        $0 + countSet(known.row($1) + inner.x, inner.width)
+                    }
+                    guard knownInBox < inner.width * inner.height else { continue }
+                    let outer = PixelRect(x: b.x - wide, y: b.y - wide, width: b.width + 2 * wide, height: b.height + 2 * wide)
+                    if let e = outer.clipped(width: w, height: h) { regionBits.fill(e.x, e.y, width: e.width, height: e.height) }
+                }
+                if unpacks { g.withMutableView { unpackBits(regionBits, into: $0) } }
             }
-            guard known < inner.width * inner.height else { continue }
-            let outer = PixelRect(x: b.x - wide, y: b.y - wide, width: b.width + 2 * wide, height: b.height + 2 * wide)
-            if let expanded = outer.clipped(width: width, height: height) { g.withMutableView { fillRect($0, expanded, 255) } }
-        }
-        if format == .ycbcr420 {
+            guard chroma else { return regionBits.count }
             // The chroma reduction counts the region as it reads it.
-            lastRedactedPixels = g.withView { g in regionC.withMutableView { reduce2x2Max(g, into: $0) } }
-        } else {
-            lastRedactedPixels = g.withView { g in (0..<g.height).reduce(0) { $0 + countSet(g.row($1), g.width) } }
+            let count = reduce2x2Max(bits: regionBits, into: masks.chroma)
+            if unpacks { c.withMutableView { unpackBits(masks.chroma, into: $0) } }
+            return count
         }
         return tallest
     }
 
+    /// Calls `body` with the masks (the region and its chroma built by `buildRegion`).
+    private mutating func withRegionBits<R>(_ body: (RegionBits) -> R) -> R {
+        var words = bits
+        bits = []
+        defer { bits = words }
+        return Self.withBitRows(&words, width: width, height: height, chroma: format == .ycbcr420, body)
+    }
+
     // MARK: - Background
 
-    /// Once the empty scene is known everywhere, it is learnt every this many frames.
+    /// Where the empty scene is known (every row, once it is known everywhere), it is learnt every
+    /// this many frames.
     static let learningInterval = 4
 
+    /// Learns the empty scene where the region is clear: every frame on the rows that still hold
+    /// unknown pixels, every `learningInterval` frames on all of them.
     private mutating func learnBackground(_ frame: Frame) {
         framesSinceLearning += 1
-        guard unknownPixels > 0 || framesSinceLearning >= Self.learningInterval else { return }
-        framesSinceLearning = 0
+        let everyRow = framesSinceLearning >= Self.learningInterval
+        guard unknownPixels > 0 || everyRow else { return }
+        if everyRow { framesSinceLearning = 0 }
         var rows = unknownPerRow
         unknownPerRow = []
-        let learnt = frame.luma.withView { f in
-            region.withView { g in
-                backgroundY.withMutableView { b in
-                    knownY.withMutableView { k in learnEmptyScene(f, g, b, k, unknownPerRow: &rows) }
+        var background = backgroundY, known = knownY
+        (backgroundY, knownY) = (.placeholder, .placeholder)
+        defer { (backgroundY, knownY) = (background, known) }
+        let learnt = withRegionBits { masks in
+            let g = masks.region
+            return frame.luma.withView { f in
+                background.withMutableView { b in
+                    known.withMutableView { k in learnEmptyScene(f, g, b, k, unknownPerRow: &rows, everyRow: everyRow) }
                 }
             }
         }
@@ -401,13 +436,13 @@ public struct Anonymiser: Stage, Sendable {
 
     // MARK: - Composition
 
-    private func composeSilhouette(_ frame: Frame, into out: inout Frame) {
+    private mutating func composeSilhouette(_ frame: Frame, into out: inout Frame) {
         let fill = configuration.silhouetteLuma
-        frame.luma.withView { f in region.withView { g in out.luma.withMutableView { o in fillRegion(f, g, o, fill) } } }
-        guard let cb = frame.cb, let cr = frame.cr else { return }
-        regionC.withView { g in
-            cb.withView { f in out.cb!.withMutableView { o in fillRegion(f, g, o, 128) } }
-            cr.withView { f in out.cr!.withMutableView { o in fillRegion(f, g, o, 128) } }
+        withRegionBits { masks in
+            frame.luma.withView { f in out.luma.withMutableView { o in fillRegion(f, bits: masks.region, o, fill) } }
+            guard let cb = frame.cb, let cr = frame.cr else { return }
+            cb.withView { f in out.cb!.withMutableView { o in fillRegion(f, bits: masks.chroma, o, 128) } }
+            cr.withView { f in out.cr!.withMutableView { o in fillRegion(f, bits: masks.chroma, o, 128) } }
         }
     }
 

@@ -37,59 +37,6 @@ package func reduce2x2Max(_ m: ImageView, into out: MutableImageView, path: Kern
     return set
 }
 
-/// Reference of `fillRegion`.
-package func fillRegionReference(_ f: ImageView, _ g: ImageView, _ o: MutableImageView, _ value: UInt8) {
-    for y in 0..<f.height {
-        let fr = f.row(y), gr = g.row(y), orow = o.row(y)
-        for x in 0..<f.width { orow[x] = gr[x] != 0 ? value : fr[x] }
-    }
-}
-
-/// `o` = `value` inside the region `g`, the frame `f` elsewhere (the silhouette composition).
-package func fillRegion(_ f: ImageView, _ g: ImageView, _ o: MutableImageView, _ value: UInt8, path: KernelPath? = nil) {
-    let raw = KernelPath.raw(path)
-    for y in 0..<f.height { vg_fill_region_row_on(raw, f.row(y), g.row(y), o.row(y), f.width, value) }
-}
-
-/// Reference of `learnEmptyScene`.
-package func learnEmptySceneReference(_ f: ImageView, _ g: ImageView, _ b: MutableImageView, _ k: MutableImageView,
-                                      unknownPerRow: inout [Int]) -> Int {
-    var learnt = 0
-    for y in 0..<f.height {
-        let fr = f.row(y), gr = g.row(y), br = b.row(y), kr = k.row(y)
-        for x in 0..<f.width where gr[x] == 0 {
-            if kr[x] != 0 {
-                let half = (UInt16(br[x]) + UInt16(fr[x]) + 1) >> 1
-                br[x] = UInt8(truncatingIfNeeded: (UInt16(br[x]) + half + 1) >> 1)
-            } else {
-                br[x] = fr[x]
-                kr[x] = 255
-                learnt += 1
-                unknownPerRow[y] -= 1
-            }
-        }
-    }
-    return learnt
-}
-
-/// Learns the empty scene `b` where the region `g` is clear: a known pixel (`k` = 255) moves a
-/// quarter of the way towards the frame `f` (the rounded average of itself and the rounded average
-/// of itself and the frame, two byte averages), an unknown one takes the frame's value and becomes
-/// known. Returns the number of pixels that became known, and takes them off `unknownPerRow`
-/// (one count per row).
-package func learnEmptyScene(_ f: ImageView, _ g: ImageView, _ b: MutableImageView, _ k: MutableImageView,
-                             unknownPerRow: inout [Int], path: KernelPath? = nil) -> Int {
-    precondition(unknownPerRow.count == f.height, "learnEmptyScene: \(unknownPerRow.count) row counts for \(f.height) rows")
-    let raw = KernelPath.raw(path)
-    var learnt = 0
-    for y in 0..<f.height {
-        let n = vg_learn_row_on(raw, f.row(y), g.row(y), b.row(y), k.row(y), f.width)
-        unknownPerRow[y] -= n
-        learnt += n
-    }
-    return learnt
-}
-
 // MARK: - Bit-packed region rows
 
 /// A mask packed 64 pixels to a word: pixel x of row y is bit x & 63 of word x >> 6 of row y,
@@ -161,15 +108,20 @@ package func regionSeedBitsReference(_ m: ImageView, _ f: ImageView, _ b: ImageV
 /// packed into `out` as it is computed (bits past the last pixel of a row 0). `k` and `p` nil: the empty scene is known everywhere, and neither the known mask
 /// nor the previous frame is read. Returns the foreground pixels (≥ 128), counted in the same pass.
 @discardableResult
+/// `unknownPerRow` (one count per row, when given): a row whose count is 0 is known everywhere and
+/// reads neither.
 package func regionSeedBits(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView?, _ p: ImageView?,
-                            _ out: BitRows, threshold: UInt8, changed: UInt8, path: KernelPath? = nil) -> Int {
-    precondition(out.width == f.width && out.height == f.height && (k == nil) == (p == nil),
+                            _ out: BitRows, threshold: UInt8, changed: UInt8, unknownPerRow: [Int]? = nil,
+                            path: KernelPath? = nil) -> Int {
+    precondition(out.width == f.width && out.height == f.height && (k == nil) == (p == nil)
+                 && (unknownPerRow?.count ?? f.height) == f.height,
                  "regionSeedBits: \(f.width)x\(f.height) -> \(out.width)x\(out.height)")
     let raw = KernelPath.raw(path)
     var foreground = 0
     for y in 0..<f.height {
-        foreground += vg_region_seed_bits_row_on(raw, m.row(y), f.row(y), b.row(y), k?.row(y), p?.row(y), out.row(y),
-                                                 f.width, threshold, changed)
+        let rowKnown = unknownPerRow.map { $0[y] == 0 } ?? false
+        foreground += vg_region_seed_bits_row_on(raw, m.row(y), f.row(y), b.row(y), rowKnown ? nil : k?.row(y),
+                                                 rowKnown ? nil : p?.row(y), out.row(y), f.width, threshold, changed)
     }
     return foreground
 }
@@ -197,30 +149,152 @@ package func dilateBits(_ source: BitRows, into destination: BitRows, radius: In
     guard source.width > 0 && source.height > 0 else { return }
     let words = source.wordsPerRow
     let raw = KernelPath.raw(path)
-    scratch.withBytes(count: 8 * (2 * (words + 2)) + 8) { memory in
+    scratch.withBytes(count: 8 * (2 * (words + 2) + source.height + 1) + 8) { memory in
         let aligned = UnsafeMutableRawPointer(memory).alignedUp(for: UInt64.self).assumingMemoryBound(to: UInt64.self)
         vg_dilate_bits_on(raw, source.base, destination.base, words, source.height, radius, aligned)
     }
 }
 
-/// Reference of `unpackRegion`.
-package func unpackRegionReference(small: BitRows, wide: BitRows?, known: ImageView, into region: MutableImageView) {
+/// Reference of `unpackBits`.
+package func unpackBitsReference(_ bits: BitRows, into out: MutableImageView) {
+    for y in 0..<out.height { for x in 0..<out.width { out[x, y] = bits[x, y] ? 255 : 0 } }
+}
+
+/// The mask `bits` as a 0/255 plane (the region for pixelation and blur).
+package func unpackBits(_ bits: BitRows, into out: MutableImageView, path: KernelPath? = nil) {
+    precondition(bits.width == out.width && bits.height == out.height,
+                 "unpackBits: \(bits.width)x\(bits.height) -> \(out.width)x\(out.height)")
+    let raw = KernelPath.raw(path)
+    for y in 0..<out.height { vg_unpack_bits_row_on(raw, bits.row(y), out.row(y), out.width) }
+}
+
+/// Reference of `addWideWhereUnknown`.
+package func addWideWhereUnknownReference(_ region: BitRows, wide: BitRows, known: ImageView) {
     for y in 0..<region.height {
-        for x in 0..<region.width {
-            let set = small[x, y] || (wide.map { $0[x, y] } ?? false) && known[x, y] < 128
-            region[x, y] = set ? 255 : 0
-        }
+        for x in 0..<region.width where wide[x, y] && known[x, y] < 128 { region[x, y] = true }
     }
 }
 
-/// The region as a 0/255 plane: set where `small` (the seed with the small margin) is, or where
-/// `wide` (the seed with the wide margin, when given) is and the empty scene is not `known`.
-package func unpackRegion(small: BitRows, wide: BitRows?, known: ImageView, into region: MutableImageView,
-                          path: KernelPath? = nil) {
-    precondition(small.width == region.width && small.height == region.height,
-                 "unpackRegion: \(small.width)x\(small.height) -> \(region.width)x\(region.height)")
+/// Adds to `region` (the seed with the small margin) the pixels of `wide` (the seed with the wide
+/// margin) whose empty scene is not `known`.
+package func addWideWhereUnknown(_ region: BitRows, wide: BitRows, known: ImageView, path: KernelPath? = nil) {
+    precondition(region.width == known.width && region.height == known.height && wide.width == known.width
+                 && wide.height == known.height, "addWideWhereUnknown: sizes differ")
     let raw = KernelPath.raw(path)
     for y in 0..<region.height {
-        vg_unpack_region_row_on(raw, small.row(y), wide?.row(y), known.row(y), region.row(y), region.width)
+        vg_add_wide_where_unknown_bits_row_on(raw, region.row(y), wide.row(y), known.row(y), region.width)
+    }
+}
+
+/// Reference of `fillRegion`.
+package func fillRegionReference(_ f: ImageView, bits g: BitRows, _ o: MutableImageView, _ value: UInt8) {
+    for y in 0..<f.height { for x in 0..<f.width { o[x, y] = g[x, y] ? value : f[x, y] } }
+}
+
+/// `o` = `value` inside the region `g` (bits), the frame `f` elsewhere (the silhouette composition).
+package func fillRegion(_ f: ImageView, bits g: BitRows, _ o: MutableImageView, _ value: UInt8, path: KernelPath? = nil) {
+    precondition(g.width == f.width && g.height == f.height, "fillRegion: sizes differ")
+    let raw = KernelPath.raw(path)
+    for y in 0..<f.height { vg_fill_bits_row_on(raw, f.row(y), g.row(y), o.row(y), f.width, value) }
+}
+
+/// Reference of `learnEmptyScene`.
+package func learnEmptySceneReference(_ f: ImageView, _ g: BitRows, _ b: MutableImageView, _ k: MutableImageView,
+                                      unknownPerRow: inout [Int]) -> Int {
+    var learnt = 0
+    for y in 0..<f.height {
+        for x in 0..<f.width where !g[x, y] {
+            if k[x, y] != 0 {
+                let half = (UInt16(b[x, y]) + UInt16(f[x, y]) + 1) >> 1
+                b[x, y] = UInt8(truncatingIfNeeded: (UInt16(b[x, y]) + half + 1) >> 1)
+            } else {
+                b[x, y] = f[x, y]
+                k[x, y] = 255
+                learnt += 1
+                unknownPerRow[y] -= 1
+            }
+        }
+    }
+    return learnt
+}
+
+/// Learns the empty scene `b` where the region `g` (bits) is clear: a known pixel (`k` = 255) moves
+/// a quarter of the way towards the frame `f` (the rounded average of itself and the rounded average
+/// of itself and the frame, two byte averages), an unknown one takes the frame's value and becomes
+/// known. Returns the number of pixels that became known, and takes them off `unknownPerRow`
+/// (one count per row).
+/// With `everyRow` false, only the rows that still hold unknown pixels are learnt.
+package func learnEmptyScene(_ f: ImageView, _ g: BitRows, _ b: MutableImageView, _ k: MutableImageView,
+                             unknownPerRow: inout [Int], everyRow: Bool = true, path: KernelPath? = nil) -> Int {
+    precondition(unknownPerRow.count == f.height && g.width == f.width && g.height == f.height,
+                 "learnEmptyScene: \(unknownPerRow.count) row counts, \(g.width)x\(g.height) region for \(f.width)x\(f.height)")
+    let raw = KernelPath.raw(path)
+    var learnt = 0
+    for y in 0..<f.height where everyRow || unknownPerRow[y] > 0 {
+        let n = vg_learn_bits_row_on(raw, f.row(y), g.row(y), b.row(y), k.row(y), f.width)
+        unknownPerRow[y] -= n
+        learnt += n
+    }
+    return learnt
+}
+
+/// Reference of `reduce2x2Max(bits:into:path:)`.
+@discardableResult
+package func reduce2x2MaxReference(bits g: BitRows, into out: BitRows) -> Int {
+    for cy in 0..<out.height {
+        out.row(cy).update(repeating: 0, count: out.wordsPerRow)
+        let y0 = 2 * cy, y1 = min(2 * cy + 1, g.height - 1)
+        for cx in 0..<out.width {
+            let x0 = 2 * cx, x1 = min(2 * cx + 1, g.width - 1)
+            out[cx, cy] = g[x0, y0] || g[x1, y0] || g[x0, y1] || g[x1, y1]
+        }
+    }
+    return g.count
+}
+
+/// The chroma region (ceil(w/2) x ceil(h/2) bits, bits past the last pixel of a row 0) of the
+/// region `g`: a chroma pixel is in the region when any luma pixel it colours is. Returns the set
+/// pixels of `g`, counted in the same pass.
+@discardableResult
+package func reduce2x2Max(bits g: BitRows, into out: BitRows, path: KernelPath? = nil) -> Int {
+    precondition(out.width == (g.width + 1) / 2 && out.height == (g.height + 1) / 2,
+                 "reduce2x2Max: \(g.width)x\(g.height) -> \(out.width)x\(out.height)")
+    let raw = KernelPath.raw(path)
+    var set = 0
+    for cy in 0..<out.height {
+        let hasBottom = 2 * cy + 1 < g.height
+        set += vg_reduce_bits_2x2_row_on(raw, g.row(2 * cy), g.row(hasBottom ? 2 * cy + 1 : 2 * cy), out.row(cy), g.width,
+                                         hasBottom ? 1 : 0)
+    }
+    return set
+}
+
+extension BitRows {
+    /// The set pixels (bits past the last pixel of a row left out).
+    package var count: Int {
+        let words = wordsPerRow, spare = width & 63
+        let last: UInt64 = spare == 0 ? ~0 : (1 << UInt64(spare)) - 1
+        var n = 0
+        for y in 0..<height {
+            let r = row(y)
+            for i in 0..<words { n += (i == words - 1 ? r[i] & last : r[i]).nonzeroBitCount }
+        }
+        return n
+    }
+
+    /// Sets every pixel of `rect` (already clipped to the rows).
+    package func fill(_ x: Int, _ y: Int, width w: Int, height h: Int) {
+        precondition(x >= 0 && y >= 0 && x + w <= width && y + h <= height, "fill \(x),\(y) \(w)x\(h) of \(width)x\(height)")
+        guard w > 0 else { return }
+        for yy in y..<(y + h) {
+            let r = row(yy)
+            var p = x
+            while p < x + w {
+                let bit = p & 63, n = min(64 - bit, x + w - p)
+                let ones: UInt64 = n == 64 ? ~0 : ((1 << UInt64(n)) - 1) << UInt64(bit)
+                r[p >> 6] |= ones
+                p += n
+            }
+        }
     }
 }

@@ -71,22 +71,16 @@ struct RedactionKernelTests {
     }
 
     @Test(arguments: KernelPath.allCases.filter(\.isSupported))
-    func unpackRegionMatchesReference(path: KernelPath) {
+    func unpackBitsMatchesReference(path: KernelPath) {
         for (w, h) in Self.sizes {
-            let seed = UInt64(w * 29 + h)
-            let known = TestImage.randomMask(width: w, height: h, density: 0.5, seed: seed)
-            var small = TestBits(width: w, height: h, seed: seed + 1, density: 0.2)
-            var wide = TestBits(width: w, height: h, seed: seed + 2, density: 0.5)
-            // Whole empty words (the fast path) as well as mixed ones.
-            small.write { s in for y in 0..<h where y % 2 == 0 { s.row(y).update(repeating: 0, count: s.wordsPerRow) } }
-            for withWide in [false, true] {
-                var fast = TestImage(width: w, height: h, fill: 7), reference = fast
-                known.read { k in small.write { s in wide.write { t in
-                    fast.write { unpackRegion(small: s, wide: withWide ? t : nil, known: k, into: $0, path: path) }
-                    reference.write { unpackRegionReference(small: s, wide: withWide ? t : nil, known: k, into: $0) }
-                } } }
-                #expect(fast.pixels == reference.pixels, "\(w)x\(h), wide \(withWide), path \(path)")
+            var bits = TestBits(width: w, height: h, seed: UInt64(w * 29 + h), density: 0.3)
+            var fast = TestImage(width: w, height: h, fill: 7), reference = fast
+            bits.write { b in
+                fast.write { unpackBits(b, into: $0, path: path) }
+                reference.write { unpackBitsReference(b, into: $0) }
             }
+            #expect(fast.pixels == reference.pixels, "\(w)x\(h), path \(path)")
+            #expect(w * h < 64 || (fast.pixels.contains(0) && fast.pixels.contains(255)), "\(w)x\(h): one-sided test")
         }
     }
 
@@ -110,17 +104,100 @@ struct RedactionKernelTests {
         }
     }
 
+    /// Only the rows that still hold unknown pixels are learnt when `everyRow` is false.
+    @Test func learningSkipsKnownRowsBetweenIntervals() {
+        var b = TestImage(width: 40, height: 2, fill: 100), k = TestImage(width: 40, height: 2, fill: 255)
+        for x in 0..<40 { k.bytes[k.stride + x] = x < 5 ? 0 : 255 }
+        let f = TestImage(width: 40, height: 2, fill: 200)
+        var g = TestBits(width: 40, height: 2)
+        var rows = [0, 5]
+        let learnt = f.read { f in g.write { g in b.write { b in k.write { k in
+            learnEmptyScene(f, g, b, k, unknownPerRow: &rows, everyRow: false)
+        } } } }
+        #expect(learnt == 5 && rows == [0, 0])
+        #expect((0..<40).allSatisfy { b.bytes[$0] == 100 }, "the known row is not learnt")
+        #expect((0..<40).allSatisfy { b.bytes[b.stride + $0] == ($0 < 5 ? 200 : 125) }, "the row with unknown pixels is")
+    }
+
+    /// A row known everywhere reads neither the known mask nor the previous frame: the same seed.
     @Test(arguments: KernelPath.allCases.filter(\.isSupported))
-    func fillRegionMatchesReference(path: KernelPath) {
+    func regionSeedBitsSkipsKnownRows(path: KernelPath) {
+        let (w, h) = (193, 4)
+        let m = TestImage.randomMask(width: w, height: h, density: 0.2, seed: 5)
+        var k = TestImage.randomMask(width: w, height: h, density: 0.7, seed: 6)
+        for x in 0..<w { k.bytes[x] = 255; k.bytes[2 * k.stride + x] = 255 }  // rows 0 and 2 known everywhere
+        let f = Self.luma(w, h, seed: 7)
+        let b = Self.luma(w, h, seed: 8, around: f), p = Self.luma(w, h, seed: 9, around: f)
+        let unknown = (0..<h).map { y in (0..<w).filter { k.bytes[y * k.stride + $0] == 0 }.count }
+        var fast = TestBits(width: w, height: h), reference = TestBits(width: w, height: h)
+        m.read { m in f.read { f in b.read { b in k.read { k in p.read { p in
+            fast.write { regionSeedBits(m, f, b, k, p, $0, threshold: 24, changed: 16, unknownPerRow: unknown, path: path) }
+            reference.write { regionSeedBitsReference(m, f, b, k, p, $0, threshold: 24, changed: 16) }
+        } } } } }
+        #expect(unknown[0] == 0 && unknown[1] > 0 && fast.words == reference.words, "path \(path)")
+    }
+
+    @Test(arguments: KernelPath.allCases.filter(\.isSupported))
+    func addWideWhereUnknownMatchesReference(path: KernelPath) {
         for (w, h) in Self.sizes {
-            let f = TestImage(width: w, height: h, seed: UInt64(w * 5 + h))
-            let g = TestImage.randomMask(width: w, height: h, density: 0.4, seed: UInt64(w * 11 + h))
-            var fast = TestImage(width: w, height: h, fill: 7), reference = fast
-            f.read { f in g.read { g in
-                fast.write { fillRegion(f, g, $0, 176, path: path) }
-                reference.write { fillRegionReference(f, g, $0, 176) }
+            let seed = UInt64(w * 37 + h)
+            let known = TestImage.randomMask(width: w, height: h, density: 0.5, seed: seed)
+            var wide = TestBits(width: w, height: h, seed: seed + 1, density: 0.5)
+            wide.write { t in for y in 0..<h where y % 3 == 0 { t.row(y).update(repeating: 0, count: t.wordsPerRow) } }
+            var fast = TestBits(width: w, height: h, seed: seed + 2, density: 0.2), reference = fast
+            known.read { k in wide.write { t in
+                fast.write { addWideWhereUnknown($0, wide: t, known: k, path: path) }
+                reference.write { addWideWhereUnknownReference($0, wide: t, known: k) }
             } }
             #expect(fast.pixels == reference.pixels, "\(w)x\(h), path \(path)")
+        }
+    }
+
+    @Test(arguments: KernelPath.allCases.filter(\.isSupported))
+    func fillRegionFromBitsMatchesReference(path: KernelPath) {
+        for (w, h) in Self.sizes {
+            let f = TestImage(width: w, height: h, seed: UInt64(w * 5 + h))
+            var g = TestBits(width: w, height: h, seed: UInt64(w * 11 + h), density: 0.4)
+            g.write { g in for y in 0..<h where y % 2 == 0 { g.row(y).update(repeating: 0, count: g.wordsPerRow) } }
+            var fast = TestImage(width: w, height: h, fill: 7), reference = fast
+            f.read { f in g.write { g in
+                fast.write { fillRegion(f, bits: g, $0, 176, path: path) }
+                reference.write { fillRegionReference(f, bits: g, $0, 176) }
+            } }
+            #expect(fast.pixels == reference.pixels, "\(w)x\(h), path \(path)")
+        }
+    }
+
+    /// Bits past the last pixel of a row (a dilation leaves some) are not counted and colour nothing.
+    @Test(arguments: KernelPath.allCases.filter(\.isSupported))
+    func reduce2x2MaxFromBitsMatchesReference(path: KernelPath) {
+        for (w, h) in Self.sizes {
+            var g = TestBits(width: w, height: h, seed: UInt64(w * 3 + h), density: 0.1)
+            g.write { g in
+                let spare = w & 63
+                if spare != 0 { for y in 0..<h { g.row(y)[g.wordsPerRow - 1] |= ~0 << UInt64(spare) } }
+                for y in 0..<h where y % 4 == 1 { g.row(y).update(repeating: 0, count: g.wordsPerRow) }
+            }
+            var fast = TestBits(width: (w + 1) / 2, height: (h + 1) / 2, fill: 0x5555_5555_5555_5555)
+            var reference = TestBits(width: (w + 1) / 2, height: (h + 1) / 2)
+            var fastCount = 0, referenceCount = 0
+            g.write { g in
+                fastCount = fast.write { reduce2x2Max(bits: g, into: $0, path: path) }
+                referenceCount = reference.write { reduce2x2MaxReference(bits: g, into: $0) }
+                #expect(referenceCount == (0..<h).reduce(0) { n, y in n + (0..<w).filter { g[$0, y] }.count }, "\(w)x\(h): count")
+            }
+            #expect(fast.words == reference.words && fastCount == referenceCount,
+                    "\(w)x\(h), path \(path): bits past the chroma row's end are 0")
+        }
+    }
+
+    @Test func bitRowsFillSetsExactlyTheRectangle() {
+        for (x, width) in [(0, 1), (3, 61), (60, 10), (63, 1), (64, 64), (5, 190)] {
+            var bits = TestBits(width: 200, height: 3)
+            bits.write { $0.fill(x, 1, width: width, height: 2) }
+            let expected = (0..<3).flatMap { y in (0..<200).map { y >= 1 && $0 >= x && $0 < x + width } }
+            #expect(bits.pixels == expected, "x \(x), width \(width)")
+            #expect(bits.write { $0.count } == 2 * width)
         }
     }
 
@@ -135,9 +212,11 @@ struct RedactionKernelTests {
             var fastRows = unknown, referenceRows = unknown
             for step in 0..<4 {
                 let f = Self.luma(w, h, seed: UInt64(w * 19 + h + step))
-                let g = TestImage.randomMask(width: w, height: h, density: 0.5, seed: UInt64(w * 23 + h + step))
+                var g = TestBits(width: w, height: h, seed: UInt64(w * 23 + h + step), density: 0.5)
+                // Whole 32-pixel stretches redacted (the kernel skips them) as well as mixed ones.
+                g.write { g in if h > 1 { g.fill(0, 1, width: w, height: 1) } }
                 var fastLearnt = 0, referenceLearnt = 0
-                f.read { f in g.read { g in
+                f.read { f in g.write { g in
                     fastB.write { b in fastK.write { k in fastLearnt = learnEmptyScene(f, g, b, k, unknownPerRow: &fastRows, path: path) } }
                     referenceB.write { b in referenceK.write { k in
                         referenceLearnt = learnEmptySceneReference(f, g, b, k, unknownPerRow: &referenceRows)
@@ -157,9 +236,9 @@ struct RedactionKernelTests {
         b.bytes[1] = 255
         var f = TestImage(width: 2, height: 1, fill: 255)
         f.bytes[1] = 0
-        let g = TestImage(width: 2, height: 1, fill: 0)
+        var g = TestBits(width: 2, height: 1)
         var rows = [0]
-        let learnt = f.read { f in g.read { g in b.write { b in k.write { k in learnEmptyScene(f, g, b, k, unknownPerRow: &rows) } } } }
+        let learnt = f.read { f in g.write { g in b.write { b in k.write { k in learnEmptyScene(f, g, b, k, unknownPerRow: &rows) } } } }
         #expect(learnt == 0 && Array(b.pixels) == [64, 192])
     }
 }
@@ -182,6 +261,7 @@ struct TestBits {
         write { bits in mask.read { m in for y in 0..<height { for x in 0..<width { bits[x, y] = m[x, y] != 0 } } } }
     }
 
+    @discardableResult
     mutating func write<R>(_ body: (BitRows) -> R) -> R {
         let (w, h) = (width, height)
         return words.withUnsafeMutableBufferPointer { body(BitRows(base: $0.baseAddress!, width: w, height: h)) }

@@ -75,15 +75,6 @@ void vg_median3x3_on(int path, const uint8_t *source, ptrdiff_t source_stride, u
 /// (>= 128) of the top row, plus the bottom row's when `count_bottom` is not 0.
 ptrdiff_t vg_reduce_2x2_max_row_on(int path, const uint8_t *top, const uint8_t *bottom, uint8_t *out, ptrdiff_t width,
                                    int count_bottom);
-/// out = region ? value : frame.
-void vg_fill_region_row_on(int path, const uint8_t *frame, const uint8_t *region, uint8_t *out, ptrdiff_t width,
-                           uint8_t value);
-/// Where region is 0: a known background pixel moves a quarter of the way to the frame (avg(b, avg(b, f)),
-/// avg rounding up),
-/// an unknown one takes the frame's value and becomes known (255). Returns how many became known.
-ptrdiff_t vg_learn_row_on(int path, const uint8_t *frame, const uint8_t *region, uint8_t *background, uint8_t *known,
-                          ptrdiff_t width);
-
 // Bit-packed region rows: pixel x of a row at bit x & 63 of word x >> 6.
 
 /// The region seed, foreground | (|frame - background| > threshold ? known : 0) | (|frame - previous| >
@@ -95,12 +86,26 @@ ptrdiff_t vg_region_seed_bits_row_on(int path, const uint8_t *foreground, const 
                                      uint64_t *out, ptrdiff_t width, uint8_t threshold, uint8_t changed);
 /// Dilation of `height` packed rows of `words` words by a (2 radius + 1) square, the window clipped
 /// to the rows (bits past the last pixel of a row may be set in `destination`; they are not
-/// pixels). `destination` must not overlap `source`; `scratch` holds 2 (words + 2) words.
+/// pixels). `destination` must not overlap `source`; `scratch` holds 2 (words + 2) + height + 1 words.
 void vg_dilate_bits_on(int path, const uint64_t *source, uint64_t *destination, ptrdiff_t words, ptrdiff_t height,
                        ptrdiff_t radius, uint64_t *scratch);
-/// region = 255 where `small` is set or `wide` is set and `known` is not (>= 128), else 0;
-/// `wide` may be NULL.
-void vg_unpack_region_row_on(int path, const uint64_t *small, const uint64_t *wide, const uint8_t *known,
-                             uint8_t *region, ptrdiff_t width);
+/// out = 255 where the bit is set, else 0.
+void vg_unpack_bits_row_on(int path, const uint64_t *bits, uint8_t *out, ptrdiff_t width);
+/// small |= wide where `known` is not set (< 128), pixels 0..<width.
+void vg_add_wide_where_unknown_bits_row_on(int path, uint64_t *small, const uint64_t *wide, const uint8_t *known,
+                                           ptrdiff_t width);
+/// out = region bit set ? value : frame.
+void vg_fill_bits_row_on(int path, const uint8_t *frame, const uint64_t *region, uint8_t *out, ptrdiff_t width,
+                         uint8_t value);
+/// Where the region bit is 0: a known background pixel moves a quarter of the way to the frame
+/// (avg(b, avg(b, f)), avg rounding up), an unknown one takes the frame's value and becomes known
+/// (255). Returns how many became known.
+ptrdiff_t vg_learn_bits_row_on(int path, const uint8_t *frame, const uint64_t *region, uint8_t *background,
+                               uint8_t *known, ptrdiff_t width);
+/// Chroma bit c of `out` ((width + 1) / 2 bits, bits past them 0) = any of the bits 2c and 2c + 1
+/// of `top` or `bottom` within `width`; returns the set pixels of `top` in 0..<width, plus those
+/// of `bottom` when `count_bottom`.
+ptrdiff_t vg_reduce_bits_2x2_row_on(int path, const uint64_t *top, const uint64_t *bottom, uint64_t *out,
+                                    ptrdiff_t width, int count_bottom);
 
 #endif
