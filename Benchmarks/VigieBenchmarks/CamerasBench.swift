@@ -3,8 +3,9 @@
 //
 // Each camera: JPEG decode (at the analysis size, DCT scaling) of frames held in memory as
 // encoded bytes, the scene's ScenePipeline (background model, cleanup, blobs, tracker, every rule
-// of the scene: Examples/scenes/platform.json by default), and once a second of stream time a
-// preview as `vigie serve` makes it (anonymiser, overlay, JPEG encode at quality 80). The frames
+// of the scene: Examples/scenes/platform.json by default), the anonymiser following every frame
+// and, once a second of stream time, a preview as `vigie serve` makes it (anonymiser, overlay,
+// JPEG encode at quality 80). The frames
 // are played forwards then backwards (no cut of the view) with timestamps at 25 fps. N cameras
 // run on N threads in one process, each with its own chain and decoder.
 import Foundation
@@ -55,10 +56,13 @@ struct BenchCamera {
                            number: index + 1)
         let (found, foreground) = try pipeline.processKeepingMask(frame!)
         events += found.count
-        if time >= nextPreview {
+        let input = AnonymiserInput(frame: frame!, foreground: foreground, tracks: pipeline.tracks,
+                                    model: pipeline.motion.model)
+        if time < nextPreview {
+            try anonymiser.observe(input)
+        } else {
             nextPreview = time + 1
-            let image = try anonymiser.process(AnonymiserInput(frame: frame!, foreground: foreground,
-                                                               tracks: pipeline.tracks, model: pipeline.motion.model))
+            let image = try anonymiser.process(input)
             overlay.tracks = pipeline.tracks
             previews += try JPEGCodec.encode(image.drawing(overlay), quality: 80).isEmpty ? 0 : 1
         }

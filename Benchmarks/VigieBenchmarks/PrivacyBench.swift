@@ -8,23 +8,43 @@ let defaultHighwayPath = URL(fileURLWithPath: #filePath).deletingLastPathCompone
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/cdnet/baseline/highway").path
 
 /// `vigie-bench privacy-leaks [HIGHWAY_DIR]`: the pixel-exact leak table of issue 20 (every case of
-/// `PrivacyLeakComposite` through the real chain, default anonymiser).
+/// `PrivacyLeakComposite` through the real chain, default anonymiser). `--every N` has the
+/// anonymiser render one frame in N (10 = one a second, `vigie serve`'s preview cadence), following
+/// the others (`Anonymiser.observe`) as the service does, and once more seeing nothing between them;
+/// the default prints every frame and one a second.
 func benchPrivacyLeaks(_ arguments: [String]) throws {
+    var arguments = arguments
+    var cadences = [1, Int(PrivacyLeakComposite.framesPerSecond)]
+    if let i = arguments.firstIndex(of: "--every") {
+        guard i + 1 < arguments.count, let n = Int(arguments[i + 1]), n >= 1 else {
+            FileHandle.standardError.write(Data("vigie-bench: --every needs a whole number of frames ≥ 1\n".utf8))
+            exit(64)
+        }
+        cadences = [n]
+        arguments.removeSubrange(i...(i + 1))
+    }
     let path = arguments.first ?? defaultHighwayPath
     guard FileManager.default.fileExists(atPath: path + "/input/in000001.jpg") else {
         FileHandle.standardError.write(Data("vigie-bench: \(path) is absent: the composite needs the CDnet highway frames (../shared/data)\n".utf8))
         exit(66)
     }
     let composite = try PrivacyLeakComposite(highwayPath: path)
-    print(PrivacyLeakComposite.header)
-    var total = PrivacyLeakComposite.Figures(name: "all")
-    for aCase in composite.cases {
-        let f = try composite.run(aCase)
-        print(f)
-        total.add(f)
+    let runs = cadences.flatMap { $0 == 1 ? [($0, true)] : [($0, true), ($0, false)] }
+    for (every, observes) in runs {
+        print(every == 1 ? "anonymiser on every frame (vigie anonymise)"
+              : String(format: "anonymiser rendering one frame in %d (%.1f s apart, as vigie serve's previews), %@",
+                       every, Double(every) / PrivacyLeakComposite.framesPerSecond,
+                       observes ? "following the others (observe: the service and the report)" : "seeing nothing between"))
+        print(PrivacyLeakComposite.header)
+        var total = PrivacyLeakComposite.Figures(name: "all")
+        for aCase in composite.cases {
+            let f = try composite.run(aCase, anonymiseEvery: every, observesBetween: observes)
+            print(f)
+            total.add(f)
+        }
+        print(total)
+        print(String(format: "all classes: %.4f %% of distinct person pixels leaked\n", total.fraction() * 100))
     }
-    print(total)
-    print(String(format: "all classes: %.4f %% of distinct person pixels leaked", total.fraction() * 100))
 }
 
 /// `vigie-bench anonymiser-cost [--width W --height H]`: the anonymiser (default silhouette mode)
@@ -64,6 +84,7 @@ func benchAnonymiserCost(_ arguments: [String], json: Bool) throws {
             inputs.append(AnonymiserInput(frame: f, foreground: mask.copied(), tracks: tracks ?? [], model: pipeline.motion.model))
         }
         var motion = Double.infinity, anonymiser = Double.infinity, anonymiserWarm = Double.infinity
+        var following = Double.infinity
         var redacted = 0.0
         let warm = inputs.filter { $0.isWarm && !$0.globalChange }.count
         for _ in 0..<5 {
@@ -82,17 +103,27 @@ func benchAnonymiserCost(_ arguments: [String], json: Bool) throws {
                 sum += a.lastFrameFullyRedacted ? 0 : a.lastRedactedPixels
             }
             anonymiser = min(anonymiser, (now() - start) / Double(frames.count) * 1000)
+            var o = Anonymiser()
+            var observed = 0.0
+            for input in inputs {
+                let t = now()
+                try o.observe(input)
+                if !o.lastFrameFullyRedacted { observed += now() - t }
+            }
+            following = min(following, observed / Double(max(1, warm)) * 1000)
             anonymiserWarm = min(anonymiserWarm, warmSeconds / Double(max(1, warm)) * 1000)
             redacted = Double(sum) / Double(max(1, warm) * width * height)
         }
         let share = anonymiser / motion * 100, warmShare = anonymiserWarm / motion * 100
         if json {
-            print(#"{"tool":"vigie","bench":"anonymiser-cost","scene":"\#(name)","width":\#(width),"height":\#(height),"frames":\#(frames.count),"motion_ms_per_frame":\#(motion),"anonymiser_ms_per_frame":\#(anonymiser),"share_percent":\#(share),"anonymiser_warm_ms_per_frame":\#(anonymiserWarm),"warm_share_percent":\#(warmShare),"redacted_share":\#(redacted)}"#)
+            print(#"{"tool":"vigie","bench":"anonymiser-cost","scene":"\#(name)","width":\#(width),"height":\#(height),"frames":\#(frames.count),"motion_ms_per_frame":\#(motion),"anonymiser_ms_per_frame":\#(anonymiser),"share_percent":\#(share),"anonymiser_warm_ms_per_frame":\#(anonymiserWarm),"warm_share_percent":\#(warmShare),"observe_ms_per_frame":\#(following),"observe_share_percent":\#(following / motion * 100),"redacted_share":\#(redacted)}"#)
         } else {
             print(String(format: "%@: %dx%d, %d frames at 25 fps, three people", name, width, height, frames.count))
             print(String(format: "  motion stage (adaptive + cleanup)  %7.3f ms per frame", motion))
             print(String(format: "  anonymiser (silhouette)            %7.3f ms per frame (%.1f %% of motion)", anonymiser, share))
             print(String(format: "  anonymiser, frames it redacts      %7.3f ms per frame (%.1f %%; %d frames)", anonymiserWarm, warmShare, warm))
+            print(String(format: "  following a frame it redacts       %7.3f ms per frame (%.1f %%; observe, no image)", following,
+                         following / motion * 100))
             print(String(format: "  redacted share of the image        %7.2f %% (frames it redacts)", redacted * 100))
         }
     }

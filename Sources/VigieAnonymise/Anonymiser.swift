@@ -157,6 +157,8 @@ public struct Anonymiser: Stage, Sendable {
     private var blurScratchC = Plane.placeholder
     private var columnSums: [UInt32] = []
     private var output: Frame?
+    /// The tallest live track of the last frame, in pixels (the pixelation block and blur radius follow it).
+    private var tallest = 0
 
     /// An anonymiser with `configuration` and the scene's privacy masks.
     public init(_ configuration: Configuration = Configuration(), privacyMasks: [PrivacyMask] = []) {
@@ -180,6 +182,43 @@ public struct Anonymiser: Stage, Sendable {
     /// - Throws: `FrameError.frameSizeChanged` when the frame's size differs from the first frame's
     ///   or the mask's size differs from the frame's.
     public mutating func process(_ input: AnonymiserInput) throws(FrameError) -> AnonymisedFrame {
+        let redactsWhole = try advance(input)
+        let frame = input.frame
+        var out = output ?? Frame(width: width, height: height, format: format)
+        output = nil
+        defer { output = out }
+        if redactsWhole {
+            fillWhole(&out, luma: configuration.redactedLuma)
+        } else {
+            switch configuration.mode {
+            case .silhouette: composeSilhouette(frame, into: &out)
+            case .pixelate: composePixelated(frame, into: &out, block: max(configuration.minimumBlockSize, tallest / 6))
+            case .blur: composeBlurred(frame, into: &out, radius: max(configuration.minimumBlurRadius, tallest / 8))
+            }
+        }
+        applyPrivacy(&out)
+        out.timestamp = frame.timestamp
+        out.number = frame.number
+        return AnonymisedFrame(redacted: out)
+    }
+
+    /// Follows one frame without producing an image: the region, the empty scene it learns and
+    /// the previous frame are updated exactly as `process(_:)` would.
+    ///
+    /// A caller that renders only some frames (a preview a second, an event's snapshot) gives every
+    /// other frame here, so the images it renders are built from the last frame's difference and an
+    /// empty scene learnt every frame, as when every frame is rendered; an anonymiser given a frame
+    /// a second redacts more (what moved in that second) and learns the empty scene later.
+    /// `lastFrameFullyRedacted` and `lastRedactedPixels` describe the frame as `process(_:)` would
+    /// have rendered it.
+    /// - Throws: as `process(_:)`.
+    public mutating func observe(_ input: AnonymiserInput) throws(FrameError) {
+        _ = try advance(input)
+    }
+
+    /// Checks the input's size, builds the region and learns the empty scene; returns whether the
+    /// frame is redacted whole (fail-closed).
+    private mutating func advance(_ input: AnonymiserInput) throws(FrameError) -> Bool {
         let frame = input.frame
         if width == 0 || frame.format != format {
             if width != 0, frame.width != width || frame.height != height {
@@ -194,10 +233,6 @@ public struct Anonymiser: Stage, Sendable {
             throw .frameSizeChanged(expectedWidth: width, expectedHeight: height, width: input.foreground.width,
                                     height: input.foreground.height)
         }
-        var out = output ?? Frame(width: width, height: height, format: format)
-        output = nil
-        defer { output = out }
-
         warmInputs = input.isWarm && !input.globalChange ? warmInputs + 1 : 0
         let settling = warmInputs <= configuration.settleFrames
         defer { previousY = frame.luma }
@@ -209,26 +244,14 @@ public struct Anonymiser: Stage, Sendable {
         }
         if failClosed {
             if input.globalChange { forgetBackground() }  // the scene may have changed (camera moved)
-            fillWhole(&out, luma: configuration.redactedLuma)
-            applyPrivacy(&out)
             lastFrameFullyRedacted = true
             lastRedactedPixels = width * height
-            out.timestamp = frame.timestamp
-            out.number = frame.number
-            return AnonymisedFrame(redacted: out)
+            return true
         }
         lastFrameFullyRedacted = false
-        let tallest = buildRegion(input)
+        tallest = buildRegion(input)
         learnBackground(frame)
-        switch configuration.mode {
-        case .silhouette: composeSilhouette(frame, into: &out)
-        case .pixelate: composePixelated(frame, into: &out, block: max(configuration.minimumBlockSize, tallest / 6))
-        case .blur: composeBlurred(frame, into: &out, radius: max(configuration.minimumBlurRadius, tallest / 8))
-        }
-        applyPrivacy(&out)
-        out.timestamp = frame.timestamp
-        out.number = frame.number
-        return AnonymisedFrame(redacted: out)
+        return false
     }
 
     // MARK: - Set-up

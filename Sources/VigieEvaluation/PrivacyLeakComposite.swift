@@ -218,8 +218,15 @@ package struct PrivacyLeakComposite: Sendable {
 
     /// Runs `aCase` through the real chain with an anonymiser configured by `configuration`;
     /// `each` sees every output with its frame number.
-    package func run(_ aCase: Case, configuration: Anonymiser.Configuration = .init(),
-                     each: (Int, AnonymisedFrame) -> Void = { _, _ in }) throws -> Figures {
+    ///
+    /// The motion chain sees every frame; the anonymiser renders one frame in `anonymiseEvery` (the
+    /// first included), and only those are scored. Between them it follows every frame
+    /// (`Anonymiser.observe`) when `observesBetween`, as `vigie serve` and the report do, or sees
+    /// nothing. 1 is `vigie anonymise`; `framesPerSecond` (one a second) is the cadence of the
+    /// service's previews.
+    package func run(_ aCase: Case, configuration: Anonymiser.Configuration = .init(), anonymiseEvery: Int = 1,
+                     observesBetween: Bool = true, each: (Int, AnonymisedFrame) -> Void = { _, _ in }) throws -> Figures {
+        precondition(anonymiseEvery >= 1, "anonymiseEvery is at least 1")
         var pipeline = TrackingPipeline(model: AdaptiveBackground(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4))
         var anonymiser = Anonymiser(configuration)
         var figures = Figures(name: aCase.name)
@@ -294,8 +301,13 @@ package struct PrivacyLeakComposite: Sendable {
                                   cr: Plane(width: (width + 1) / 2, height: (height + 1) / 2, copying: cr),
                                   timestamp: ts, number: index + 1)
             let (mask, tracked) = try pipeline.process(frame)
-            let image = try anonymiser.process(AnonymiserInput(frame: frame, foreground: mask, tracks: tracked ?? [],
-                                                               model: pipeline.motion.model))
+            let input = AnonymiserInput(frame: frame, foreground: mask, tracks: tracked ?? [], model: pipeline.motion.model)
+            guard index % anonymiseEvery == 0 else {
+                if observesBetween { try anonymiser.observe(input) }
+                index += 1
+                continue
+            }
+            let image = try anonymiser.process(input)
             each(index + 1, image)
             let out = image.frame.luma.packedPixels
             let warm = pipeline.motion.model.isWarm && !anonymiser.lastFrameFullyRedacted

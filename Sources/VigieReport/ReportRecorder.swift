@@ -23,8 +23,9 @@ import VigieTracking
 /// ```
 ///
 /// Images: only `AnonymisedFrame`s are encoded (`JPEGCodec.encode` takes nothing else). The
-/// anonymiser sees a frame every `anonymiserLearningInterval` seconds (so its own background keeps
-/// learning) and every frame where an alert starts.
+/// anonymiser follows every frame (`Anonymiser.observe`), so the images it renders (every frame
+/// where an alert starts, and a heat-map background candidate every `backgroundCandidateInterval`
+/// seconds) are redacted exactly as `vigie anonymise` redacts every frame.
 ///
 /// Time comes from the frames; the caller measures the wall-clock time of the run if it wants it
 /// in the report.
@@ -35,11 +36,10 @@ public struct ReportRecorder {
         public var anonymisation: AnonymisationMode = .silhouette
         /// JPEG quality of the images, 1…100. Default 80.
         public var jpegQuality: Int = 80
-        /// Stream seconds between the frames the anonymiser learns its own background from (it also
-        /// sees every frame where an alert starts; 0: every frame). Its background only fills the
-        /// margins around people in the images, and it blends a quarter of a frame in each time, so
-        /// one frame every two seconds keeps it current at a fraction of the cost. Default 2.
-        public var anonymiserLearningInterval: Double = 2
+        /// Stream seconds between the frames the anonymiser renders as candidates for the heat map's
+        /// background (it follows every frame, and renders every frame where an alert starts;
+        /// 0: every frame). Default 2.
+        public var backgroundCandidateInterval: Double = 2
         /// Stream seconds between measures of the zones' occupancy (pixel counts over each zone;
         /// object counts are taken on every tracked frame; 0: every frame). Default 0.5.
         public var occupancyInterval: Double = 0.5
@@ -98,8 +98,8 @@ public struct ReportRecorder {
                 session: EventSession = EventSession(),
                 logger: Logger = Logger(label: "vigie", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         precondition((1...100).contains(configuration.jpegQuality), "jpegQuality must be 1...100, got \(configuration.jpegQuality)")
-        precondition(configuration.anonymiserLearningInterval >= 0,
-                     "anonymiserLearningInterval must be 0 or more, got \(configuration.anonymiserLearningInterval)")
+        precondition(configuration.backgroundCandidateInterval >= 0,
+                     "backgroundCandidateInterval must be 0 or more, got \(configuration.backgroundCandidateInterval)")
         precondition(configuration.occupancyInterval >= 0, "occupancyInterval must be 0 or more, got \(configuration.occupancyInterval)")
         precondition(configuration.sampleInterval > 0, "sampleInterval must be positive, got \(configuration.sampleInterval)")
         precondition(configuration.heatMapColumns >= 1, "heatMapColumns must be 1 or more, got \(configuration.heatMapColumns)")
@@ -152,10 +152,12 @@ public struct ReportRecorder {
         if tracked { addHeat(width: frame.width, height: frame.height) }
 
         let starts = events.contains { $0.phase == .started }
-        if starts || t - anonymisedTime >= configuration.anonymiserLearningInterval {
+        let input = AnonymiserInput(frame: frame, foreground: mask, tracks: pipeline.tracks, model: model)
+        if !starts && t - anonymisedTime < configuration.backgroundCandidateInterval {
+            try anonymiser.observe(input)  // no image wanted: the anonymiser only follows the frame
+        } else {
             anonymisedTime = t
-            let image = try anonymiser.process(AnonymiserInput(frame: frame, foreground: mask, tracks: pipeline.tracks,
-                                                               model: model))
+            let image = try anonymiser.process(input)
             // The heat map's background: a recent anonymised frame, preferably with no one in it.
             let empty = pipeline.tracks.isEmpty
             let due = t - backgroundTime >= configuration.backgroundRefreshInterval

@@ -11,12 +11,13 @@ import VigieSimulator
 
 /// One camera of the service: it opens its input on its own thread, runs the scene's standard
 /// chain, stores every event phase (with an anonymised snapshot when a situation starts) and keeps
-/// an anonymised preview about once a second.
+/// an anonymised preview about once a second. The anonymiser follows every frame and renders
+/// only those two.
 ///
 /// ```
 ///          ┌──────────── own thread ──────────────────────────────────────────────┐
 /// input ─▶ │ frames ─▶ ScenePipeline ─▶ SharedEventSink(StoreSink) ─▶ EventStore  │
-///  (file,  │             └─▶ Anonymiser (started events, 1/s preview) ─▶ JPEG      │
+///  (file,  │             └─▶ Anonymiser (every frame) ─▶ JPEG (starts, 1/s)        │
 ///  ffmpeg) │ broke / ended: live inputs reopen with back-off, time goes on         │
 ///          └──────────────────────────────────────────────────────────────────────┘
 /// ```
@@ -196,9 +197,14 @@ public final class CameraWorker: @unchecked Sendable {
                     let warm = pipeline.motion.model.isWarm
                     let wantsSnapshot = events.contains { $0.phase == .started }
                     var jpeg: [UInt8]?
-                    if wantsSnapshot || now.timeIntervalSince(lastPreview) >= 1 {
-                        let image = try anonymiser.process(AnonymiserInput(
-                            frame: frame, foreground: foreground, tracks: pipeline.tracks, model: pipeline.motion.model))
+                    let input = AnonymiserInput(frame: frame, foreground: foreground, tracks: pipeline.tracks,
+                                                model: pipeline.motion.model)
+                    if !wantsSnapshot && now.timeIntervalSince(lastPreview) < 1 {
+                        // No image wanted: the anonymiser follows the frame, so the images it does
+                        // render are redacted as when every frame is (issue 20's bound).
+                        try anonymiser.observe(input)
+                    } else {
+                        let image = try anonymiser.process(input)
                         overlay.tracks = pipeline.tracks
                         jpeg = try? JPEGCodec.encode(image.drawing(overlay), quality: 80)
                         if now.timeIntervalSince(lastPreview) >= 1 {
