@@ -182,7 +182,7 @@ public struct Anonymiser: Stage, Sendable {
     /// - Throws: `FrameError.frameSizeChanged` when the frame's size differs from the first frame's
     ///   or the mask's size differs from the frame's.
     public mutating func process(_ input: AnonymiserInput) throws(FrameError) -> AnonymisedFrame {
-        let redactsWhole = try advance(input)
+        let redactsWhole = try advance(input, rendering: true)
         let frame = input.frame
         var out = output ?? Frame(width: width, height: height, format: format)
         output = nil
@@ -213,12 +213,12 @@ public struct Anonymiser: Stage, Sendable {
     /// have rendered it.
     /// - Throws: as `process(_:)`.
     public mutating func observe(_ input: AnonymiserInput) throws(FrameError) {
-        _ = try advance(input)
+        _ = try advance(input, rendering: false)
     }
 
-    /// Checks the input's size, builds the region and learns the empty scene; returns whether the
-    /// frame is redacted whole (fail-closed).
-    private mutating func advance(_ input: AnonymiserInput) throws(FrameError) -> Bool {
+    /// Checks the input's size, builds the region (with what composing needs when `rendering`)
+    /// and learns the empty scene; returns whether the frame is redacted whole (fail-closed).
+    private mutating func advance(_ input: AnonymiserInput, rendering: Bool) throws(FrameError) -> Bool {
         let frame = input.frame
         if width == 0 || frame.format != format {
             if width != 0, frame.width != width || frame.height != height {
@@ -249,7 +249,7 @@ public struct Anonymiser: Stage, Sendable {
             return true
         }
         lastFrameFullyRedacted = false
-        tallest = buildRegion(input)
+        tallest = buildRegion(input, rendering: rendering)
         learnBackground(frame)
         return false
     }
@@ -368,10 +368,11 @@ public struct Anonymiser: Stage, Sendable {
         }
     }
 
-    /// Builds the region from the seed (see the type's documentation) in its bit rows,
-    /// its chroma reduction, `lastRedactedPixels` and, for pixelation and blur, the `region` plane;
-    /// returns the tallest track's height in pixels.
-    private mutating func buildRegion(_ input: AnonymiserInput) -> Int {
+    /// Builds the region from the seed (see the type's documentation) in its bit rows and
+    /// `lastRedactedPixels`; when `rendering`, also its chroma reduction and, for pixelation and
+    /// blur, the `region` plane (only composing reads them). Returns the tallest track's height in
+    /// pixels.
+    private mutating func buildRegion(_ input: AnonymiserInput, rendering: Bool) -> Int {
         let r = margin(forHeight: height), wide = unknownMargin(forHeight: height)
         let (w, h) = (width, height)
         var g = region, words = bits, k = morphologyScratch, c = regionC
@@ -384,7 +385,8 @@ public struct Anonymiser: Stage, Sendable {
            let last = unknownPerRow.lastIndex(where: { $0 > 0 }) {
             band = first..<(last + 1)
         }
-        let unpacks = configuration.mode != .silhouette, chroma = format == .ycbcr420
+        let perRow = unknownPerRow
+        let unpacks = rendering && configuration.mode != .silhouette, chroma = format == .ycbcr420
         var tallest = 0
         lastRedactedPixels = Self.withBitRows(&words, width: w, height: h, chroma: chroma) { masks in
             let (seed, regionBits, wideRows) = (masks.seed, masks.region, masks.wide)
@@ -400,7 +402,8 @@ public struct Anonymiser: Stage, Sendable {
                     let b = track.box
                     guard let inner = b.clipped(width: w, height: h) else { continue }
                     tallest = max(tallest, b.height)
-                    guard someUnknown else { continue }
+                    // A box on rows whose empty scene is known everywhere is redacted by the region alone.
+                    guard someUnknown, perRow[inner.y..<(inner.y + inner.height)].contains(where: { $0 > 0 }) else { continue }
                     let knownInBox = (inner.y..<(inner.y + inner.height)).reduce(0) {
                         $0 + countSet(known.row($1) + inner.x, inner.width)
                     }
@@ -410,7 +413,7 @@ public struct Anonymiser: Stage, Sendable {
                 }
                 if unpacks { g.withMutableView { unpackBits(regionBits, into: $0) } }
             }
-            guard chroma else { return regionBits.count }
+            guard chroma && rendering else { return regionBits.count }
             // The chroma reduction counts the region as it reads it.
             let count = reduce2x2Max(bits: regionBits, into: masks.chroma)
             if unpacks { c.withMutableView { unpackBits(masks.chroma, into: $0) } }
