@@ -92,12 +92,12 @@ INLINE uint8_t absolute_difference8(uint8_t a, uint8_t b) { return a > b ? (uint
 
 // The seed of one pixel (see vg_region_seed_bits_row_on), as 0 or 1.
 INLINE uint64_t seed_pixel(const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
-                           const uint8_t *known, const uint8_t *previous, ptrdiff_t x, uint8_t threshold,
+                           const uint64_t *known, const uint8_t *previous, ptrdiff_t x, uint8_t threshold,
                            uint8_t changed, int all_known) {
     _Bool differs = absolute_difference8(frame[x], background[x]) > threshold;
     _Bool set = foreground[x] >= 128;
     if (all_known) return set || differs;
-    _Bool seen = known[x] >= 128;
+    _Bool seen = (known[x >> 6] >> (x & 63)) & 1;
     return set || (differs && seen) || (!seen && absolute_difference8(frame[x], previous[x]) > changed);
 }
 
@@ -109,22 +109,24 @@ INLINE uint64_t seed_pixel(const uint8_t *foreground, const uint8_t *frame, cons
         VG_LOAD32(b_, background + (x));                                                             \
         VG_LOAD32(m_, foreground + (x));                                                             \
         vg_u8x32 d_ = __builtin_elementwise_sub_sat(a_, b_) | __builtin_elementwise_sub_sat(b_, a_);  \
-        vg_u8x32 s_;                                                                                 \
-        if (all_known) {                                                                             \
-            s_ = m_ | (vg_u8x32)(d_ > threshold);                                                    \
-        } else {                                                                                     \
-            vg_u8x32 q_, k_;                                                                         \
-            VG_LOAD32(q_, previous + (x));                                                           \
-            VG_LOAD32(k_, known + (x));                                                              \
-            vg_u8x32 e_ = __builtin_elementwise_sub_sat(a_, q_) | __builtin_elementwise_sub_sat(q_, a_); \
-            s_ = m_ | ((vg_u8x32)(d_ > threshold) & k_) | ((vg_u8x32)(e_ > changed) & ~k_);           \
-        }                                                                                            \
-        VG_HIGH_BITS(bits, s_);                                                                      \
         VG_HIGH_BITS(fg, m_);                                                                        \
+        if (all_known) {                                                                             \
+            vg_u8x32 s_ = m_ | (vg_u8x32)(d_ > threshold);                                           \
+            VG_HIGH_BITS(bits, s_);                                                                  \
+        } else {                                                                                     \
+            vg_u8x32 q_;                                                                             \
+            VG_LOAD32(q_, previous + (x));                                                           \
+            vg_u8x32 e_ = __builtin_elementwise_sub_sat(a_, q_) | __builtin_elementwise_sub_sat(q_, a_); \
+            uint32_t k_ = bits32_at(known, (x)), differs_, moved_;                                   \
+            vg_u8x32 dv_ = (vg_u8x32)(d_ > threshold), ev_ = (vg_u8x32)(e_ > changed);               \
+            VG_HIGH_BITS(differs_, dv_);                                                             \
+            VG_HIGH_BITS(moved_, ev_);                                                               \
+            (bits) = (fg) | (differs_ & k_) | (moved_ & ~k_);                                        \
+        }                                                                                            \
     } while (0)
 
 INLINE ptrdiff_t region_seed_bits_row_variant(const uint8_t *restrict foreground, const uint8_t *restrict frame,
-                                              const uint8_t *restrict background, const uint8_t *restrict known,
+                                              const uint8_t *restrict background, const uint64_t *restrict known,
                                               const uint8_t *restrict previous, uint64_t *restrict out,
                                               ptrdiff_t width, uint8_t threshold, uint8_t changed, int all_known) {
     ptrdiff_t count = 0, x = 0;
@@ -147,7 +149,7 @@ INLINE ptrdiff_t region_seed_bits_row_variant(const uint8_t *restrict foreground
 }
 
 INLINE ptrdiff_t region_seed_bits_row_body(const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
-                                           const uint8_t *known, const uint8_t *previous, uint64_t *out,
+                                           const uint64_t *known, const uint8_t *previous, uint64_t *out,
                                            ptrdiff_t width, uint8_t threshold, uint8_t changed) {
     // Where the empty scene is known everywhere (no `known` row), neither it nor the previous frame is read.
     if (known == NULL)
@@ -159,28 +161,94 @@ INLINE ptrdiff_t region_seed_bits_row_body(const uint8_t *foreground, const uint
 
 VG_DISPATCHED_RETURNING(ptrdiff_t, vg_region_seed_bits_row, region_seed_bits_row_body,
                         (const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
-                         const uint8_t *known, const uint8_t *previous, uint64_t *out, ptrdiff_t width,
+                         const uint64_t *known, const uint8_t *previous, uint64_t *out, ptrdiff_t width,
                          uint8_t threshold, uint8_t changed),
                         (foreground, frame, background, known, previous, out, width, threshold, changed))
 
 typedef uint64_t vg_u64x4 __attribute__((vector_size(32)));
 
 // One horizontal doubling step on a padded row (in[-1] and in[words] are 0): pixel x takes the
-// pixels x - s and x + s too, bits carried across words. Four words a step (unaligned loads of the
-// row and its neighbours), the rest one by one.
+// pixels x - s and x + s too, bits carried across words. Four words a step; the neighbouring words
+// come from the vectors before and after by lane shuffles, not from loads one word off, which
+// would straddle the previous step's stores and defeat store-to-load forwarding (the step after
+// a step reads what it just wrote). The rest one by one.
 INLINE void dilate_bits_step(const uint64_t *restrict in, uint64_t *restrict out, ptrdiff_t words, unsigned s) {
     ptrdiff_t i = 0;
-    for (; i + 4 <= words; i += 4) {
-        vg_u64x4 x, left, right;
-        memcpy(&x, in + i, 32);
-        memcpy(&left, in + i - 1, 32);
-        memcpy(&right, in + i + 1, 32);
-        vg_u64x4 o = x | (x << s) | (left >> (64 - s)) | (x >> s) | (right << (64 - s));
-        memcpy(out + i, &o, 32);
+    if (words >= 4) {
+        vg_u64x4 previous = {0, 0, 0, in[-1]}, x, next;
+        memcpy(&x, in, 32);
+        for (; i + 4 <= words; i += 4) {
+            if (i + 8 <= words) {
+                memcpy(&next, in + i + 4, 32);
+            } else {
+                next = (vg_u64x4){in[i + 4], 0, 0, 0};  // in[words] is the padding
+            }
+            vg_u64x4 left = __builtin_shufflevector(previous, x, 3, 4, 5, 6);
+            vg_u64x4 right = __builtin_shufflevector(x, next, 1, 2, 3, 4);
+            vg_u64x4 o = x | (x << s) | (left >> (64 - s)) | (x >> s) | (right << (64 - s));
+            memcpy(out + i, &o, 32);
+            previous = x;
+            x = next;
+        }
     }
     for (; i < words; i++) {
         uint64_t x = in[i], left = in[i - 1], right = in[i + 1];
         out[i] = x | (x << s) | (left >> (64 - s)) | (x >> s) | (right << (64 - s));
+    }
+}
+
+// The horizontal dilation of a padded row (in[-1] and in[words] are 0) by radius 1...63 in one
+// pass: a word's own pixels spread by doubling within the register, and what its neighbours bring
+// in. A pixel of the word on the left at bit 64 - radius + j (j >= 0) reaches bits 0...j, so those
+// neighbour bits shifted down and smeared towards bit 0 are its contribution; the word on the
+// right's bits below `radius`, shifted up and smeared towards bit 63, are the other. The
+// neighbours come by lane shuffles (see dilate_bits_step).
+#define VG_SMEAR_WORD(v, radius)                                                                     \
+    do {                                                                                             \
+        for (ptrdiff_t c_ = 0, n_ = 1; c_ < (radius); c_ += n_, n_ *= 2) {                           \
+            ptrdiff_t s_ = (radius) - c_ < n_ ? (radius) - c_ : n_;                                  \
+            (v) |= ((v) << s_) | ((v) >> s_);                                                        \
+        }                                                                                            \
+    } while (0)
+#define VG_SMEAR_DOWN(v, radius)                                                                     \
+    do {                                                                                             \
+        for (ptrdiff_t s_ = 1; s_ < (radius); s_ *= 2) (v) |= (v) >> s_;                             \
+    } while (0)
+#define VG_SMEAR_UP(v, radius)                                                                       \
+    do {                                                                                             \
+        for (ptrdiff_t s_ = 1; s_ < (radius); s_ *= 2) (v) |= (v) << s_;                             \
+    } while (0)
+
+INLINE void dilate_bits_row_horizontal(const uint64_t *restrict in, uint64_t *restrict out, ptrdiff_t words,
+                                       ptrdiff_t radius) {
+    ptrdiff_t i = 0;
+    if (words >= 4) {
+        vg_u64x4 previous = {0, 0, 0, in[-1]}, x, next;
+        memcpy(&x, in, 32);
+        for (; i + 4 <= words; i += 4) {
+            if (i + 8 <= words) {
+                memcpy(&next, in + i + 4, 32);
+            } else {
+                next = (vg_u64x4){in[i + 4], 0, 0, 0};  // in[words] is the padding
+            }
+            vg_u64x4 left = __builtin_shufflevector(previous, x, 3, 4, 5, 6) >> (64 - radius);
+            vg_u64x4 right = __builtin_shufflevector(x, next, 1, 2, 3, 4) << (64 - radius);
+            vg_u64x4 o = x;
+            VG_SMEAR_WORD(o, radius);
+            VG_SMEAR_DOWN(left, radius);
+            VG_SMEAR_UP(right, radius);
+            o |= left | right;
+            memcpy(out + i, &o, 32);
+            previous = x;
+            x = next;
+        }
+    }
+    for (; i < words; i++) {
+        uint64_t o = in[i], left = in[i - 1] >> (64 - radius), right = in[i + 1] << (64 - radius);
+        VG_SMEAR_WORD(o, radius);
+        VG_SMEAR_DOWN(left, radius);
+        VG_SMEAR_UP(right, radius);
+        out[i] = o | left | right;
     }
 }
 
@@ -204,11 +272,51 @@ INLINE void or_rows(const uint64_t *restrict source, ptrdiff_t words, ptrdiff_t 
     }
 }
 
+// out = a | b over n words.
+INLINE void or_words(const uint64_t *restrict a, const uint64_t *restrict b, uint64_t *restrict out, ptrdiff_t n) {
+    for (ptrdiff_t i = 0; i < n; i++) out[i] = a[i] | b[i];
+}
+
+// The van Herk / Gil-Werman decomposition of a vertical OR over windows of `block` = 2 radius + 1
+// rows: in blocks of `block` rows from the top, `prefix` row y is the OR of its block's rows down to
+// y and `suffix` row y the OR of rows y to its block's last (or the last row). A window then spans
+// at most two blocks and is one suffix OR one prefix: a few word operations per row whatever the
+// radius.
+INLINE void block_ors(const uint64_t *restrict source, ptrdiff_t words, ptrdiff_t height, ptrdiff_t block,
+                      uint64_t *restrict prefix, uint64_t *restrict suffix) {
+    for (ptrdiff_t y = 0; y < height; y++) {
+        const uint64_t *row = source + y * words;
+        if (y % block == 0) memcpy(prefix + y * words, row, (size_t)words * 8);
+        else or_words(prefix + (y - 1) * words, row, prefix + y * words, words);
+    }
+    for (ptrdiff_t y = height - 1; y >= 0; y--) {
+        const uint64_t *row = source + y * words;
+        if (y % block == block - 1 || y == height - 1) memcpy(suffix + y * words, row, (size_t)words * 8);
+        else or_words(suffix + (y + 1) * words, row, suffix + y * words, words);
+    }
+}
+
+// column = the OR of rows first...last from the block ORs (see block_ors).
+INLINE void window_or(const uint64_t *restrict prefix, const uint64_t *restrict suffix, ptrdiff_t words,
+                      ptrdiff_t block, ptrdiff_t first, ptrdiff_t last, uint64_t *restrict column) {
+    if (first / block != last / block)
+        or_words(suffix + first * words, prefix + last * words, column, words);
+    else if (first % block == 0)  // the window starts its block (the top rows, clipped)
+        memcpy(column, prefix + last * words, (size_t)words * 8);
+    else  // the window ends its block or the image (the bottom rows, clipped)
+        memcpy(column, suffix + first * words, (size_t)words * 8);
+}
+
+// Radii from this one take the vertical OR from block ORs rather than the window's rows.
+#define VG_BLOCK_OR_RADIUS 4
+
 INLINE void dilate_bits_body(const uint64_t *restrict source, uint64_t *restrict destination, ptrdiff_t words,
                              ptrdiff_t height, ptrdiff_t radius, uint64_t *restrict scratch) {
     // Two padded rows: scratch[0] and scratch[words + 1] (and the same in the second) stay 0; then
-    // the number of non-empty source rows above each row (height + 1 counts).
+    // the number of non-empty source rows above each row (height + 1 counts); then, for wide radii,
+    // the block ORs (height rows each).
     uint64_t *a = scratch + 1, *b = scratch + words + 3, *filledAbove = scratch + 2 * words + 4;
+    uint64_t *prefix = filledAbove + height + 1, *suffix = prefix + height * words;
     a[-1] = a[words] = b[-1] = b[words] = 0;
     filledAbove[0] = 0;
     for (ptrdiff_t y = 0; y < height; y++) {
@@ -216,6 +324,8 @@ INLINE void dilate_bits_body(const uint64_t *restrict source, uint64_t *restrict
         for (ptrdiff_t i = 0; i < words; i++) any |= source[y * words + i];
         filledAbove[y + 1] = filledAbove[y] + (any != 0);
     }
+    int blocks = radius >= VG_BLOCK_OR_RADIUS && filledAbove[height] > 0;
+    if (blocks) block_ors(source, words, height, 2 * radius + 1, prefix, suffix);
     for (ptrdiff_t y = 0; y < height; y++) {
         ptrdiff_t first = y - radius < 0 ? 0 : y - radius, last = y + radius >= height ? height - 1 : y + radius;
         uint64_t *out = destination + y * words;
@@ -225,7 +335,12 @@ INLINE void dilate_bits_body(const uint64_t *restrict source, uint64_t *restrict
             memset(out, 0, (size_t)words * 8);
             continue;
         }
-        or_rows(source, words, first, last, radius > 0 ? a : out);
+        if (blocks) window_or(prefix, suffix, words, 2 * radius + 1, first, last, a);
+        else or_rows(source, words, first, last, radius > 0 ? a : out);
+        if (radius > 0 && radius < 64) {
+            dilate_bits_row_horizontal(a, out, words, radius);
+            continue;
+        }
         ptrdiff_t covered = 0, size = 1;
         uint64_t *in = a, *spare = b;
         while (covered < radius) {
@@ -260,30 +375,6 @@ VG_DISPATCHED(vg_unpack_bits_row, unpack_bits_row_body, (const uint64_t *bits, u
               (bits, out, width))
 
 
-INLINE void add_wide_where_unknown_bits_row_body(uint64_t *restrict small, const uint64_t *restrict wide,
-                                                 const uint8_t *restrict known, ptrdiff_t width) {
-    ptrdiff_t x = 0;
-    for (; x + 64 <= width; x += 64) {
-        uint64_t w = wide[x >> 6];
-        if (w == 0) continue;
-        vg_u8x32 k0, k1;
-        uint32_t low, high;
-        VG_LOAD32(k0, known + x);
-        VG_LOAD32(k1, known + x + 32);
-        VG_HIGH_BITS(low, k0);
-        VG_HIGH_BITS(high, k1);
-        small[x >> 6] |= w & ~((uint64_t)low | (uint64_t)high << 32);
-    }
-    for (; x < width; x++) {
-        uint64_t bit = (wide[x >> 6] >> (x & 63)) & 1 & (uint64_t)(known[x] < 128);
-        small[x >> 6] |= bit << (x & 63);
-    }
-}
-
-VG_DISPATCHED(vg_add_wide_where_unknown_bits_row, add_wide_where_unknown_bits_row_body,
-              (uint64_t *small, const uint64_t *wide, const uint8_t *known, ptrdiff_t width),
-              (small, wide, known, width))
-
 INLINE void fill_bits_row_body(const uint8_t *restrict frame, const uint64_t *restrict region, uint8_t *restrict out,
                                ptrdiff_t width, uint8_t value) {
     ptrdiff_t x = 0;
@@ -308,33 +399,33 @@ VG_DISPATCHED(vg_fill_bits_row, fill_bits_row_body,
 #define VG_AVERAGE32(a, b) (((a) | (b)) - (((a) ^ (b)) >> 1))
 
 INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64_t *restrict region,
-                                     uint8_t *restrict background, uint8_t *restrict known, ptrdiff_t width) {
+                                     uint8_t *restrict background, uint64_t *restrict known, ptrdiff_t width) {
     ptrdiff_t learnt = 0, x = 0;
     for (; x + 32 <= width; x += 32) {
         uint32_t bits = bits32_at(region, x);
         if (bits == 0xFFFFFFFFu) continue;  // all redacted: nothing to learn
+        uint32_t seen = bits32_at(known, x), newly = ~bits & ~seen;
         vg_u8x32 f, b, k, g;
         VG_LOAD32(f, frame + x);
         VG_LOAD32(b, background + x);
-        VG_LOAD32(k, known + x);
         VG_SPREAD_BITS(g, bits);
+        VG_SPREAD_BITS(k, seen);
         vg_u8x32 blend = VG_AVERAGE32(b, VG_AVERAGE32(b, f));
         vg_u8x32 value = (blend & k) | (f & ~k);
-        vg_u8x32 updated = (value & ~g) | (b & g), learnt8 = ~g & ~k;
-        k |= ~g;
+        vg_u8x32 updated = (value & ~g) | (b & g);
         VG_STORE32(background + x, updated);
-        VG_STORE32(known + x, k);
-        uint32_t newly;
-        VG_HIGH_BITS(newly, learnt8);
-        learnt += __builtin_popcount(newly);
+        if (newly != 0) {
+            known[x >> 6] |= (uint64_t)newly << (x & 32);
+            learnt += __builtin_popcount(newly);
+        }
     }
     for (; x < width; x++) {
         if ((region[x >> 6] >> (x & 63)) & 1) continue;
-        if (known[x] != 0) {
+        if ((known[x >> 6] >> (x & 63)) & 1) {
             background[x] = average8(background[x], average8(background[x], frame[x]));
         } else {
             background[x] = frame[x];
-            known[x] = 255;
+            known[x >> 6] |= 1ull << (x & 63);
             learnt++;
         }
     }
@@ -342,7 +433,7 @@ INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64
 }
 
 VG_DISPATCHED_RETURNING(ptrdiff_t, vg_learn_bits_row, learn_bits_row_body,
-                        (const uint8_t *frame, const uint64_t *region, uint8_t *background, uint8_t *known,
+                        (const uint8_t *frame, const uint64_t *region, uint8_t *background, uint64_t *known,
                          ptrdiff_t width),
                         (frame, region, background, known, width))
 

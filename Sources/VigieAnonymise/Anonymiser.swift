@@ -138,13 +138,14 @@ public struct Anonymiser: Stage, Sendable {
     private var width = 0, height = 0, format = PixelFormat.luma
     private var region = Plane.placeholder
     /// The region's seed, the region (the seed with the small margin, then what the wide margin and
-    /// track boxes add) and the seed with the wide margin, bit-packed (`BitRows`), one after the other.
+    /// track boxes add), the seed with the wide margin, the chroma region and where the empty scene
+    /// is known, bit-packed (`BitRows`), one after the other (see `RegionBits`).
     private var bits: [UInt64] = []
     private var morphologyScratch = KernelScratch()
     private var privacy = Plane.placeholder
     private var regionC = Plane.placeholder, privacyC = Plane.placeholder
-    /// The empty scene's luma, and where it is known (255).
-    private var backgroundY = Plane.placeholder, knownY = Plane.placeholder
+    /// The empty scene's luma (where it is known: `RegionBits.known`).
+    private var backgroundY = Plane.placeholder
     /// Pixels whose empty scene is not known yet, in all and per row.
     private var unknownPixels = 0, unknownPerRow: [Int] = []
     /// Frames since the empty scene was last learnt (once it is known everywhere it is learnt every
@@ -262,7 +263,6 @@ public struct Anonymiser: Stage, Sendable {
         region = configuration.mode == .silhouette ? .placeholder : Plane(width: width, height: height)
         bits = [UInt64](repeating: 0, count: RegionBits.words(width: width, height: height, chroma: format == .ycbcr420))
         backgroundY = Plane(width: width, height: height)
-        knownY = Plane(width: width, height: height)
         unknownPixels = width * height
         unknownPerRow = [Int](repeating: width, count: height)
         previousY = frame.luma
@@ -301,7 +301,8 @@ public struct Anonymiser: Stage, Sendable {
     }
 
     private mutating func forgetBackground() {
-        knownY.withMutableView { fillAll($0, 0) }
+        let rows = height
+        withRegionBits { masks in masks.known.base.update(repeating: 0, count: masks.known.wordsPerRow * rows) }
         unknownPixels = width * height
         for y in unknownPerRow.indices { unknownPerRow[y] = width }
     }
@@ -318,11 +319,13 @@ public struct Anonymiser: Stage, Sendable {
         let wide: BitRows
         /// The chroma region of 4:2:0 frames (0 x 0 otherwise).
         let chroma: BitRows
+        /// Where the empty scene is known (kept from frame to frame, unlike the others).
+        let known: BitRows
 
         /// Words the masks of a `width` x `height` frame take.
         static func words(width: Int, height: Int, chroma: Bool) -> Int {
             let cw = chroma ? (width + 1) / 2 : 0, ch = chroma ? (height + 1) / 2 : 0
-            return max(1, 3 * BitRows.wordsPerRow(width: width) * height + BitRows.wordsPerRow(width: cw) * ch)
+            return max(1, 4 * BitRows.wordsPerRow(width: width) * height + BitRows.wordsPerRow(width: cw) * ch)
         }
     }
 
@@ -336,7 +339,9 @@ public struct Anonymiser: Stage, Sendable {
             return body(RegionBits(seed: BitRows(base: base, width: width, height: height),
                                    region: BitRows(base: base + n, width: width, height: height),
                                    wide: BitRows(base: base + 2 * n, width: width, height: height),
-                                   chroma: BitRows(base: base + 3 * n, width: cw, height: ch)))
+                                   chroma: BitRows(base: base + 3 * n, width: cw, height: ch),
+                                   known: BitRows(base: base + 3 * n + BitRows.wordsPerRow(width: cw) * ch,
+                                                  width: width, height: height)))
         }
     }
 
@@ -356,11 +361,9 @@ public struct Anonymiser: Stage, Sendable {
                         if allKnown {
                             return regionSeedBits(m, f, b, nil, nil, masks.seed, threshold: threshold, changed: changed)
                         }
-                        return knownY.withView { k in
-                            previousY.withView { p in
-                                regionSeedBits(m, f, b, k, p, masks.seed, threshold: threshold, changed: changed,
-                                               unknownPerRow: unknownPerRow)
-                            }
+                        return previousY.withView { p in
+                            regionSeedBits(m, f, b, masks.known, p, masks.seed, threshold: threshold, changed: changed,
+                                           unknownPerRow: unknownPerRow)
                         }
                     }
                 }
@@ -391,28 +394,24 @@ public struct Anonymiser: Stage, Sendable {
         lastRedactedPixels = Self.withBitRows(&words, width: w, height: h, chroma: chroma) { masks in
             let (seed, regionBits, wideRows) = (masks.seed, masks.region, masks.wide)
             dilateBits(seed, into: regionBits, radius: r, scratch: &k)
-            knownY.withView { known in
-                if let band {
-                    // Dilate the band of the seed that reaches those rows; add it where the empty scene is unknown.
-                    let top = max(0, band.lowerBound - wide), bottom = min(h, band.upperBound + wide)
-                    dilateBits(seed.rows(top..<bottom), into: wideRows.rows(top..<bottom), radius: wide, scratch: &k)
-                    addWideWhereUnknown(regionBits.rows(band), wide: wideRows.rows(band), known: known.rows(band))
-                }
-                for track in input.tracks where track.state != .ended {
-                    let b = track.box
-                    guard let inner = b.clipped(width: w, height: h) else { continue }
-                    tallest = max(tallest, b.height)
-                    // A box on rows whose empty scene is known everywhere is redacted by the region alone.
-                    guard someUnknown, perRow[inner.y..<(inner.y + inner.height)].contains(where: { $0 > 0 }) else { continue }
-                    let knownInBox = (inner.y..<(inner.y + inner.height)).reduce(0) {
-                        $0 + countSet(known.row($1) + inner.x, inner.width)
-                    }
-                    guard knownInBox < inner.width * inner.height else { continue }
-                    let outer = PixelRect(x: b.x - wide, y: b.y - wide, width: b.width + 2 * wide, height: b.height + 2 * wide)
-                    if let e = outer.clipped(width: w, height: h) { regionBits.fill(e.x, e.y, width: e.width, height: e.height) }
-                }
-                if unpacks { g.withMutableView { unpackBits(regionBits, into: $0) } }
+            let known = masks.known
+            if let band {
+                // Dilate the band of the seed that reaches those rows; add it where the empty scene is unknown.
+                let top = max(0, band.lowerBound - wide), bottom = min(h, band.upperBound + wide)
+                dilateBits(seed.rows(top..<bottom), into: wideRows.rows(top..<bottom), radius: wide, scratch: &k)
+                addWideWhereUnknown(regionBits.rows(band), wide: wideRows.rows(band), known: known.rows(band))
             }
+            for track in input.tracks where track.state != .ended {
+                let b = track.box
+                guard let inner = b.clipped(width: w, height: h) else { continue }
+                tallest = max(tallest, b.height)
+                // A box on rows whose empty scene is known everywhere is redacted by the region alone.
+                guard someUnknown, perRow[inner.y..<(inner.y + inner.height)].contains(where: { $0 > 0 }),
+                      !known.allSet(inner.x, inner.y, width: inner.width, height: inner.height) else { continue }
+                let outer = PixelRect(x: b.x - wide, y: b.y - wide, width: b.width + 2 * wide, height: b.height + 2 * wide)
+                if let e = outer.clipped(width: w, height: h) { regionBits.fill(e.x, e.y, width: e.width, height: e.height) }
+            }
+            if unpacks { g.withMutableView { unpackBits(regionBits, into: $0) } }
             guard chroma && rendering else { return regionBits.count }
             // The chroma reduction counts the region as it reads it.
             let count = reduce2x2Max(bits: regionBits, into: masks.chroma)
@@ -445,14 +444,13 @@ public struct Anonymiser: Stage, Sendable {
         if everyRow { framesSinceLearning = 0 }
         var rows = unknownPerRow
         unknownPerRow = []
-        var background = backgroundY, known = knownY
-        (backgroundY, knownY) = (.placeholder, .placeholder)
-        defer { (backgroundY, knownY) = (background, known) }
+        var background = backgroundY
+        backgroundY = .placeholder
+        defer { backgroundY = background }
         let learnt = withRegionBits { masks in
-            let g = masks.region
-            return frame.luma.withView { f in
+            frame.luma.withView { f in
                 background.withMutableView { b in
-                    known.withMutableView { k in learnEmptyScene(f, g, b, k, unknownPerRow: &rows, everyRow: everyRow) }
+                    learnEmptyScene(f, masks.region, b, masks.known, unknownPerRow: &rows, everyRow: everyRow)
                 }
             }
         }

@@ -2,7 +2,8 @@
 // (bit-packed, see `BitRows`), its chroma reduction, the empty scene's learning and the
 // silhouette fill. Each fast kernel is C in CVigieKernels on the instruction-set path in use (or
 // `path`), a row per call; its Swift reference is beside it and the tests compare every path.
-// All views of one call have the same size (the reduction's output excepted); masks are 0/255.
+// All views of one call have the same size (the reductions' outputs excepted); byte masks are 0/255,
+// the region and the known mask of the empty scene are bits.
 
 import CVigieKernels
 
@@ -85,14 +86,14 @@ package struct BitRows {
 
 /// Reference of `regionSeedBits`.
 @discardableResult
-package func regionSeedBitsReference(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView?, _ p: ImageView?,
+package func regionSeedBitsReference(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: BitRows?, _ p: ImageView?,
                                      _ out: BitRows, threshold: UInt8, changed: UInt8) -> Int {
     var foreground = 0
     for y in 0..<f.height {
         (out.row(y)).update(repeating: 0, count: out.wordsPerRow)
         for x in 0..<f.width {
             let a = f[x, y], c = b[x, y]
-            let known = k.map { $0[x, y] >= 128 } ?? true
+            let known = k.map { $0[x, y] } ?? true
             let differs = (a > c ? a - c : c - a) > threshold
             let moved = p.map { q in (a > q[x, y] ? a - q[x, y] : q[x, y] - a) > changed } ?? false
             out[x, y] = m[x, y] >= 128 || (known && differs) || (!known && moved)
@@ -103,24 +104,25 @@ package func regionSeedBitsReference(_ m: ImageView, _ f: ImageView, _ b: ImageV
 }
 
 /// The region seed: the foreground `m`, every pixel of the frame `f` whose luma differs from the
-/// known empty scene `b` by more than `threshold` (`k` = 255 where known), and, where the empty
+/// known empty scene `b` by more than `threshold` (`k`'s bit set where known), and, where the empty
 /// scene is not known, every pixel that changed by more than `changed` since the previous frame `p`;
 /// packed into `out` as it is computed (bits past the last pixel of a row 0). `k` and `p` nil: the empty scene is known everywhere, and neither the known mask
 /// nor the previous frame is read. Returns the foreground pixels (≥ 128), counted in the same pass.
 @discardableResult
 /// `unknownPerRow` (one count per row, when given): a row whose count is 0 is known everywhere and
 /// reads neither.
-package func regionSeedBits(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: ImageView?, _ p: ImageView?,
+package func regionSeedBits(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: BitRows?, _ p: ImageView?,
                             _ out: BitRows, threshold: UInt8, changed: UInt8, unknownPerRow: [Int]? = nil,
                             path: KernelPath? = nil) -> Int {
     precondition(out.width == f.width && out.height == f.height && (k == nil) == (p == nil)
+                 && (k.map { $0.width == f.width && $0.height == f.height } ?? true)
                  && (unknownPerRow?.count ?? f.height) == f.height,
                  "regionSeedBits: \(f.width)x\(f.height) -> \(out.width)x\(out.height)")
     let raw = KernelPath.raw(path)
     var foreground = 0
     for y in 0..<f.height {
         let rowKnown = unknownPerRow.map { $0[y] == 0 } ?? false
-        foreground += vg_region_seed_bits_row_on(raw, m.row(y), f.row(y), b.row(y), rowKnown ? nil : k?.row(y),
+        foreground += vg_region_seed_bits_row_on(raw, m.row(y), f.row(y), b.row(y), rowKnown ? nil : UnsafePointer(k?.row(y)),
                                                  rowKnown ? nil : p?.row(y), out.row(y), f.width, threshold, changed)
     }
     return foreground
@@ -149,7 +151,7 @@ package func dilateBits(_ source: BitRows, into destination: BitRows, radius: In
     guard source.width > 0 && source.height > 0 else { return }
     let words = source.wordsPerRow
     let raw = KernelPath.raw(path)
-    scratch.withBytes(count: 8 * (2 * (words + 2) + source.height + 1) + 8) { memory in
+    scratch.withBytes(count: 8 * (2 * (words + 2) + source.height + 1 + 2 * source.height * words) + 8) { memory in
         let aligned = UnsafeMutableRawPointer(memory).alignedUp(for: UInt64.self).assumingMemoryBound(to: UInt64.self)
         vg_dilate_bits_on(raw, source.base, destination.base, words, source.height, radius, aligned)
     }
@@ -169,20 +171,22 @@ package func unpackBits(_ bits: BitRows, into out: MutableImageView, path: Kerne
 }
 
 /// Reference of `addWideWhereUnknown`.
-package func addWideWhereUnknownReference(_ region: BitRows, wide: BitRows, known: ImageView) {
+package func addWideWhereUnknownReference(_ region: BitRows, wide: BitRows, known: BitRows) {
     for y in 0..<region.height {
-        for x in 0..<region.width where wide[x, y] && known[x, y] < 128 { region[x, y] = true }
+        for x in 0..<region.width where wide[x, y] && !known[x, y] { region[x, y] = true }
     }
 }
 
 /// Adds to `region` (the seed with the small margin) the pixels of `wide` (the seed with the wide
-/// margin) whose empty scene is not `known`.
-package func addWideWhereUnknown(_ region: BitRows, wide: BitRows, known: ImageView, path: KernelPath? = nil) {
+/// margin) whose empty scene is not `known`: a word at a time (bits past the last pixel of a row
+/// may be set).
+package func addWideWhereUnknown(_ region: BitRows, wide: BitRows, known: BitRows) {
     precondition(region.width == known.width && region.height == known.height && wide.width == known.width
                  && wide.height == known.height, "addWideWhereUnknown: sizes differ")
-    let raw = KernelPath.raw(path)
+    let words = region.wordsPerRow
     for y in 0..<region.height {
-        vg_add_wide_where_unknown_bits_row_on(raw, region.row(y), wide.row(y), known.row(y), region.width)
+        let r = region.row(y), w = wide.row(y), k = known.row(y)
+        for i in 0..<words { r[i] |= w[i] & ~k[i] }
     }
 }
 
@@ -199,17 +203,17 @@ package func fillRegion(_ f: ImageView, bits g: BitRows, _ o: MutableImageView, 
 }
 
 /// Reference of `learnEmptyScene`.
-package func learnEmptySceneReference(_ f: ImageView, _ g: BitRows, _ b: MutableImageView, _ k: MutableImageView,
+package func learnEmptySceneReference(_ f: ImageView, _ g: BitRows, _ b: MutableImageView, _ k: BitRows,
                                       unknownPerRow: inout [Int]) -> Int {
     var learnt = 0
     for y in 0..<f.height {
         for x in 0..<f.width where !g[x, y] {
-            if k[x, y] != 0 {
+            if k[x, y] {
                 let half = (UInt16(b[x, y]) + UInt16(f[x, y]) + 1) >> 1
                 b[x, y] = UInt8(truncatingIfNeeded: (UInt16(b[x, y]) + half + 1) >> 1)
             } else {
                 b[x, y] = f[x, y]
-                k[x, y] = 255
+                k[x, y] = true
                 learnt += 1
                 unknownPerRow[y] -= 1
             }
@@ -218,15 +222,16 @@ package func learnEmptySceneReference(_ f: ImageView, _ g: BitRows, _ b: Mutable
     return learnt
 }
 
-/// Learns the empty scene `b` where the region `g` (bits) is clear: a known pixel (`k` = 255) moves
+/// Learns the empty scene `b` where the region `g` (bits) is clear: a known pixel (`k`'s bit set) moves
 /// a quarter of the way towards the frame `f` (the rounded average of itself and the rounded average
 /// of itself and the frame, two byte averages), an unknown one takes the frame's value and becomes
 /// known. Returns the number of pixels that became known, and takes them off `unknownPerRow`
 /// (one count per row).
 /// With `everyRow` false, only the rows that still hold unknown pixels are learnt.
-package func learnEmptyScene(_ f: ImageView, _ g: BitRows, _ b: MutableImageView, _ k: MutableImageView,
+package func learnEmptyScene(_ f: ImageView, _ g: BitRows, _ b: MutableImageView, _ k: BitRows,
                              unknownPerRow: inout [Int], everyRow: Bool = true, path: KernelPath? = nil) -> Int {
-    precondition(unknownPerRow.count == f.height && g.width == f.width && g.height == f.height,
+    precondition(unknownPerRow.count == f.height && g.width == f.width && g.height == f.height
+                 && k.width == f.width && k.height == f.height,
                  "learnEmptyScene: \(unknownPerRow.count) row counts, \(g.width)x\(g.height) region for \(f.width)x\(f.height)")
     let raw = KernelPath.raw(path)
     var learnt = 0
@@ -280,6 +285,24 @@ extension BitRows {
             for i in 0..<words { n += (i == words - 1 ? r[i] & last : r[i]).nonzeroBitCount }
         }
         return n
+    }
+
+    /// Whether every pixel of the rectangle (already clipped to the rows) is set; stops at the
+    /// first clear one.
+    package func allSet(_ x: Int, _ y: Int, width w: Int, height h: Int) -> Bool {
+        precondition(x >= 0 && y >= 0 && x + w <= width && y + h <= height, "allSet \(x),\(y) \(w)x\(h) of \(width)x\(height)")
+        guard w > 0 else { return true }
+        for yy in y..<(y + h) {
+            let r = row(yy)
+            var p = x
+            while p < x + w {
+                let bit = p & 63, n = min(64 - bit, x + w - p)
+                let ones: UInt64 = n == 64 ? ~0 : ((1 << UInt64(n)) - 1) << UInt64(bit)
+                if r[p >> 6] & ones != ones { return false }
+                p += n
+            }
+        }
+        return true
     }
 
     /// Sets every pixel of `rect` (already clipped to the rows).

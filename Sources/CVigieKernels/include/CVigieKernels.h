@@ -79,29 +79,28 @@ ptrdiff_t vg_reduce_2x2_max_row_on(int path, const uint8_t *top, const uint8_t *
 
 /// The region seed, foreground | (|frame - background| > threshold ? known : 0) | (|frame - previous| >
 /// changed ? ~known : 0), packed into (width + 63) / 64 words of `out` (bits past the
-/// last pixel 0); `known` and `previous` NULL when the empty scene is known everywhere (neither is
-/// read). Returns the row's foreground pixels (>= 128).
+/// last pixel 0); `known` is a packed row (bit set where the empty scene is known); `known` and
+/// `previous` NULL when the empty scene is known everywhere (neither is read). Returns the row's
+/// foreground pixels (>= 128).
 ptrdiff_t vg_region_seed_bits_row_on(int path, const uint8_t *foreground, const uint8_t *frame,
-                                     const uint8_t *background, const uint8_t *known, const uint8_t *previous,
+                                     const uint8_t *background, const uint64_t *known, const uint8_t *previous,
                                      uint64_t *out, ptrdiff_t width, uint8_t threshold, uint8_t changed);
 /// Dilation of `height` packed rows of `words` words by a (2 radius + 1) square, the window clipped
 /// to the rows (bits past the last pixel of a row may be set in `destination`; they are not
-/// pixels). `destination` must not overlap `source`; `scratch` holds 2 (words + 2) + height + 1 words.
+/// pixels). `destination` must not overlap `source`; `scratch` holds 2 (words + 2) + height + 1 +
+/// 2 height x words words.
 void vg_dilate_bits_on(int path, const uint64_t *source, uint64_t *destination, ptrdiff_t words, ptrdiff_t height,
                        ptrdiff_t radius, uint64_t *scratch);
 /// out = 255 where the bit is set, else 0.
 void vg_unpack_bits_row_on(int path, const uint64_t *bits, uint8_t *out, ptrdiff_t width);
-/// small |= wide where `known` is not set (< 128), pixels 0..<width.
-void vg_add_wide_where_unknown_bits_row_on(int path, uint64_t *small, const uint64_t *wide, const uint8_t *known,
-                                           ptrdiff_t width);
 /// out = region bit set ? value : frame.
 void vg_fill_bits_row_on(int path, const uint8_t *frame, const uint64_t *region, uint8_t *out, ptrdiff_t width,
                          uint8_t value);
 /// Where the region bit is 0: a known background pixel moves a quarter of the way to the frame
 /// (avg(b, avg(b, f)), avg rounding up), an unknown one takes the frame's value and becomes known
-/// (255). Returns how many became known.
+/// (its bit in the packed row `known` set). Returns how many became known.
 ptrdiff_t vg_learn_bits_row_on(int path, const uint8_t *frame, const uint64_t *region, uint8_t *background,
-                               uint8_t *known, ptrdiff_t width);
+                               uint64_t *known, ptrdiff_t width);
 /// Chroma bit c of `out` ((width + 1) / 2 bits, bits past them 0) = any of the bits 2c and 2c + 1
 /// of `top` or `bottom` within `width`; returns the set pixels of `top` in 0..<width, plus those
 /// of `bottom` when `count_bottom`.
