@@ -214,7 +214,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "VigieBackgroundTests", dependencies: ["SharedTestData", "VigieBackground", "VigieIO", "VigieEvaluation"]
     ),
-    .testTarget(name: "VigieBlobsTests", dependencies: ["VigieBlobs"]),
+    .testTarget(name: "VigieBlobsTests", dependencies: ["VigieBlobs", "VigieKernels"]),
     .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation", "VigieIO"]),
     .testTarget(name: "VigieEventsTests", dependencies: ["VigieEvents"]),
     .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs", "VigieKernels"]),

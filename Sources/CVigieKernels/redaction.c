@@ -1,6 +1,6 @@
 // The anonymiser's row kernels, one body each compiled per path (paths.h). The Swift references
-// are in VigieKernels (Redaction.swift); the tests compare every path with them. Masks are 0/255.
-#include "paths.h"
+// are in VigieKernels (Redaction.swift); the tests compare every path with them. Byte masks are 0/255.
+#include "bits.h"
 #include <string.h>
 
 INLINE uint8_t max8(uint8_t a, uint8_t b) { return a > b ? a : b; }
@@ -39,54 +39,9 @@ VG_DISPATCHED_RETURNING(ptrdiff_t, vg_reduce_2x2_max_row, reduce_2x2_max_row_bod
 INLINE uint8_t average8(uint8_t a, uint8_t b) { return (uint8_t)((a | b) - ((uint8_t)(a ^ b) >> 1)); }
 
 // ---------------------------------------------------------------------------------------------
-// Bit-packed region rows: 64 pixels a word, pixel x of a row at bit x & 63 of word x >> 6. The
-// seed is packed as it is computed and dilated as words; the silhouette fill, the learning and the
-// chroma reduction read the region as bits (pixelation and blur unpack it).
-// The 32-pixel steps use clang's vector extensions, so each path gets its own widths (two SSE2
-// vectors on the baseline, one AVX2 vector, NEON on arm64): a sign-bit mask to 32 bits is one
-// movemask, 32 bits to 0/255 bytes a broadcast, a shuffle and a compare.
-
-typedef uint8_t vg_u8x32 __attribute__((vector_size(32)));
-typedef int8_t vg_s8x32 __attribute__((vector_size(32)));
-typedef _Bool vg_b32 __attribute__((ext_vector_type(32)));
-
-// Vectors are not passed to functions (the baseline ABI has no 32-byte registers): macros.
-#define VG_LOAD32(v, p) memcpy(&(v), (p), 32)
-#define VG_STORE32(p, v) memcpy((p), &(v), 32)
-// bits = the sign bits of the 32 bytes of v (bit i = byte i >= 128). On x86-64 two SSE2 movemasks
-// (every path has them; clang 21's baseline code generation fails on the bool-vector form here).
-#if defined(__x86_64__)
-typedef char vg_c8x16 __attribute__((vector_size(16)));
-#define VG_HIGH_BITS(bits, v)                                                                        \
-    do {                                                                                             \
-        vg_c8x16 lo_, hi_;                                                                           \
-        memcpy(&lo_, (const char *)&(v), 16);                                                        \
-        memcpy(&hi_, (const char *)&(v) + 16, 16);                                                   \
-        (bits) = (uint32_t)__builtin_ia32_pmovmskb128(lo_) | (uint32_t)__builtin_ia32_pmovmskb128(hi_) << 16; \
-    } while (0)
-#else
-#define VG_HIGH_BITS(bits, v)                                                                        \
-    do {                                                                                             \
-        vg_b32 m_ = __builtin_convertvector((vg_s8x32)(v) < 0, vg_b32);                              \
-        memcpy(&(bits), &m_, 4);                                                                     \
-    } while (0)
-#endif
-// v = 255 in byte i where bit i of the 32-bit `bits` is set, 0 elsewhere: byte i takes byte i / 8
-// of `bits` (a broadcast and a shuffle), then its bit i % 8 is tested (an and and a compare).
-typedef uint32_t vg_u32x8 __attribute__((vector_size(32)));
-#define VG_SPREAD_BITS(v, bits)                                                                      \
-    do {                                                                                             \
-        uint32_t b_ = (bits);                                                                        \
-        vg_u8x32 r_ = (vg_u8x32)(vg_u32x8){b_, b_, b_, b_, b_, b_, b_, b_};                          \
-        vg_u8x32 s_ = __builtin_shufflevector(r_, r_, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, \
-                                              2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);       \
-        const vg_u8x32 m_ = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,               \
-                             1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};              \
-        (v) = (vg_u8x32)((s_ & m_) == m_);                                                           \
-    } while (0)
-
-// The 32 bits of a bit row from pixel x (x a multiple of 32).
-INLINE uint32_t bits32_at(const uint64_t *bits, ptrdiff_t x) { return (uint32_t)(bits[x >> 6] >> (x & 32)); }
+// Bit-packed region rows (bits.h): the seed is packed as it is computed and dilated as words; the
+// silhouette fill, the learning and the chroma reduction read the region as bits (pixelation and
+// blur unpack it).
 
 INLINE uint8_t absolute_difference8(uint8_t a, uint8_t b) { return a > b ? (uint8_t)(a - b) : (uint8_t)(b - a); }
 
@@ -165,151 +120,6 @@ VG_DISPATCHED_RETURNING(ptrdiff_t, vg_region_seed_bits_row, region_seed_bits_row
                          uint8_t threshold, uint8_t changed),
                         (foreground, frame, background, known, previous, out, width, threshold, changed))
 
-typedef uint64_t vg_u64x4 __attribute__((vector_size(32)));
-
-// One horizontal doubling step on a padded row (in[-1] and in[words] are 0): pixel x takes the
-// pixels x - s and x + s too, bits carried across words. Four words a step; the neighbouring words
-// come from the vectors before and after by lane shuffles, not from loads one word off, which
-// would straddle the previous step's stores and defeat store-to-load forwarding (the step after
-// a step reads what it just wrote). The rest one by one.
-INLINE void dilate_bits_step(const uint64_t *restrict in, uint64_t *restrict out, ptrdiff_t words, unsigned s) {
-    ptrdiff_t i = 0;
-    if (words >= 4) {
-        vg_u64x4 previous = {0, 0, 0, in[-1]}, x, next;
-        memcpy(&x, in, 32);
-        for (; i + 4 <= words; i += 4) {
-            if (i + 8 <= words) {
-                memcpy(&next, in + i + 4, 32);
-            } else {
-                next = (vg_u64x4){in[i + 4], 0, 0, 0};  // in[words] is the padding
-            }
-            vg_u64x4 left = __builtin_shufflevector(previous, x, 3, 4, 5, 6);
-            vg_u64x4 right = __builtin_shufflevector(x, next, 1, 2, 3, 4);
-            vg_u64x4 o = x | (x << s) | (left >> (64 - s)) | (x >> s) | (right << (64 - s));
-            memcpy(out + i, &o, 32);
-            previous = x;
-            x = next;
-        }
-    }
-    for (; i < words; i++) {
-        uint64_t x = in[i], left = in[i - 1], right = in[i + 1];
-        out[i] = x | (x << s) | (left >> (64 - s)) | (x >> s) | (right << (64 - s));
-    }
-}
-
-// The horizontal dilation of a padded row (in[-1] and in[words] are 0) by radius 1...63 in one
-// pass: a word's own pixels spread by doubling within the register, and what its neighbours bring
-// in. A pixel of the word on the left at bit 64 - radius + j (j >= 0) reaches bits 0...j, so those
-// neighbour bits shifted down and smeared towards bit 0 are its contribution; the word on the
-// right's bits below `radius`, shifted up and smeared towards bit 63, are the other. The
-// neighbours come by lane shuffles (see dilate_bits_step).
-#define VG_SMEAR_WORD(v, radius)                                                                     \
-    do {                                                                                             \
-        for (ptrdiff_t c_ = 0, n_ = 1; c_ < (radius); c_ += n_, n_ *= 2) {                           \
-            ptrdiff_t s_ = (radius) - c_ < n_ ? (radius) - c_ : n_;                                  \
-            (v) |= ((v) << s_) | ((v) >> s_);                                                        \
-        }                                                                                            \
-    } while (0)
-#define VG_SMEAR_DOWN(v, radius)                                                                     \
-    do {                                                                                             \
-        for (ptrdiff_t s_ = 1; s_ < (radius); s_ *= 2) (v) |= (v) >> s_;                             \
-    } while (0)
-#define VG_SMEAR_UP(v, radius)                                                                       \
-    do {                                                                                             \
-        for (ptrdiff_t s_ = 1; s_ < (radius); s_ *= 2) (v) |= (v) << s_;                             \
-    } while (0)
-
-INLINE void dilate_bits_row_horizontal(const uint64_t *restrict in, uint64_t *restrict out, ptrdiff_t words,
-                                       ptrdiff_t radius) {
-    ptrdiff_t i = 0;
-    if (words >= 4) {
-        vg_u64x4 previous = {0, 0, 0, in[-1]}, x, next;
-        memcpy(&x, in, 32);
-        for (; i + 4 <= words; i += 4) {
-            if (i + 8 <= words) {
-                memcpy(&next, in + i + 4, 32);
-            } else {
-                next = (vg_u64x4){in[i + 4], 0, 0, 0};  // in[words] is the padding
-            }
-            vg_u64x4 left = __builtin_shufflevector(previous, x, 3, 4, 5, 6) >> (64 - radius);
-            vg_u64x4 right = __builtin_shufflevector(x, next, 1, 2, 3, 4) << (64 - radius);
-            vg_u64x4 o = x;
-            VG_SMEAR_WORD(o, radius);
-            VG_SMEAR_DOWN(left, radius);
-            VG_SMEAR_UP(right, radius);
-            o |= left | right;
-            memcpy(out + i, &o, 32);
-            previous = x;
-            x = next;
-        }
-    }
-    for (; i < words; i++) {
-        uint64_t o = in[i], left = in[i - 1] >> (64 - radius), right = in[i + 1] << (64 - radius);
-        VG_SMEAR_WORD(o, radius);
-        VG_SMEAR_DOWN(left, radius);
-        VG_SMEAR_UP(right, radius);
-        out[i] = o | left | right;
-    }
-}
-
-// column = the OR of rows first...last (at least one), four words at a time held in registers.
-INLINE void or_rows(const uint64_t *restrict source, ptrdiff_t words, ptrdiff_t first, ptrdiff_t last,
-                     uint64_t *restrict column) {
-    ptrdiff_t i = 0;
-    for (; i + 4 <= words; i += 4) {
-        vg_u64x4 acc, row;
-        memcpy(&acc, source + first * words + i, 32);
-        for (ptrdiff_t r = first + 1; r <= last; r++) {
-            memcpy(&row, source + r * words + i, 32);
-            acc |= row;
-        }
-        memcpy(column + i, &acc, 32);
-    }
-    for (; i < words; i++) {
-        uint64_t acc = source[first * words + i];
-        for (ptrdiff_t r = first + 1; r <= last; r++) acc |= source[r * words + i];
-        column[i] = acc;
-    }
-}
-
-// out = a | b over n words.
-INLINE void or_words(const uint64_t *restrict a, const uint64_t *restrict b, uint64_t *restrict out, ptrdiff_t n) {
-    for (ptrdiff_t i = 0; i < n; i++) out[i] = a[i] | b[i];
-}
-
-// The van Herk / Gil-Werman decomposition of a vertical OR over windows of `block` = 2 radius + 1
-// rows: in blocks of `block` rows from the top, `prefix` row y is the OR of its block's rows down to
-// y and `suffix` row y the OR of rows y to its block's last (or the last row). A window then spans
-// at most two blocks and is one suffix OR one prefix: a few word operations per row whatever the
-// radius.
-INLINE void block_ors(const uint64_t *restrict source, ptrdiff_t words, ptrdiff_t height, ptrdiff_t block,
-                      uint64_t *restrict prefix, uint64_t *restrict suffix) {
-    for (ptrdiff_t y = 0; y < height; y++) {
-        const uint64_t *row = source + y * words;
-        if (y % block == 0) memcpy(prefix + y * words, row, (size_t)words * 8);
-        else or_words(prefix + (y - 1) * words, row, prefix + y * words, words);
-    }
-    for (ptrdiff_t y = height - 1; y >= 0; y--) {
-        const uint64_t *row = source + y * words;
-        if (y % block == block - 1 || y == height - 1) memcpy(suffix + y * words, row, (size_t)words * 8);
-        else or_words(suffix + (y + 1) * words, row, suffix + y * words, words);
-    }
-}
-
-// column = the OR of rows first...last from the block ORs (see block_ors).
-INLINE void window_or(const uint64_t *restrict prefix, const uint64_t *restrict suffix, ptrdiff_t words,
-                      ptrdiff_t block, ptrdiff_t first, ptrdiff_t last, uint64_t *restrict column) {
-    if (first / block != last / block)
-        or_words(suffix + first * words, prefix + last * words, column, words);
-    else if (first % block == 0)  // the window starts its block (the top rows, clipped)
-        memcpy(column, prefix + last * words, (size_t)words * 8);
-    else  // the window ends its block or the image (the bottom rows, clipped)
-        memcpy(column, suffix + first * words, (size_t)words * 8);
-}
-
-// Radii from this one take the vertical OR from block ORs rather than the window's rows.
-#define VG_BLOCK_OR_RADIUS 4
-
 INLINE void dilate_bits_body(const uint64_t *restrict source, uint64_t *restrict destination, ptrdiff_t words,
                              ptrdiff_t height, ptrdiff_t radius, uint64_t *restrict scratch) {
     // Two padded rows: scratch[0] and scratch[words + 1] (and the same in the second) stay 0; then
@@ -330,29 +140,14 @@ INLINE void dilate_bits_body(const uint64_t *restrict source, uint64_t *restrict
         ptrdiff_t first = y - radius < 0 ? 0 : y - radius, last = y + radius >= height ? height - 1 : y + radius;
         uint64_t *out = destination + y * words;
         // A window of empty rows is an empty row. Otherwise, vertically the OR of the window's rows,
-        // then horizontally by doubling (1, 2, 4, … pixels).
+        // then across the row (dilate_row_any).
         if (filledAbove[last + 1] == filledAbove[first]) {
             memset(out, 0, (size_t)words * 8);
             continue;
         }
         if (blocks) window_or(prefix, suffix, words, 2 * radius + 1, first, last, a);
         else or_rows(source, words, first, last, radius > 0 ? a : out);
-        if (radius > 0 && radius < 64) {
-            dilate_bits_row_horizontal(a, out, words, radius);
-            continue;
-        }
-        ptrdiff_t covered = 0, size = 1;
-        uint64_t *in = a, *spare = b;
-        while (covered < radius) {
-            ptrdiff_t s = radius - covered < size ? radius - covered : size;
-            if (s > 63) s = 63;
-            uint64_t *next = covered + s >= radius ? out : spare;
-            dilate_bits_step(in, next, words, (unsigned)s);
-            covered += s;
-            size *= 2;
-            spare = in;
-            in = next;
-        }
+        if (radius > 0) dilate_row_any(a, b, out, words, radius);
     }
 }
 

@@ -33,6 +33,8 @@ public struct MaskCleanup: Stage, Sendable {
     /// Mask size fixed by the first `process` call, in pixels.
     private var size: (width: Int, height: Int)?
     private var output = Plane(width: 1, height: 1)
+    /// The mask bit-packed (`BitRows`) between the median and the last step.
+    private var packed: [UInt64] = []
     private var scratch = KernelScratch()
     private var labeller = ComponentLabeller()
 
@@ -60,27 +62,36 @@ public struct MaskCleanup: Stage, Sendable {
         } else {
             size = (mask.width, mask.height)
             output = Plane(width: mask.width, height: mask.height)
+            packed = [UInt64](repeating: 0, count: max(1, BitRows.wordsPerRow(width: mask.width) * mask.height))
         }
         if !output.isUniquelyReferenced() { output = Plane(width: mask.width, height: mask.height) }
         Self.run(mask.plane, median: median, opening: opening, closing: closing, fillHoles: fillHoles,
-                 minimumRegionArea: minimumRegionArea, output: &output, scratch: &scratch, labeller: &labeller)
+                 minimumRegionArea: minimumRegionArea, output: &output, packed: &packed, scratch: &scratch,
+                 labeller: &labeller)
         return Mask(plane: output)
     }
 
     private static func run(_ input: Plane, median: Bool, opening: Int, closing: Int, fillHoles: Bool,
-                            minimumRegionArea: Int, output: inout Plane, scratch: inout KernelScratch,
-                            labeller: inout ComponentLabeller) {
+                            minimumRegionArea: Int, output: inout Plane, packed: inout [UInt64],
+                            scratch: inout KernelScratch, labeller: inout ComponentLabeller) {
         input.withView { source in
             output.withMutableView { destination in
                 if median { median3x3(source, into: destination, scratch: &scratch) }
                 else { copyPixels(source, into: destination) }
             }
         }
+        guard opening > 0 || closing > 0 || fillHoles || minimumRegionArea > 1 else { return }
+        // The other steps work on the mask's bits, packed once and unpacked once.
         output.withMutableView { mask in
-            if opening > 0 { openBitPacked(mask, radius: opening, scratch: &scratch) }
-            if closing > 0 { closeBitPacked(mask, radius: closing, scratch: &scratch) }
-            if fillHoles { VigieKernels.fillHoles(mask, labeller: &labeller) }
-            if minimumRegionArea > 1 { removeSmallRegions(mask, minimumArea: minimumRegionArea, labeller: &labeller) }
+            packed.withUnsafeMutableBufferPointer { memory in
+                let bits = BitRows(base: memory.baseAddress!, width: mask.width, height: mask.height)
+                packBits(mask.readOnly, into: bits)
+                if opening > 0 { openBits(bits, radius: opening, scratch: &scratch) }
+                if closing > 0 { closeBits(bits, radius: closing, scratch: &scratch) }
+                if fillHoles { VigieKernels.fillHoles(bits: bits, labeller: &labeller) }
+                if minimumRegionArea > 1 { removeSmallRegions(bits: bits, minimumArea: minimumRegionArea, labeller: &labeller) }
+                unpackBits(bits, into: mask)
+            }
         }
     }
 }

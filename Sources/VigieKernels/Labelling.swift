@@ -141,11 +141,22 @@ package struct ComponentLabeller: Sendable {
 
     /// Labels the set (`set == true`) or unset pixels of `image`, replacing `components`.
     package mutating func label(_ image: ImageView, set: Bool = true, connectivity: Connectivity = .eight) {
-        precondition(image.width < Int(Int32.max) && image.width * image.height < Int(Int32.max),
-                     "image \(image.width)x\(image.height) too large to label")
-        height = image.height
-        if rowFirstRun.count < image.height + 1 { rowFirstRun = [Int](repeating: 0, count: image.height + 1) }
-        let rowMaximum = (image.width + 1) / 2
+        label(ByteRuns(image: image, set: set), connectivity: connectivity)
+    }
+
+    /// Labels the set (`set == true`) or unset pixels of the bit-packed mask `bits`, replacing
+    /// `components`: the same runs and components as `label(_:set:connectivity:)` on its bytes,
+    /// found 64 pixels a word.
+    package mutating func label(bits: BitRows, set: Bool = true, connectivity: Connectivity = .eight) {
+        label(BitRuns(bits: bits, set: set), connectivity: connectivity)
+    }
+
+    private mutating func label<Rows: RunRows>(_ rows: Rows, connectivity: Connectivity) {
+        precondition(rows.width < Int(Int32.max) && rows.width * rows.height < Int(Int32.max),
+                     "image \(rows.width)x\(rows.height) too large to label")
+        height = rows.height
+        if rowFirstRun.count < rows.height + 1 { rowFirstRun = [Int](repeating: 0, count: rows.height + 1) }
+        let rowMaximum = (rows.width + 1) / 2
         var capacity = max(runStart.count, rowMaximum, 1024)
         while true {
             if runStart.count < capacity {
@@ -153,12 +164,12 @@ package struct ComponentLabeller: Sendable {
                 runEnd = runStart
                 runComponent = runStart
             }
-            if Self.scan(image, set: set, reach: connectivity == .eight ? 1 : 0,
+            if Self.scan(rows, reach: connectivity == .eight ? 1 : 0,
                          &runStart, &runEnd, &runComponent, &rowFirstRun) { break }
             capacity *= 2
         }
         components.removeAll(keepingCapacity: true)
-        Self.resolve(height: image.height, &runStart, &runEnd, &runComponent, &rowFirstRun, &components)
+        Self.resolve(height: rows.height, &runStart, &runEnd, &runComponent, &rowFirstRun, &components)
     }
 
     /// Calls `body(y, a, b, component)` for every run `a...b` (inclusive columns) on row `y` of
@@ -174,9 +185,9 @@ package struct ComponentLabeller: Sendable {
 
     /// Finds the runs and joins them. Returns false (and leaves the buffers in an unspecified
     /// state) when the run buffers are too small.
-    private static func scan(_ image: ImageView, set: Bool, reach: Int32,
-                             _ runStart: inout [Int32], _ runEnd: inout [Int32], _ parent: inout [Int32],
-                             _ rowFirstRun: inout [Int]) -> Bool {
+    private static func scan<Rows: RunRows>(_ rows: Rows, reach: Int32,
+                                            _ runStart: inout [Int32], _ runEnd: inout [Int32], _ parent: inout [Int32],
+                                            _ rowFirstRun: inout [Int]) -> Bool {
         let capacity = runStart.count
         return runStart.withUnsafeMutableBufferPointer { startBuffer in
             runEnd.withUnsafeMutableBufferPointer { endBuffer in
@@ -184,53 +195,21 @@ package struct ComponentLabeller: Sendable {
                     rowFirstRun.withUnsafeMutableBufferPointer { rowBuffer in
                         let start = startBuffer.baseAddress!, end = endBuffer.baseAddress!
                         let parent = parentBuffer.baseAddress!, rowFirst = rowBuffer.baseAddress!
-                        let w = image.width
+                        let w = rows.width
                         let rowMaximum = (w + 1) / 2
-                        let flip: UInt8 = set ? 0 : 0x80
-                        let high: UInt64 = 0x8080_8080_8080_8080
-                        let flipWord: UInt64 = set ? 0 : high
                         var count = 0
-                        for y in 0..<image.height {
+                        for y in 0..<rows.height {
                             if count + rowMaximum > capacity { return false }
                             rowFirst[y] = count
-                            let row = image.row(y)
-                            /// Bit 7 of each byte of the 8 pixels at x: 1 where selected.
-                            @inline(__always) func selectedBits(_ x: Int) -> UInt64 {
-                                (UInt64(littleEndian: UnsafeRawPointer(row + x).loadUnaligned(as: UInt64.self))
-                                    ^ flipWord) & high
-                            }
                             // Runs of the row above, and the first one that may touch the next run.
                             var above = y > 0 ? rowFirst[y - 1] : 0
                             let aboveEnd = count
                             var x = 0
                             while x < w {
-                                // Find the start of the next run.
-                                var found = false
-                                while x + 8 <= w {
-                                    let bits = selectedBits(x)
-                                    if bits != 0 {
-                                        x += bits.trailingZeroBitCount >> 3
-                                        found = true
-                                        break
-                                    }
-                                    x += 8
-                                }
-                                if !found { while x < w && (row[x] ^ flip) < 128 { x += 1 } }
+                                x = rows.firstSelected(row: y, from: x)
                                 if x >= w { break }
                                 let a = x
-                                // Find its end.
-                                x += 1
-                                var stopped = false
-                                while x + 8 <= w {
-                                    let bits = selectedBits(x) ^ high
-                                    if bits != 0 {
-                                        x += bits.trailingZeroBitCount >> 3
-                                        stopped = true
-                                        break
-                                    }
-                                    x += 8
-                                }
-                                if !stopped { while x < w && (row[x] ^ flip) >= 128 { x += 1 } }
+                                x = rows.firstUnselected(row: y, from: x + 1)
                                 let b = x - 1
                                 let i = Int32(count)
                                 start[count] = Int32(a)
@@ -248,7 +227,7 @@ package struct ComponentLabeller: Sendable {
                                 }
                             }
                         }
-                        rowFirst[image.height] = count
+                        rowFirst[rows.height] = count
                         return true
                     }
                 }
@@ -295,4 +274,83 @@ private func find(_ parent: UnsafeMutablePointer<Int32>, _ i: Int32) -> Int32 {
         x = Int(grandparent)
     }
     return Int32(x)
+}
+
+/// Where the runs of selected pixels of each row start and end (the labeller's row scan).
+private protocol RunRows {
+    var width: Int { get }
+    var height: Int { get }
+    /// The first selected pixel of row `y` at or after `x`, or `width` when there is none.
+    func firstSelected(row y: Int, from x: Int) -> Int
+    /// The first unselected pixel of row `y` at or after `x`, or `width` when there is none.
+    func firstUnselected(row y: Int, from x: Int) -> Int
+}
+
+/// The runs of a 0/255 plane: 8 pixels a `UInt64` load, the first selected (or unselected) one
+/// found with a trailing-zero count (`bsf`/`tzcnt`), so uniform stretches cost one load and
+/// compare per 8 pixels.
+private struct ByteRuns: RunRows {
+    let image: ImageView
+    let set: Bool
+    var width: Int { image.width }
+    var height: Int { image.height }
+
+    /// Bit 7 of each byte of the 8 pixels at x: 1 where selected.
+    @inline(__always)
+    private func selectedBits(_ row: UnsafePointer<UInt8>, _ x: Int) -> UInt64 {
+        (UInt64(littleEndian: UnsafeRawPointer(row + x).loadUnaligned(as: UInt64.self)) ^ (set ? 0 : 0x8080_8080_8080_8080))
+            & 0x8080_8080_8080_8080
+    }
+
+    @inline(__always)
+    func firstSelected(row y: Int, from start: Int) -> Int { first(row: y, from: start, selected: true) }
+
+    @inline(__always)
+    func firstUnselected(row y: Int, from start: Int) -> Int { first(row: y, from: start, selected: false) }
+
+    @inline(__always)
+    private func first(row y: Int, from start: Int, selected: Bool) -> Int {
+        let row = image.row(y), w = image.width
+        let flip: UInt64 = selected ? 0 : 0x8080_8080_8080_8080
+        var x = start
+        while x + 8 <= w {
+            let bits = selectedBits(row, x) ^ flip
+            if bits != 0 { return x + bits.trailingZeroBitCount >> 3 }
+            x += 8
+        }
+        let byteFlip: UInt8 = set ? 0 : 0x80
+        while x < w && ((row[x] ^ byteFlip) >= 128) != selected { x += 1 }
+        return x
+    }
+}
+
+/// The runs of a bit-packed mask: 64 pixels a word, the next selected (or unselected) one found
+/// with a trailing-zero count.
+private struct BitRuns: RunRows {
+    let bits: BitRows
+    let set: Bool
+    var width: Int { bits.width }
+    var height: Int { bits.height }
+
+    @inline(__always)
+    func firstSelected(row y: Int, from start: Int) -> Int { first(row: y, from: start, invert: set ? 0 : ~0) }
+
+    @inline(__always)
+    func firstUnselected(row y: Int, from start: Int) -> Int { first(row: y, from: start, invert: set ? ~0 : 0) }
+
+    /// The first pixel at or after `start` whose bit, xor `invert`, is set (`width` if none).
+    @inline(__always)
+    private func first(row y: Int, from start: Int, invert: UInt64) -> Int {
+        let row = bits.row(y), w = bits.width
+        guard start < w else { return w }
+        var i = start >> 6
+        var word = (row[i] ^ invert) & (~0 << UInt64(start & 63))
+        let words = bits.wordsPerRow
+        while word == 0 {
+            i += 1
+            if i >= words { return w }
+            word = row[i] ^ invert
+        }
+        return min(w, i << 6 + word.trailingZeroBitCount)
+    }
 }

@@ -305,9 +305,14 @@ extension BitRows {
         return true
     }
 
-    /// Sets every pixel of `rect` (already clipped to the rows).
-    package func fill(_ x: Int, _ y: Int, width w: Int, height h: Int) {
-        precondition(x >= 0 && y >= 0 && x + w <= width && y + h <= height, "fill \(x),\(y) \(w)x\(h) of \(width)x\(height)")
+    /// Sets every pixel of the rectangle (already clipped to the rows).
+    package func fill(_ x: Int, _ y: Int, width w: Int, height h: Int) { update(x, y, width: w, height: h, to: true) }
+
+    /// Clears every pixel of the rectangle (already clipped to the rows).
+    package func clear(_ x: Int, _ y: Int, width w: Int, height h: Int) { update(x, y, width: w, height: h, to: false) }
+
+    private func update(_ x: Int, _ y: Int, width w: Int, height h: Int, to value: Bool) {
+        precondition(x >= 0 && y >= 0 && x + w <= width && y + h <= height, "rectangle \(x),\(y) \(w)x\(h) of \(width)x\(height)")
         guard w > 0 else { return }
         for yy in y..<(y + h) {
             let r = row(yy)
@@ -315,7 +320,7 @@ extension BitRows {
             while p < x + w {
                 let bit = p & 63, n = min(64 - bit, x + w - p)
                 let ones: UInt64 = n == 64 ? ~0 : ((1 << UInt64(n)) - 1) << UInt64(bit)
-                r[p >> 6] |= ones
+                if value { r[p >> 6] |= ones } else { r[p >> 6] &= ~ones }
                 p += n
             }
         }

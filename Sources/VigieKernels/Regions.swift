@@ -15,20 +15,24 @@ package func fillHolesReference(_ mask: MutableImageView) {
     }
 }
 
-/// Fast hole filling, in place: labels the background runs (4-connectivity) with `labeller`
-/// and sets to 255 the runs of background components that do not touch the image border.
-package func fillHoles(_ mask: MutableImageView, labeller: inout ComponentLabeller) {
-    labeller.label(mask.readOnly, set: false, connectivity: .four)
-    let w = mask.width, h = mask.height
+/// Fast hole filling of a bit-packed mask, in place: labels the background runs (4-connectivity)
+/// with `labeller`, 64 pixels a word, and sets the runs of background components that do not
+/// touch the image border.
+package func fillHoles(bits: BitRows, labeller: inout ComponentLabeller) {
+    labeller.label(bits: bits, set: false, connectivity: .four)
+    let w = bits.width, h = bits.height
     let components = labeller.components
     components.withUnsafeBufferPointer { components in
         labeller.forEachRun { y, a, b, c in
             let s = components[c]
-            if s.minX > 0 && s.minY > 0 && s.maxX < w - 1 && s.maxY < h - 1 {
-                (mask.row(y) + a).update(repeating: 255, count: b - a + 1)
-            }
+            if s.minX > 0 && s.minY > 0 && s.maxX < w - 1 && s.maxY < h - 1 { bits.fill(a, y, width: b - a + 1, height: 1) }
         }
     }
+}
+
+/// Hole filling of a 0/255 mask in place, through its bits (`fillHoles(bits:labeller:)`).
+package func fillHoles(_ mask: MutableImageView, labeller: inout ComponentLabeller) {
+    throughBits(mask) { fillHoles(bits: $0, labeller: &labeller) }
 }
 
 /// Reference small-region removal, in place: clears (to 0) the pixels of every 8-connected
@@ -43,15 +47,23 @@ package func removeSmallRegionsReference(_ mask: MutableImageView, minimumArea: 
     }
 }
 
-/// Fast small-region removal, in place: labels the set runs (8-connectivity) with `labeller`
-/// and clears the runs of components whose area is below `minimumArea` pixels.
-package func removeSmallRegions(_ mask: MutableImageView, minimumArea: Int, labeller: inout ComponentLabeller) {
+/// Fast small-region removal of a bit-packed mask, in place: labels the set runs (8-connectivity)
+/// with `labeller`, 64 pixels a word, and clears the runs of components whose area is below
+/// `minimumArea` pixels.
+package func removeSmallRegions(bits: BitRows, minimumArea: Int, labeller: inout ComponentLabeller) {
     guard minimumArea > 1 else { return }
-    labeller.label(mask.readOnly, set: true, connectivity: .eight)
+    labeller.label(bits: bits, set: true, connectivity: .eight)
     let components = labeller.components
     components.withUnsafeBufferPointer { components in
         labeller.forEachRun { y, a, b, c in
-            if components[c].area < minimumArea { (mask.row(y) + a).update(repeating: 0, count: b - a + 1) }
+            if components[c].area < minimumArea { bits.clear(a, y, width: b - a + 1, height: 1) }
         }
     }
+}
+
+/// Small-region removal of a 0/255 mask in place, through its bits
+/// (`removeSmallRegions(bits:minimumArea:labeller:)`).
+package func removeSmallRegions(_ mask: MutableImageView, minimumArea: Int, labeller: inout ComponentLabeller) {
+    guard minimumArea > 1 else { return }
+    throughBits(mask) { removeSmallRegions(bits: $0, minimumArea: minimumArea, labeller: &labeller) }
 }

@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 @testable import VigieBlobs
+import VigieKernels
 
 /// A 0/255 mask from pixel rectangles to set and single pixels to set.
 func makeMask(width: Int, height: Int, rects: [PixelRect] = [], points: [(Int, Int)] = []) -> Mask {
@@ -83,6 +84,49 @@ struct MaskCleanupTests {
         _ = try cleanup.process(Mask(width: 8, height: 8))
         #expect(throws: FrameError.frameSizeChanged(expectedWidth: 8, expectedHeight: 8, width: 9, height: 8)) {
             try cleanup.process(Mask(width: 9, height: 8))
+        }
+    }
+
+    /// Whole chains (the standard one, and one with an opening) on noisy masks of odd sizes: the
+    /// same pixels as the reference kernels one after the other (the bit-packed steps between the
+    /// median and the end are exact).
+    @Test(arguments: [(37, 29), (64, 40), (130, 77), (200, 61)])
+    func chainsMatchTheReferenceKernels(size: (Int, Int)) throws {
+        let (w, h) = size
+        var rng = SplitMix64(seed: UInt64(w * 1000 + h))
+        for density in [0.1, 0.3] {
+            var pixels = [UInt8](repeating: 0, count: w * h)
+            for i in pixels.indices where Double.random(in: 0..<1, using: &rng) < density { pixels[i] = 255 }
+            for _ in 0..<4 {  // people-sized blocks with holes
+                let x0 = Int.random(in: 0..<w, using: &rng), y0 = Int.random(in: 0..<h, using: &rng)
+                for y in y0..<min(h, y0 + 18) { for x in x0..<min(w, x0 + 9) where (x + y) % 5 != 0 { pixels[y * w + x] = 255 } }
+            }
+            let input = Mask(plane: try Plane(width: w, height: h, copying: pixels))
+            for (opening, closing, area) in [(0, 3, 15), (1, 2, 15), (2, 0, 0)] {
+                var chain = MaskCleanup(median: true, opening: opening, closing: closing, fillHoles: true, minimumRegionArea: area)
+                let fast = try chain.process(input)
+                var a = [UInt8](repeating: 0, count: w * h), b = a
+                a.withUnsafeMutableBufferPointer { am in
+                    b.withUnsafeMutableBufferPointer { bm in
+                        let first = MutableImageView(base: am.baseAddress!, width: w, height: h, stride: w)
+                        let second = MutableImageView(base: bm.baseAddress!, width: w, height: h, stride: w)
+                        input.plane.withView { median3x3Reference($0, into: first) }
+                        if opening > 0 {
+                            erodeReference(first.readOnly, into: second, radius: opening)
+                            dilateReference(second.readOnly, into: first, radius: opening)
+                        }
+                        if closing > 0 {
+                            dilateReference(first.readOnly, into: second, radius: closing)
+                            erodeReference(second.readOnly, into: first, radius: closing)
+                        }
+                        fillHolesReference(first)
+                        removeSmallRegionsReference(first, minimumArea: area)
+                    }
+                }
+                let reference = Mask(plane: try Plane(width: w, height: h, copying: a))
+                #expect(fast.samePixels(as: reference), "\(w)x\(h), density \(density), open \(opening) close \(closing)")
+                #expect(reference.count > 0 && reference.count < w * h, "a one-sided case")
+            }
         }
     }
 

@@ -1,22 +1,25 @@
 import Testing
 @testable import VigieKernels
 
-@Suite("Bit-packed opening and closing: fast versus reference")
+@Suite("Bit-packed opening and closing: every path versus the reference pair")
 struct BitMorphologyTests {
     static let sizes = [(1, 1), (2, 3), (1, 9), (9, 1), (7, 17), (15, 3), (63, 5), (64, 4), (65, 9), (127, 3),
                         (128, 6), (130, 33), (320, 240)]
 
+    /// Radii below and from the block ORs' (4), on every path the processor runs.
     @Test(arguments: sizes, [1, 2, 3, 4, 7])
     func matchesTheReferencePair(size: (Int, Int), radius: Int) {
         Self.compare(size: size, radius: radius)
     }
 
-    /// A radius past one word: shifts are split into steps of at most 63 pixels.
-    @Test(arguments: [(130, 9), (200, 3), (65, 4)])
-    func matchesTheReferencePairPastOneWord(size: (Int, Int)) {
-        Self.compare(size: size, radius: 70)
+    /// A radius of 63 (the widest single horizontal step, and block ORs down a tall mask) and past
+    /// one word (steps of at most 63).
+    @Test(arguments: [((130, 9), 70), ((200, 3), 70), ((65, 4), 70), ((130, 9), 63), ((20, 140), 63)])
+    func matchesTheReferencePairPastOneWord(size: (Int, Int), radius: Int) {
+        Self.compare(size: size, radius: radius)
     }
 
+    /// The reference pair once, then every path the processor runs.
     static func compare(size: (Int, Int), radius: Int) {
         let (width, height) = size
         var scratch = KernelScratch()
@@ -39,18 +42,36 @@ struct BitMorphologyTests {
                         if closing { erodeReference(m, into: r, radius: radius) } else { dilateReference(m, into: r, radius: radius) }
                     }
                 }
-                var fast = source
-                fast.write { d in
-                    if closing { closeBitPacked(d, radius: radius, scratch: &scratch) }
-                    else { openBitPacked(d, radius: radius, scratch: &scratch) }
-                }
-                #expect(fast.pixels == reference.pixels, "closing \(closing), \(width)x\(height), radius \(radius)")
-                // Row padding is not touched.
-                for y in 0..<height where fast.stride > width {
-                    #expect(fast.bytes[y * fast.stride + width..<(y + 1) * fast.stride] ==
-                            source.bytes[y * source.stride + width..<(y + 1) * source.stride])
+                for path in KernelPath.allCases where path.isSupported {
+                    var fast = source
+                    fast.write { d in
+                        if closing { closeBitPacked(d, radius: radius, scratch: &scratch, path: path) }
+                        else { openBitPacked(d, radius: radius, scratch: &scratch, path: path) }
+                    }
+                    #expect(fast.pixels == reference.pixels, "closing \(closing), \(width)x\(height), radius \(radius), path \(path)")
+                    // Row padding is not touched.
+                    for y in 0..<height where fast.stride > width {
+                        #expect(fast.bytes[y * fast.stride + width..<(y + 1) * fast.stride] ==
+                                source.bytes[y * source.stride + width..<(y + 1) * source.stride])
+                    }
                 }
             }
+        }
+    }
+
+    /// Values on both sides of 128, odd widths, every path; bits past each row's end are 0.
+    @Test(arguments: KernelPath.allCases.filter(\.isSupported))
+    func packBitsMatchesReference(path: KernelPath) {
+        for (width, height) in Self.sizes + [(1920, 2), (33, 2)] {
+            var image = TestImage(width: width, height: height, seed: UInt64(width * 131 + height))
+            for i in image.bytes.indices where i % 7 == 0 { image.bytes[i] = i % 2 == 0 ? 127 : 128 }
+            var fast = TestBits(width: width, height: height, fill: 0x5555_5555_5555_5555), reference = TestBits(width: width, height: height)
+            image.read { m in
+                fast.write { packBits(m, into: $0, path: path) }
+                reference.write { packBitsReference(m, into: $0) }
+            }
+            #expect(fast.words == reference.words, "\(width)x\(height), path \(path)")
+            #expect(width * height < 64 || (fast.pixels.contains(true) && fast.pixels.contains(false)))
         }
     }
 

@@ -22,6 +22,20 @@ struct LabellingTests {
         }
         #expect(mismatches == 0)
         #expect(covered == labels.filter { $0 >= 0 }.count)
+        // The same mask bit-packed (bits past each row's end set, which are not pixels): the same
+        // components and runs.
+        var runs: [[Int]] = []
+        labeller.forEachRun { runs.append([$0, $1, $2, $3]) }
+        var bits = TestBits(width: image.width, height: image.height)
+        bits.write { b in
+            image.read { packBitsReference($0, into: b) }
+            let spare = image.width & 63
+            if spare != 0 { for y in 0..<image.height { b.row(y)[b.wordsPerRow - 1] |= ~0 << UInt64(spare) } }
+            labeller.label(bits: b, set: set, connectivity: connectivity)
+        }
+        var bitRuns: [[Int]] = []
+        labeller.forEachRun { bitRuns.append([$0, $1, $2, $3]) }
+        #expect(labeller.components == components && bitRuns == runs, "bits, \(image.width)x\(image.height)")
     }
 
     @Test(arguments: sizes, densities)

@@ -85,6 +85,14 @@ ptrdiff_t vg_reduce_2x2_max_row_on(int path, const uint8_t *top, const uint8_t *
 ptrdiff_t vg_region_seed_bits_row_on(int path, const uint8_t *foreground, const uint8_t *frame,
                                      const uint8_t *background, const uint64_t *known, const uint8_t *previous,
                                      uint64_t *out, ptrdiff_t width, uint8_t threshold, uint8_t changed);
+/// out = the bits of the 0/255 row (bit x set where row[x] >= 128), bits past the last pixel 0.
+void vg_pack_bits_row_on(int path, const uint8_t *row, uint64_t *out, ptrdiff_t width);
+/// Closing (`dilate_first`) or opening in place of the packed mask `bits` (height rows of
+/// (width + 63) / 64 words) with a (2 radius + 1) square clipped to the image, radius >= 1: the
+/// same as the reference dilation and erosion of its pixels; bits past each row's last pixel are
+/// 0 after. `scratch` holds 4 height x ((width + 63) / 64) + 2 ((width + 63) / 64 + 2) words.
+void vg_morphology_bits_on(int path, uint64_t *bits, ptrdiff_t width, ptrdiff_t height, ptrdiff_t radius,
+                           int dilate_first, uint64_t *scratch);
 /// Dilation of `height` packed rows of `words` words by a (2 radius + 1) square, the window clipped
 /// to the rows (bits past the last pixel of a row may be set in `destination`; they are not
 /// pixels). `destination` must not overlap `source`; `scratch` holds 2 (words + 2) + height + 1 +
