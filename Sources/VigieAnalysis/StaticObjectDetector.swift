@@ -38,18 +38,25 @@ public struct StaticObject: Sendable, Hashable {
     /// rest stayed (luma changed between analyses on a few per cent of its pixels): a breathing,
     /// shifting person has it, a bag does not.
     public var internalMotion: Double
+    /// The same fraction over its last `StaticObject.recentAnalyses` analyses (about 2 s): whether
+    /// it is still moving inside now.
+    public var recentMotion: Double
     /// Zero-mean correlation, −1…1, of the region's luma with the long-term background at the last
     /// analysis: near 1 for a light pool over the same floor, near 0 for a new object.
     public var backgroundSimilarity: Double
 
-    /// A static region from its parts.
+    /// Analyses `recentMotion` counts (5: 2 s at the default interval of 0.4 s).
+    public static let recentAnalyses = 5
+
+    /// A static region from its parts; `recentMotion` defaults to `internalMotion`.
     public init(id: Int, box: PixelRect, staticSeconds: Double, origin: StaticObjectOrigin = .appeared,
-                internalMotion: Double = 0, backgroundSimilarity: Double = 0) {
+                internalMotion: Double = 0, recentMotion: Double? = nil, backgroundSimilarity: Double = 0) {
         self.id = id
         self.box = box
         self.staticSeconds = staticSeconds
         self.origin = origin
         self.internalMotion = internalMotion
+        self.recentMotion = recentMotion ?? internalMotion
         self.backgroundSimilarity = backgroundSimilarity
     }
 }
@@ -248,8 +255,10 @@ public struct StaticObjectDetector {
             candidate.similarity = stats.correlation
             candidate.votes[classify(stats)] += 1
             candidate.analyses += 1
-            if stats.movingFraction >= configuration.internalMotionFraction.lowerBound
-                && stats.movingFraction <= configuration.internalMotionFraction.upperBound { candidate.moving += 1 }
+            let moved = stats.movingFraction >= configuration.internalMotionFraction.lowerBound
+                && stats.movingFraction <= configuration.internalMotionFraction.upperBound
+            if moved { candidate.moving += 1 }
+            candidate.recentMoves = candidate.recentMoves << 1 | (moved ? 1 : 0)
             updated.append(candidate)
         }
         for (index, candidate) in candidates.enumerated() where !matched.contains(index) {
@@ -262,7 +271,7 @@ public struct StaticObjectDetector {
         for c in candidates where c.lastSeen == now {
             cues.objects.append(StaticObject(id: c.id, box: scaled(c.box), staticSeconds: model.longestStaticSeconds(in: c.box),
                                              origin: c.origin, internalMotion: Double(c.moving) / Double(max(1, c.analyses)),
-                                             backgroundSimilarity: c.similarity))
+                                             recentMotion: c.recentMotion, backgroundSimilarity: c.similarity))
         }
         cues.objects.sort { $0.staticSeconds > $1.staticSeconds }
     }
@@ -302,12 +311,21 @@ struct Candidate {
     var votes = Votes()
     var analyses = 0
     var moving = 0
+    /// Whether each of the last analyses saw motion inside, the latest in bit 0.
+    var recentMoves: UInt32 = 0
     var similarity = 0.0
 
     init(id: Int, firstSeen: Timestamp) {
         self.id = id
         self.firstSeen = firstSeen
         lastSeen = firstSeen
+    }
+
+    /// The moving fraction of the last `StaticObject.recentAnalyses` analyses (or all, when fewer).
+    var recentMotion: Double {
+        let n = min(analyses, StaticObject.recentAnalyses)
+        guard n > 0 else { return 0 }
+        return Double((recentMoves & (1 << UInt32(n) - 1)).nonzeroBitCount) / Double(n)
     }
 
     /// The majority verdict; ties go to the cautious answer (illumination, then removed).

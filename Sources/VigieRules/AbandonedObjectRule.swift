@@ -51,12 +51,17 @@ struct TrackMemory {
     }
 
     /// Whether `track` is a person (or vehicle) who stopped at `box`: it overlaps the region by at
-    /// least 30 % (intersection over union), it arrived travelling at least half its height (it was
-    /// not born there, as a parcel's own track is), and it was never much larger than the region
-    /// (a track three times larger that now sits on the region is an owner who handed its id over).
+    /// least 30 % (intersection over union), it arrived travelling at least half its height from a
+    /// first foot point away from the region (it was not born there, as a parcel's own track is,
+    /// whose foot point moves as the background model absorbs the parcel and its box shrinks), and
+    /// it was never much larger than the region (a track three times larger that now sits on the
+    /// region is an owner who handed its id over).
     func isStoppedTrack(_ track: Track, at box: PixelRect) -> Bool {
         guard let seen = tracks[track.id] else { return false }
-        return intersectionOverUnion(track.box, box) >= 0.3 && seen.travelled >= 0.5 * Double(track.box.height)
+        let around = box.widened(by: max(box.width, box.height) / 4)
+        let bornThere = seen.first.x >= Double(around.x) && seen.first.x <= Double(around.x + around.width)
+            && seen.first.y >= Double(around.y) && seen.first.y <= Double(around.y + around.height)
+        return intersectionOverUnion(track.box, box) >= 0.3 && !bornThere && seen.travelled >= 0.5 * Double(track.box.height)
             && seen.largestArea <= 3 * box.area
     }
 
@@ -107,8 +112,9 @@ extension RuleInput {
 /// - only regions whose structure says *appeared* count: light pools, reflections and wet
 ///   patches (*illumination*) and items taken away (*removed*) do not;
 /// - a region is a person, not a parcel, when a track that arrived walking coincides with it
-///   (sitting, lying or standing still), or when it keeps moving inside (`internalMotion` ≥ 0.5
-///   after 3 s): once judged a person, a region stays one;
+///   (sitting, lying or standing still), or when it keeps moving inside (`recentMotion` ≥ 0.5
+///   after 3 s of static time, with no larger track over it for the last 2 s, so that its owner's
+///   or a passer-by's motion over it does not count): once judged a person, a region stays one;
 /// - with `requireOwner`, the object must also have been brought by a larger track (its owner)
 ///   that has since walked away from it.
 ///
@@ -121,7 +127,13 @@ public struct AbandonedObjectRule: Rule {
         var person = false
         var owner: Int?
         var last: StaticObject
+        /// Since when no larger track has covered the object (nil while one does).
+        var uncoveredSince: Timestamp?
     }
+
+    /// Seconds the region must have been uncovered before its motion inside counts: the span of
+    /// `StaticObject.recentMotion` at the analyser's default interval.
+    static let motionWindow = 2.0
 
     let common: RuleCommon
     let zone: Zone
@@ -163,9 +175,17 @@ public struct AbandonedObjectRule: Rule {
                 ?? ObjectState(lifecycle: EventLifecycle(lifecycleConfiguration),
                                owner: memory.owner(of: object.box, before: input.timestamp), last: object)
             state.last = object
+            // Motion inside tells a person only once no larger track has covered the region for the
+            // last analyses that `recentMotion` counts: an owner bending over the bag they set
+            // down, a passer-by and their shadow, move inside it too.
+            let covered = input.tracks.contains {
+                $0.state != .ended && $0.box.area >= 2 * object.box.area && intersectionArea($0.box, object.box) > 0
+            }
+            if covered { state.uncoveredSince = nil } else if state.uncoveredSince == nil { state.uncoveredSince = input.timestamp }
+            let alone = state.uncoveredSince.map { input.timestamp.seconds - $0.seconds >= Self.motionWindow } ?? false
             if !state.person {
                 state.person = input.tracks.contains { memory.isStoppedTrack($0, at: object.box) }
-                    || (object.internalMotion >= 0.5 && object.staticSeconds >= 3)
+                    || (alone && object.recentMotion >= 0.5 && object.staticSeconds >= 3)
             }
             let ownerGone = state.owner.map { owner in
                 let near = object.box.widened(by: max(object.box.width, object.box.height))

@@ -45,14 +45,11 @@ struct SmallBagScenarioTests {
         let events = try Self.run(duration: 30)
         let text = events.map { "\($0.kind.rawValue) \($0.phase) t=\($0.time.seconds)" }.joined(separator: "; ")
         let started = events.filter { $0.kind == .abandonedObject && $0.phase == .started }
-        // Issue 18: not found yet (no event at all). When it is, this marker fails and must go.
-        withKnownIssue("issue 18: the small bag beside the box raises no abandonedObject yet") {
-            #expect(started.count == 1, "\(text)")
-            let first = try #require(started.first, "\(text)")
-            #expect(first.time.seconds <= Self.setDown + Self.minDuration + 3, "\(text)")
-            let object = try #require(first.objects.first)
-            #expect(abs(object.footPoint.x - Self.position.x) < 0.05 && abs(object.footPoint.y - Self.position.y) < 0.05,
-                    "\(object)")
-        }
+        #expect(started.count == 1, "\(text)")
+        let first = try #require(started.first, "\(text)")
+        #expect(first.time.seconds <= Self.setDown + Self.minDuration + 3, "\(text)")
+        let object = try #require(first.objects.first)
+        #expect(abs(object.footPoint.x - Self.position.x) < 0.05 && abs(object.footPoint.y - Self.position.y) < 0.05,
+                "\(object)")
     }
 }
