@@ -38,15 +38,22 @@ public struct StaticObject: Sendable, Hashable {
     /// rest stayed (luma changed between analyses on a few per cent of its pixels): a breathing,
     /// shifting person has it, a bag does not.
     public var internalMotion: Double
-    /// The same fraction over its last `StaticObject.recentAnalyses` analyses (about 2 s): whether
-    /// it is still moving inside now.
+    /// The same fraction over its analyses of the last `StaticObject.recentSeconds` (at least one
+    /// analysis, at most 32): whether it is still moving inside now.
     public var recentMotion: Double
     /// Zero-mean correlation, −1…1, of the region's luma with the long-term background at the last
     /// analysis: near 1 for a light pool over the same floor, near 0 for a new object.
     public var backgroundSimilarity: Double
 
-    /// Analyses `recentMotion` counts (5: 2 s at the default interval of 0.4 s).
-    public static let recentAnalyses = 5
+    /// Seconds of analyses `recentMotion` counts: 2 s (5 analyses at the default interval of 0.4 s).
+    public static let recentSeconds = 2.0
+
+    /// Analyses `recentMotion` counts at an analysis `interval` (seconds): those of the last
+    /// `recentSeconds`, at least one and at most 32.
+    public static func recentAnalyses(interval: Double) -> Int {
+        guard interval > 0 else { return 32 }
+        return max(1, min(32, Int((recentSeconds / interval).rounded())))
+    }
 
     /// A static region from its parts; `recentMotion` defaults to `internalMotion`.
     public init(id: Int, box: PixelRect, staticSeconds: Double, origin: StaticObjectOrigin = .appeared,
@@ -158,7 +165,11 @@ public struct StaticObjectDetector {
                      "interval \(configuration.interval) s, maximumAnalysisWidth \(configuration.maximumAnalysisWidth)")
         self.configuration = configuration
         model = DualRateBackground(configuration.model)
+        recentCount = StaticObject.recentAnalyses(interval: configuration.interval)
     }
+
+    /// Analyses `StaticObject.recentMotion` counts at this detector's interval.
+    private let recentCount: Int
 
     /// Number of analyses run so far (for tests and benchmarks).
     public private(set) var analyses = 0
@@ -271,7 +282,7 @@ public struct StaticObjectDetector {
         for c in candidates where c.lastSeen == now {
             cues.objects.append(StaticObject(id: c.id, box: scaled(c.box), staticSeconds: model.longestStaticSeconds(in: c.box),
                                              origin: c.origin, internalMotion: Double(c.moving) / Double(max(1, c.analyses)),
-                                             recentMotion: c.recentMotion, backgroundSimilarity: c.similarity))
+                                             recentMotion: c.recentMotion(over: recentCount), backgroundSimilarity: c.similarity))
         }
         cues.objects.sort { $0.staticSeconds > $1.staticSeconds }
     }
@@ -321,11 +332,11 @@ struct Candidate {
         lastSeen = firstSeen
     }
 
-    /// The moving fraction of the last `StaticObject.recentAnalyses` analyses (or all, when fewer).
-    var recentMotion: Double {
-        let n = min(analyses, StaticObject.recentAnalyses)
+    /// The moving fraction of the last `count` analyses (or all, when fewer).
+    func recentMotion(over count: Int) -> Double {
+        let n = min(analyses, count)
         guard n > 0 else { return 0 }
-        return Double((recentMoves & (1 << UInt32(n) - 1)).nonzeroBitCount) / Double(n)
+        return Double((UInt64(recentMoves) & (UInt64(1) << UInt64(n) - 1)).nonzeroBitCount) / Double(n)
     }
 
     /// The majority verdict; ties go to the cautious answer (illumination, then removed).

@@ -114,7 +114,9 @@ extension RuleInput {
 /// - a region is a person, not a parcel, when a track that arrived walking coincides with it
 ///   (sitting, lying or standing still), or when it keeps moving inside (`recentMotion` ≥ 0.5
 ///   after 3 s of static time, with no larger track over it for the last 2 s, so that its owner's
-///   or a passer-by's motion over it does not count): once judged a person, a region stays one;
+///   or a passer-by's motion over it does not count): once judged a person, a region stays one.
+///   A region moving inside under a larger track (part of that track's person, or a bag its owner
+///   bends over) starts no event until it has been alone for those 2 s;
 /// - with `requireOwner`, the object must also have been brought by a larger track (its owner)
 ///   that has since walked away from it.
 ///
@@ -132,8 +134,8 @@ public struct AbandonedObjectRule: Rule {
     }
 
     /// Seconds the region must have been uncovered before its motion inside counts: the span of
-    /// `StaticObject.recentMotion` at the analyser's default interval.
-    static let motionWindow = 2.0
+    /// `StaticObject.recentMotion` (`StaticObject.recentSeconds`).
+    static let motionWindow = StaticObject.recentSeconds
 
     let common: RuleCommon
     let zone: Zone
@@ -183,15 +185,19 @@ public struct AbandonedObjectRule: Rule {
             }
             if covered { state.uncoveredSince = nil } else if state.uncoveredSince == nil { state.uncoveredSince = input.timestamp }
             let alone = state.uncoveredSince.map { input.timestamp.seconds - $0.seconds >= Self.motionWindow } ?? false
+            let movingInside = object.recentMotion >= 0.5 && object.staticSeconds >= 3
             if !state.person {
-                state.person = input.tracks.contains { memory.isStoppedTrack($0, at: object.box) }
-                    || (alone && object.recentMotion >= 0.5 && object.staticSeconds >= 3)
+                state.person = input.tracks.contains { memory.isStoppedTrack($0, at: object.box) } || (alone && movingInside)
             }
+            // Moving inside under a larger track, the region may be part of that track's person
+            // (a torso still while the arms move) or a bag its owner bends over: it does not start
+            // an event until it has been alone for the window, when its motion decides.
+            let heldBack = !alone && movingInside && !state.lifecycle.isStarted
             let ownerGone = state.owner.map { owner in
                 let near = object.box.widened(by: max(object.box.width, object.box.height))
                 return !input.tracks.contains { $0.id == owner && $0.state != .ended && intersectionArea($0.box, near) > 0 }
             } ?? false
-            let active = scheduled && !state.person && object.staticSeconds >= common.configuration.minDuration
+            let active = scheduled && !state.person && !heldBack && object.staticSeconds >= common.configuration.minDuration
                 && (!requireOwner || ownerGone)
             let zoneID = zone.id, owner = state.owner
             if let e = try state.lifecycle.observe(active: active, at: input.timestamp, ids: &ids, makeEvent: { t in

@@ -71,4 +71,23 @@ struct StaticObjectDetectorTests {
             _ = try detector.process(Frame(width: 64, height: 24, format: .ycbcr420, timestamp: Timestamp(seconds: 1)))
         }
     }
+
+    /// `recentMotion` spans the last 2 s whatever the analysis interval; a detector analysing
+    /// every frame (interval 0, the longest window of 32 analyses) runs and reports it in 0…1.
+    @Test func recentMotionSpansTwoSecondsAtAnyInterval() throws {
+        #expect(StaticObject.recentAnalyses(interval: 0.4) == 5)
+        #expect(StaticObject.recentAnalyses(interval: 0.1) == 20)
+        #expect(StaticObject.recentAnalyses(interval: 3) == 1)
+        #expect(StaticObject.recentAnalyses(interval: 0) == 32)
+        let bag = Actor(id: 1, kind: .object, path: [Waypoint(2, 0.4, 0.8), Waypoint(12, 0.4, 0.8)], luma: 50)
+        var simulator = SceneSimulator(Self.scene([bag], duration: 9))
+        var configuration = StaticObjectDetector.Configuration()
+        configuration.interval = 0
+        var detector = StaticObjectDetector(configuration)
+        var cues = StaticObjectCues()
+        while let frame = try simulator.next() { cues = try detector.process(frame) }
+        let object = try #require(cues.objects.first, "no static object")
+        #expect(object.recentMotion >= 0 && object.recentMotion <= 1 && object.recentMotion < 0.5, "\(object)")
+        #expect(detector.analyses == 90, "\(detector.analyses)")
+    }
 }

@@ -78,4 +78,33 @@ struct AbandonedObjectRuleTests {
         #expect(events.filter { $0.kind == .abandonedObject && $0.phase == .started }.count == 1)
         #expect(!events.contains { $0.kind == .abandonedObject && $0.phase == .ended }, "it stays open while the bag is there")
     }
+
+    /// A person standing still whose static region is only part of them (their track is three
+    /// times larger and never leaves), moving inside: never alone, held back, no event.
+    @Test func aStillPersonUnderTheirOwnLargerTrackStartsNoEvent() throws {
+        let events = try Self.run(ownerStaysUntil: -1, motion: { _ in 0.8 }, recentMotion: 0.8, ownTrack: { _ in
+            PixelRect(x: Self.bag.x - 20, y: Self.bag.y - 100, width: Self.bag.width + 40, height: Self.bag.height + 110)
+        })
+        #expect(events.filter { $0.kind == .abandonedObject }.isEmpty, "\(events.map { "\($0.kind) \($0.phase) \($0.time.seconds)" })")
+    }
+
+    /// A passer-by crossing a bag whose event has started (their motion inside it, 2 s) neither
+    /// ends nor restarts the event.
+    @Test func aPasserByOverAStartedBagKeepsItsEvent() throws {
+        var engine = RuleEngine(scene: try Scene(json: Data(Self.scene.utf8)))
+        var events: [Event] = []
+        for step in 0...80 {  // 0 ... 20 s of static time; a passer-by over it from 13 to 15 s
+            let t = Double(step) * 0.25
+            let crossing = t >= 13 && t <= 15
+            let tracks = crossing ? [Self.track(3, PixelRect(x: 250 + (step - 52) * 5, y: 200, width: 110, height: 160), at: t)] : []
+            let object = StaticObject(id: 1, box: Self.bag, staticSeconds: t, origin: .appeared, internalMotion: 0.1,
+                                      recentMotion: t >= 13 && t <= 16 ? 1 : 0)
+            events += try engine.process(RuleInput(timestamp: Timestamp(seconds: 10 + t), frameWidth: 720, frameHeight: 480,
+                                                   tracks: tracks, tracked: true,
+                                                   cues: SceneCues(staticObjects: StaticObjectCues(objects: [object]))))
+        }
+        let bagEvents = events.filter { $0.kind == .abandonedObject }
+        #expect(bagEvents.filter { $0.phase == .started }.count == 1 && !bagEvents.contains { $0.phase == .ended },
+                "\(bagEvents.map { "\($0.phase) \($0.time.seconds)" })")
+    }
 }
