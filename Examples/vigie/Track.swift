@@ -34,6 +34,9 @@ struct Track: ParsableCommand {
     @Option(help: "A MOT Challenge ground-truth file: print MOTA, IDF1 and the other scores of the output.")
     var groundTruth: String?
 
+    @Flag(help: "Cut blobs too wide for one upright person into person-wide parts at the valleys of their column profile (experimental: off by default).")
+    var splitGroups = false
+
     func validate() throws {
         guard DCTScale(rawValue: scale) != nil else { throw ValidationError("--scale must be 1, 2, 4 or 8, got \(scale)") }
         guard fps > 0 else { throw ValidationError("--fps must be positive") }
@@ -57,7 +60,8 @@ struct Track: ParsableCommand {
         defer { try? handle.close() }
         try? handle.truncate(atOffset: 0)
 
-        var pipeline = TrackingPipeline(model: model.makeModel(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4))
+        var pipeline = TrackingPipeline(model: model.makeModel(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4),
+                                        groupSplitting: splitGroups ? GroupSplitting() : nil)
         var written: [MOTBox] = []
         var count = 0, skipped = 0, boxes = 0
         var ids = Set<Int>()

@@ -3,14 +3,19 @@ import VigieKernels
 
 /// Finds the 8-connected regions of set pixels of a mask and describes each as a `Blob`.
 ///
-/// Blobs come in raster order of their first pixel (top-most row, then left-most column).
+/// Blobs come in raster order of their first pixel (top-most row, then left-most column); with
+/// `groupSplitting`, the parts of a region cut into people take its place, left to right.
 /// The labelling buffers and the output array grow to the busiest mask seen and are reused: the
 /// returned array shares the stage's buffer, so a caller that lets go of it before the next call
 /// gets no allocation per mask in steady state.
 public struct BlobExtraction: Stage, Sendable {
     /// Regions with fewer pixels than this are left out.
     public var minimumArea: Int
+    /// Cutting blobs too wide for one person into person-wide parts (`GroupSplitting`); nil
+    /// (the default) keeps every region whole.
+    public var groupSplitting: GroupSplitting?
     private var labeller = ComponentLabeller()
+    private var splitter = GroupSplitter()
     private var blobs: [Blob] = []
 
     /// A stage keeping regions of at least `minimumArea` pixels.
@@ -22,7 +27,13 @@ public struct BlobExtraction: Stage, Sendable {
     public mutating func process(_ mask: Mask) -> [Blob] {
         mask.plane.withView { labeller.label($0, set: true, connectivity: .eight) }
         blobs.removeAll(keepingCapacity: true)  // reuses the buffer when the caller let go of it
-        for c in labeller.components where c.area >= minimumArea { blobs.append(Blob(c)) }
+        if let groupSplitting {
+            for (index, c) in labeller.components.enumerated() where c.area >= minimumArea {
+                splitter.split(component: index, of: labeller, settings: groupSplitting, into: &blobs)
+            }
+        } else {
+            for c in labeller.components where c.area >= minimumArea { blobs.append(Blob(c)) }
+        }
         return blobs
     }
 }

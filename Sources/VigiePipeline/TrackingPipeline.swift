@@ -39,11 +39,16 @@ public struct TrackingPipeline {
     /// tracker takes beside the blobs; nil: blobs only. See `Detector`.
     public var detector: (any Detector)?
 
-    /// A chain around `model`, with an optional external `detector`.
-    public init(model: any BackgroundModel, minimumBlobArea: MinimumBlobArea, detector: (any Detector)? = nil) {
+    /// A chain around `model`, with an optional external `detector`; with `groupSplitting`, blobs
+    /// too wide for one person are cut into people and the tracker takes the parts as such.
+    public init(model: any BackgroundModel, minimumBlobArea: MinimumBlobArea, detector: (any Detector)? = nil,
+                groupSplitting: GroupSplitting? = nil) {
         motion = MotionPipeline(model: model)
         blobs = BlobExtraction()
-        tracker = Tracker()
+        blobs.groupSplitting = groupSplitting
+        var trackerConfiguration = Tracker.Configuration()
+        trackerConfiguration.personAspect = groupSplitting?.personAspect
+        tracker = Tracker(trackerConfiguration)
         self.minimumBlobArea = minimumBlobArea
         self.detector = detector
     }

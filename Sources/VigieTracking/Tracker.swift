@@ -95,6 +95,11 @@ public struct Tracker: Stage, Sendable {
         public var duplicateOverlap = 0.7
         /// Foot points kept per track. Default 64.
         public var trajectoryLength = 64
+        /// Width of an upright person as a fraction of their height, when blobs come cut into
+        /// people (`BlobExtraction.groupSplitting`): a box at least 1.5 such widths wide holds a
+        /// group, so observations inside it are not fragments of one object to be joined, and may
+        /// start tracks of their own. Nil (the default): every track is one object.
+        public var personAspect: Double?
 
         /// The defaults.
         public init() {}
@@ -279,11 +284,17 @@ public struct Tracker: Stage, Sendable {
         }
     }
 
+    /// Whether `box` is at least 1.5 person widths wide (`Configuration.personAspect`): a group.
+    private func holdsGroup(_ box: Box) -> Bool {
+        guard let aspect = configuration.personAspect else { return false }
+        return box.width >= 1.5 * aspect * (box.y1 - box.y0)
+    }
+
     /// Joins observations lying mostly inside one confirmed track's predicted box (and in no
     /// other's) into one.
     private mutating func joinFragments() {
         let c = configuration
-        for i in records.indices where records[i].state != .tentative {
+        for i in records.indices where records[i].state != .tentative && !holdsGroup(records[i].predicted) {
             let region = records[i].predicted
             var first = -1
             for k in observations.indices where observations[k].alive {
@@ -301,6 +312,8 @@ public struct Tracker: Stage, Sendable {
                 if first < 0 {
                     first = k
                 } else {
+                    // Parts that together are several people wide are people side by side.
+                    guard !holdsGroup(observations[first].box.union(box)) else { continue }
                     observations[first].box = observations[first].box.union(box)
                     observations[k].alive = false
                 }
@@ -491,7 +504,8 @@ public struct Tracker: Stage, Sendable {
             let box = observations[k].box
             // A leftover part of a tracked object (or of a merged blob) is not a new object.
             var part = false
-            for r in records where r.state != .ended && r.state != .tentative && (r.matched >= 0 || r.grouped >= 0) {
+            for r in records where r.state != .ended && r.state != .tentative && (r.matched >= 0 || r.grouped >= 0)
+                && !holdsGroup(r.filter.box) {
                 if box.fractionInside(r.filter.box) >= c.fragmentCoverage { part = true; break }
             }
             if part { continue }

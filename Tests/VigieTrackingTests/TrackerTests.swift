@@ -54,6 +54,28 @@ struct TrackerTests {
         #expect(tracker.nextTrackId == 2)
     }
 
+    @Test("With personAspect, three people cut out of a group's blob are three tracks, not fragments of the group's track")
+    func partsOfAGroupAreNotFragments() throws {
+        // A group walking as one 70x50 blob for 10 frames, then the same group cut into three
+        // person-wide parts (what BlobExtraction.groupSplitting gives).
+        func run(_ configuration: Tracker.Configuration) throws -> [Track] {
+            var tracker = Tracker(configuration)
+            var last: [Track] = []
+            for f in 0..<30 {
+                let x = 100 + 3 * Double(f)
+                let parts = [blob(footX: x - 25, footY: 300), blob(footX: x, footY: 300), blob(footX: x + 25, footY: 300)]
+                last = try tracker.process(input(f, f < 10 ? [blob(footX: x, footY: 300, width: 70)] : parts))
+            }
+            return last
+        }
+        var c = Tracker.Configuration()
+        #expect(try run(c).confirmed.count == 1, "without it, the parts are joined into the group's track")
+        c.personAspect = 0.4
+        let tracks = try run(c).confirmed
+        #expect(tracks.count == 3, "\(tracks.map(\.box))")
+        #expect(tracks.allSatisfy { $0.box.width <= 30 }, "\(tracks.map(\.box))")
+    }
+
     @Test("Two objects crossing keep their ids through the merged blob")
     func crossing() throws {
         var tracker = Tracker()
