@@ -37,6 +37,9 @@ struct Track: ParsableCommand {
     @Flag(help: "Cut blobs too wide for one upright person into person-wide parts at the valleys of their column profile (experimental: off by default).")
     var splitGroups = false
 
+    @Flag(help: "Write the blobs the tracker is given instead of its tracks, each with an id of its own (frame × 10000 + its index): scores the detection stage alone.")
+    var blobs = false
+
     func validate() throws {
         guard DCTScale(rawValue: scale) != nil else { throw ValidationError("--scale must be 1, 2, 4 or 8, got \(scale)") }
         guard fps > 0 else { throw ValidationError("--fps must be positive") }
@@ -74,16 +77,25 @@ struct Track: ParsableCommand {
             }) {
                 count += 1
                 // Masks are not reliable while the model learns (start-up, a global change).
-                guard let tracks = try pipeline.process(frame).tracks else { continue }
+                let processed = try pipeline.process(frame)
+                guard let tracks = processed.tracks else { continue }
                 let sx = Double(fullSize?.width ?? frame.width) / Double(frame.width)
                 let sy = Double(fullSize?.height ?? frame.height) / Double(frame.height)
                 var text = ""
-                for t in tracks where t.state == .confirmed {
-                    let box = MOTBox(frame: frame.number, id: t.id, left: Double(t.box.x) * sx, top: Double(t.box.y) * sy,
-                                     width: Double(t.box.width) * sx, height: Double(t.box.height) * sy, confidence: 1)
+                var objects: [(id: Int, box: PixelRect)] = []
+                if self.blobs {
+                    for (i, b) in pipeline.blobs.process(processed.foreground).enumerated() {
+                        objects.append((frame.number * 10000 + i, b.boundingBox))
+                    }
+                } else {
+                    for t in tracks where t.state == .confirmed { objects.append((t.id, t.box)) }
+                }
+                for (id, b) in objects {
+                    let box = MOTBox(frame: frame.number, id: id, left: Double(b.x) * sx, top: Double(b.y) * sy,
+                                     width: Double(b.width) * sx, height: Double(b.height) * sy, confidence: 1)
                     text += MOTChallengeFile.line(box) + "\n"
                     if groundTruth != nil { written.append(box) }
-                    ids.insert(t.id)
+                    ids.insert(id)
                     boxes += 1
                 }
                 if !text.isEmpty { try handle.write(contentsOf: Data(text.utf8)) }
@@ -99,7 +111,8 @@ struct Track: ParsableCommand {
             throw noFrames(from: input, output: output)
         }
         let seconds = Date().timeIntervalSince(start)
-        note("vigie: \(count) frames, \(ids.count) confirmed tracks, \(boxes) boxes written to \(output) in "
+        let what = blobs ? "\(boxes) blobs" : "\(ids.count) confirmed tracks, \(boxes) boxes"
+        note("vigie: \(count) frames, \(what) written to \(output) in "
              + String(format: "%.1f s", seconds) + (skipped > 0 ? ", \(skipped) frames skipped" : ""))
         if let groundTruth {
             do {

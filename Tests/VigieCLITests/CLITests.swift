@@ -294,6 +294,26 @@ struct SceneCLITests {
         let frames = rows.compactMap { Int($0[0]) }
         #expect(frames == frames.sorted() && frames.first! >= 1)
     }
+
+    /// `--blobs` writes the tracker's input: one line per blob with an id of its own, on every
+    /// tracked frame (the walker's blob is there before its track is confirmed).
+    @Test func trackWritesBlobsWhenAsked() throws {
+        let clip = try Self.walkerClip()
+        defer { try? FileManager.default.removeItem(atPath: clip) }
+        let out = NSTemporaryDirectory() + "vigie-cli-blobs-" + UUID().uuidString + ".txt"
+        let tracksOut = out + ".tracks"
+        defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: tracksOut) }
+        let r = try CLI.run(["track", "--input", clip, "--output", out, "--blobs"])
+        #expect(r.status == 0 && r.stderr.contains("blobs written"), "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
+        #expect(rows.allSatisfy { $0.count == 10 })
+        let ids = rows.map { $0[1] }
+        #expect(Set(ids).count == ids.count, "an id per blob")
+        #expect(rows.allSatisfy { Int($0[1])! / 10000 == Int($0[0])! }, "id = frame × 10000 + index")
+        _ = try CLI.run(["track", "--input", clip, "--output", tracksOut])
+        let trackFrames = try String(contentsOfFile: tracksOut, encoding: .utf8).split(separator: "\n").count
+        #expect(rows.count > trackFrames, "blobs on frames before the track is confirmed: \(rows.count) vs \(trackFrames)")
+    }
 }
 
 @Suite("vigie demo", .enabled(if: CLI.isBuilt, "needs the vigie executable built beside the tests (swift build)"))
