@@ -336,8 +336,10 @@ func benchAllocations(_ arguments: [String]) throws {
 }
 
 /// Tracking scored with MOT metrics on the simulator's ground truth: a 640x360 scene, 10 fps,
-/// people crossing, meeting and standing, the whole chain (background, cleanup, blobs, tracker).
-func benchTrackingOnSimulator(json: Bool) throws {
+/// people crossing, meeting and standing, the whole chain (background, cleanup, blobs, tracker);
+/// `dump`: a path prefix where the ground truth and the confirmed tracks are written as MOT
+/// Challenge files (PREFIX.gt, PREFIX.hyp).
+func benchTrackingOnSimulator(json: Bool, splitGroups: Bool, dump: String?) throws {
     var actors: [Actor] = []
     for i in 0..<8 {
         let y = 0.55 + 0.05 * Double(i % 4)
@@ -354,7 +356,12 @@ func benchTrackingOnSimulator(json: Bool) throws {
     var simulator = SceneSimulator(scene)
     var motion = MotionPipeline(model: AdaptiveBackground())
     var blobs = BlobExtraction(minimumArea: 40)
-    var tracker = Tracker()
+    var trackerConfiguration = Tracker.Configuration()
+    if splitGroups {
+        blobs.groupSplitting = GroupSplitting()
+        trackerConfiguration.personAspect = GroupSplitting().personAspect
+    }
+    var tracker = Tracker(trackerConfiguration)
     var truth: [MOTBox] = [], hypotheses: [MOTBox] = []
     var trackerSeconds = 0.0, frames = 0
     while let (frame, gt) = simulator.nextWithTruth() {
@@ -375,6 +382,10 @@ func benchTrackingOnSimulator(json: Bool) throws {
         }
     }
     let scores = MOTMetrics.evaluate(groundTruth: truth, hypotheses: hypotheses)
+    if let dump {
+        try truth.map { MOTChallengeFile.line($0) }.joined(separator: "\n").write(toFile: dump + ".gt", atomically: true, encoding: .utf8)
+        try hypotheses.map { MOTChallengeFile.line($0) }.joined(separator: "\n").write(toFile: dump + ".hyp", atomically: true, encoding: .utf8)
+    }
     if json { print(scores.jsonLine) } else { print("simulated 640x360, 9 actors, 30 s at 10 fps\n" + scores.table) }
     print(String(format: "tracker alone: %.1f µs per frame (mean over %d frames)", trackerSeconds / Double(frames) * 1e6, frames))
 }
@@ -469,7 +480,7 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count {
     arguments.removeSubrange(i...i + 1)
 }
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--steady] [--model NAME] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json]    (tracking on the simulator's ground truth)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench cameras FRAMES_DIR [--scene FILE] [--frames N] [--cameras 1,2,4,8] [--widths 1920,960]  (whole vigie run chain: cameras per core)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M [--per-kind] [--rounds N]  (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n       vigie-bench negatives SHARED_DATA [--only CLIP] [--frames DIR]  (false alerts per camera-hour on clips with no hard event)\n       vigie-bench small-bag  (issue 18's small abandoned bag, simulated: what each stage sees)\n       vigie-bench privacy-leaks [HIGHWAY_DIR] [--every N]  (pixel-exact anonymiser leaks, issue 20)\n       vigie-bench anonymiser-cost [--width W --height H] [--json]  (anonymiser vs motion stage, 768x576)\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigie-bench jpeg FILES_OR_DIRS... [--json] [--seconds S]\n       vigie-bench bgs SEQUENCE_DIR | --frames-dir DIR [--max-frames N] [--steady] [--model NAME] [--json]\n       vigie-bench cleanup SEQUENCE_OR_FRAMES_DIR [--max-frames N] [--json]\n       vigie-bench allocs FRAMES_DIR [--only NAME]  (through Benchmarks/count-allocations.sh)\n       vigie-bench mot-sim [--json] [--split-groups] [--dump PREFIX]  (tracking on the simulator's ground truth; PREFIX.gt, PREFIX.hyp)\n       vigie-bench tracker50           (tracker cost with 50 live tracks)\n       vigie-bench streams FRAMES_DIR  (640x360 streams per core, 1 and 2 threads)\n       vigie-bench cameras FRAMES_DIR [--scene FILE] [--frames N] [--cameras 1,2,4,8] [--widths 1920,960]  (whole vigie run chain: cameras per core)\n       vigie-bench pipeline FRAMES_DIR [--max-frames N] [--json]  (whole chain in memory)\n       vigie-bench hard-events Y4M [--per-kind] [--rounds N]  (cost of the hard-event analysers and rules)\n       vigie-bench anonymise [--seconds S] [--export DIR] [--json]  (1080p anonymisation)\n       vigie-bench static-objects Y4M [--max-frames N] [--json]  (abandoned-object analyser vs motion stage)\n       vigie-bench fire Y4M_OR_FRAMES_DIR [--max-frames N] [--json]  (fire analyser vs motion stage)\n       vigie-bench negatives SHARED_DATA [--only CLIP] [--frames DIR]  (false alerts per camera-hour on clips with no hard event)\n       vigie-bench small-bag  (issue 18's small abandoned bag, simulated: what each stage sees)\n       vigie-bench privacy-leaks [HIGHWAY_DIR] [--every N]  (pixel-exact anonymiser leaks, issue 20)\n       vigie-bench anonymiser-cost [--width W --height H] [--json]  (anonymiser vs motion stage, 768x576)\n".utf8))
     exit(64)
 }
 do {
@@ -478,7 +489,9 @@ do {
     case "bgs": try benchBackground(Array(arguments.dropFirst()), json: json)
     case "cleanup": try benchCleanup(Array(arguments.dropFirst()), json: json)
     case "allocs": try benchAllocations(Array(arguments.dropFirst()))
-    case "mot-sim": try benchTrackingOnSimulator(json: json)
+    case "mot-sim":
+    let dump = arguments.firstIndex(of: "--dump").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    try benchTrackingOnSimulator(json: json, splitGroups: arguments.contains("--split-groups"), dump: dump)
     case "tracker50": try benchTracker50()
     case "streams": try benchStreams(Array(arguments.dropFirst()))
     case "cameras": try benchCameras(Array(arguments.dropFirst()))

@@ -48,8 +48,13 @@ public struct CrowdMovementRule: Rule {
     /// Speed is measured over this many seconds of trajectory (a new track's filtered velocity
     /// is not yet reliable), and not before half of it has elapsed.
     static let speedWindow = 0.6
-    /// Net displacement over path length, over the speed window, for a track to count as running.
+    /// Net displacement over path length, over the speed window and over the longer
+    /// `straightWindow`, for a track to count as running.
     static let minStraightness = 0.6
+    /// Seconds of trajectory (or the track's life, if shorter) that must not fold back either: a
+    /// branch swinging one way for half a second swings back within the next second, someone
+    /// running keeps going.
+    static let straightWindow = 1.5
 
     let common: RuleCommon
     let zone: Zone
@@ -123,8 +128,9 @@ public struct CrowdMovementRule: Rule {
 
     /// A track's speed in own-box heights per second, from its displacement over the last
     /// `speedWindow` seconds of trajectory; 0 for a track younger than half the window, and 0 for
-    /// a track whose path over the window folds back (net displacement below `minStraightness`
-    /// of the path length: something swaying, not going anywhere).
+    /// a track whose path over the window, or over the last `straightWindow` seconds, folds back
+    /// (net displacement below `minStraightness` of the path length: something swaying, not going
+    /// anywhere).
     static func bodySpeed(_ track: Track, now: Timestamp) -> Double {
         let trajectory = track.trajectory
         guard let last = trajectory.last,
@@ -133,17 +139,31 @@ public struct CrowdMovementRule: Rule {
         let first = trajectory[firstIndex]
         let span = last.timestamp.seconds - first.timestamp.seconds
         guard span >= speedWindow / 2 else { return 0 }
-        let dx = last.footPoint.x - first.footPoint.x, dy = last.footPoint.y - first.footPoint.y
-        let net = (dx * dx + dy * dy).squareRoot()
+        let (net, path) = netAndPath(trajectory, from: firstIndex)
+        guard net >= minStraightness * path else { return 0 }
+        // Over the longer window when the track is that old (people who scatter from a group
+        // are often new tracks, judged on the speed window alone).
+        if let longIndex = trajectory.firstIndex(where: { now.seconds - $0.timestamp.seconds <= straightWindow }),
+           longIndex < firstIndex {
+            let (longNet, longPath) = netAndPath(trajectory, from: longIndex)
+            guard longNet >= minStraightness * longPath else { return 0 }
+        }
+        return net / span / Double(max(track.box.height, 1))
+    }
+
+    /// Net displacement and path length of the foot point from trajectory index `start` to the end.
+    static func netAndPath(_ trajectory: Trajectory, from start: Int) -> (net: Double, path: Double) {
+        let first = trajectory[start].footPoint
+        guard let last = trajectory.last?.footPoint else { return (0, 0) }
+        let net = ((last.x - first.x) * (last.x - first.x) + (last.y - first.y) * (last.y - first.y)).squareRoot()
         var path = 0.0
-        var previous = first.footPoint
-        for i in (firstIndex + 1)..<trajectory.endIndex {
+        var previous = first
+        for i in (start + 1)..<trajectory.endIndex {
             let p = trajectory[i].footPoint
             path += ((p.x - previous.x) * (p.x - previous.x) + (p.y - previous.y) * (p.y - previous.y)).squareRoot()
             previous = p
         }
-        guard net >= minStraightness * path else { return 0 }
-        return net / span / Double(max(track.box.height, 1))
+        return (net, path)
     }
 
     /// Whether `t` moves as one rigid body with a runner already counted (same velocity within

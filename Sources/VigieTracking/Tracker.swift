@@ -145,6 +145,9 @@ public struct Tracker: Stage, Sendable {
         /// Height of the object while it was fully seen (pixels); a blob much smaller than this
         /// at the same place is the object fading into the background, not the object moving.
         var fullHeight = 0.0
+        /// Since when the track has been slow (nil while it moves): only an object that has stood
+        /// for a second can be fading into the background.
+        var slowSince: Timestamp?
         /// Whether the object was ever seen upright (a blob at least 1.3 times taller than wide):
         /// only such an object can lie down.
         var wasUpright = false
@@ -419,13 +422,18 @@ public struct Tracker: Stage, Sendable {
                 // follow.
                 let lying = r.wasUpright && o.box.width >= 1.5 * o.box.height && o.box.width >= 0.6 * r.fullHeight
                     && o.box.width >= 2 * r.uprightWidth
-                let fading = slow && !lying && o.box.height < 0.8 * r.fullHeight
+                // A blob much smaller than the track just after it stopped is not absorption (the
+                // models take seconds) but something that touched it leaving (a vehicle passing in
+                // front): only a track slow for a second is settled enough to fade.
+                if !slow { r.slowSince = nil } else if r.slowSince == nil { r.slowSince = t }
+                let settled = slow && r.slowSince.map { t.seconds - $0.seconds >= 1 } == true
+                let fading = settled && !lying && o.box.height < 0.8 * r.fullHeight
                     && o.box.fractionInside(r.filter.box) >= c.fragmentCoverage
                 if fading {
                     r.filter.stop()
                 } else {
-                    // A moving object's size may change for real (walking away); a still one's only grows back.
-                    r.fullHeight = slow ? max(r.fullHeight, o.box.height) : o.box.height
+                    // A moving object's size may change for real (walking away); a settled one's only grows back.
+                    r.fullHeight = settled ? max(r.fullHeight, o.box.height) : o.box.height
                     r.filter.update(footX: o.box.centreX, footY: o.box.y1, width: o.box.width, height: o.box.height,
                                     noise: c.measurementNoise)
                 }
@@ -435,8 +443,15 @@ public struct Tracker: Stage, Sendable {
                 }
                 if let cls = o.objectClass { r.objectClass = cls }
             } else {
-                // In a merged blob: coast, kept inside the blob's box.
+                // In a merged blob: coast, kept inside the blob's box. Its size is not observed
+                // there: it does not shrink (being hidden is not getting smaller; a box shrinking as
+                // the object met another would shrink to nothing) and grows at most to the blob's
+                // (a vehicle coming closer grows, but never past what holds it).
                 let g = observations[r.grouped].box
+                r.filter.w.velocity = max(0, r.filter.w.velocity)
+                r.filter.h.velocity = max(0, r.filter.h.velocity)
+                r.filter.w.position = min(r.filter.w.position, g.width)
+                r.filter.h.position = min(r.filter.h.position, g.y1 - g.y0)
                 let half = r.filter.w.position / 2
                 let x = min(max(r.filter.x.position, g.x0 + half), max(g.x1 - half, g.x0 + half))
                 r.filter.x.position = x

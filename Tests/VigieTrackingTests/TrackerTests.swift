@@ -101,6 +101,58 @@ struct TrackerTests {
         #expect(final.min { $0.footPoint.x < $1.footPoint.x }?.id == idAtRight)
     }
 
+    @Test("A track coasting in a merged blob neither shrinks nor outgrows the blob, whatever its size was doing as it met the other")
+    func coastingInAMergedBlobKeepsItsSize() throws {
+        var tracker = Tracker()
+        var smallest = Double.infinity
+        for f in 0..<60 {
+            // A walks right and its blob grows taller as it comes (frames 10-21: 2 px a frame,
+            // the last frames before the meeting); B walks left. They walk as one blob from
+            // frame 22 to 41, then part.
+            let height = 50 + 2 * min(max(f - 10, 0), 12)
+            let a = blob(footX: 100 + 3 * Double(f), footY: 300, height: height)
+            let b = blob(footX: 280 - 3 * Double(f), footY: 302, height: 74)
+            let together = f >= 22 && f < 42
+            let tracks = try tracker.process(input(f, together ? [merged(a, b)] : [a, b]))
+            if together, f >= 24, let trackA = tracks.first(where: { $0.id == 1 }) {
+                smallest = min(smallest, Double(trackA.box.height))
+                #expect(trackA.box.height <= 85, "frame \(f): \(trackA.box)")
+            }
+        }
+        #expect(smallest >= 66, "A's box held about its size in the group, smallest \(smallest)")
+    }
+
+    @Test("A track shrinking as it meets another does not shrink away inside the merged blob")
+    func coastingInAMergedBlobDoesNotShrinkAway() throws {
+        var tracker = Tracker()
+        for f in 0..<50 {
+            // A walks right and its blob gets shorter as it comes (frames 10-21: 2 px a frame, a
+            // low wall hiding its legs); B walks left. One blob from frame 22 to 41.
+            let height = 74 - 2 * min(max(f - 10, 0), 12)
+            let a = blob(footX: 100 + 3 * Double(f), footY: 300 - Double(74 - height), height: height)
+            let b = blob(footX: 280 - 3 * Double(f), footY: 302, height: 74)
+            let together = f >= 22 && f < 42
+            let tracks = try tracker.process(input(f, together ? [merged(a, b)] : [a, b]))
+            if together, let trackA = tracks.first(where: { $0.id == 1 }) {
+                #expect(trackA.box.height >= 45 && trackA.box.width >= 15, "frame \(f): \(trackA.box)")
+            }
+        }
+    }
+
+    @Test("A track that was merged with something passing as it stopped takes its own size back, not kept as 'fading'")
+    func aStopAfterAMergeIsNotFading() throws {
+        var tracker = Tracker()
+        var tracks: [Track] = []
+        for f in 0..<60 {
+            // Walks 20 frames; frames 20-27 its blob reaches 30 px higher (a vehicle passing behind
+            // it touches it); it stops at frame 25; from frame 28 its own 50 px blob again.
+            let x = 100 + 3 * Double(min(f, 25))
+            tracks = try tracker.process(input(f, [blob(footX: x, footY: 300, height: f >= 20 && f < 28 ? 80 : 50)]))
+        }
+        let track = try #require(tracks.first { $0.id == 1 })
+        #expect(track.box.height <= 56 && track.box.y >= 244, "\(track.box)")
+    }
+
     @Test("An object that stops and fades into the background coasts, then ends after stillTimeout")
     func stillObjectCoasts() throws {
         var configuration = Tracker.Configuration()
