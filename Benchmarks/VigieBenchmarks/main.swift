@@ -359,7 +359,7 @@ func benchTrackingOnSimulator(json: Bool, splitGroups: Bool, dump: String?) thro
     var trackerConfiguration = Tracker.Configuration()
     if splitGroups {
         blobs.groupSplitting = GroupSplitting()
-        trackerConfiguration.personAspect = GroupSplitting().personAspect
+        trackerConfiguration.groupSplitting = GroupSplitting()
     }
     var tracker = Tracker(trackerConfiguration)
     var truth: [MOTBox] = [], hypotheses: [MOTBox] = []

@@ -28,9 +28,7 @@ public struct BlobExtraction: Stage, Sendable {
         mask.plane.withView { labeller.label($0, set: true, connectivity: .eight) }
         blobs.removeAll(keepingCapacity: true)  // reuses the buffer when the caller let go of it
         if let groupSplitting {
-            for (index, c) in labeller.components.enumerated() where c.area >= minimumArea {
-                splitter.split(component: index, of: labeller, settings: groupSplitting, into: &blobs)
-            }
+            splitter.split(labeller, minimumArea: minimumArea, settings: groupSplitting, into: &blobs)
         } else {
             for c in labeller.components where c.area >= minimumArea { blobs.append(Blob(c)) }
         }

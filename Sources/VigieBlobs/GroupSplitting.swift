@@ -11,7 +11,7 @@ import VigieKernels
 /// `valleyDepth` times the lower of the two peaks beside it. A car's profile has no such valley,
 /// so a vehicle stays whole; a single person is too narrow to be cut. Geometry only, as for every
 /// blob: no appearance.
-public struct GroupSplitting: Sendable, Hashable {
+public struct GroupSplitting: Sendable, Hashable, Codable {
     /// Width of an upright person as a fraction of their height (arms and legs swinging
     /// included). Default 0.4.
     public var personAspect: Double = 0.4
@@ -27,15 +27,21 @@ public struct GroupSplitting: Sendable, Hashable {
     public init() {}
 
     /// About how many people side by side a blob of this box holds (at least 1).
-    public func people(in box: PixelRect) -> Int {
-        guard box.height >= minimumHeight else { return 1 }
-        let count = (Double(box.width) / (personAspect * Double(box.height))).rounded()
-        return max(1, min(maximumParts, Int(count)))
+    public func people(in box: PixelRect) -> Int { people(width: Double(box.width), height: Double(box.height)) }
+
+    /// About how many people side by side a box `width` x `height` pixels holds (at least 1): its
+    /// width over one person's (`personAspect` of its height), rounded, so a box at least 1.5
+    /// person widths wide holds a group.
+    public func people(width: Double, height: Double) -> Int {
+        guard height >= Double(minimumHeight), width.isFinite else { return 1 }
+        let count = (width / (personAspect * height)).rounded()
+        return count >= Double(maximumParts) ? maximumParts : max(1, Int(count))
     }
 }
 
-/// The column profile of one labelled component and the cutting of it (`GroupSplitting`). Buffers
-/// grow to the widest blob cut and are reused.
+/// The column profiles of the labelled components too wide for one person and the cutting of
+/// them (`GroupSplitting`). The profiles of all of a mask's wide components are filled in one walk
+/// over its runs, side by side in the same buffers, which grow to the busiest mask and are reused.
 struct GroupSplitter: Sendable {
     private var count: [Int32] = []
     private var top: [Int32] = []
@@ -43,45 +49,66 @@ struct GroupSplitter: Sendable {
     private var sumY: [Int] = []
     private var smooth: [Double] = []
     private var cuts: [Int] = []
+    /// Per component: where its profile starts in the buffers, or -1 when it is kept whole.
+    private var profileStart: [Int] = []
+    /// Per component: how many people it holds (`GroupSplitting.people(in:)`).
+    private var parts: [Int] = []
 
-    /// Appends to `blobs` the parts of component `index` of `labeller` (the whole blob when it
-    /// has no clear valley where a cut should go).
-    mutating func split(component index: Int, of labeller: ComponentLabeller, settings: GroupSplitting,
+    /// Appends to `blobs`, in the components' order, every component of `labeller` of at least
+    /// `minimumArea` pixels: whole, or cut into its parts when it holds several people and its
+    /// profile has clear valleys where the cuts belong.
+    mutating func split(_ labeller: ComponentLabeller, minimumArea: Int, settings: GroupSplitting,
                         into blobs: inout [Blob]) {
-        let c = labeller.components[index]
-        let x0 = c.minX, width = c.maxX - c.minX + 1, height = c.maxY - c.minY + 1
-        let parts = settings.people(in: PixelRect(x: x0, y: c.minY, width: width, height: height))
-        guard parts >= 2 else { blobs.append(Blob(c)); return }
-        profile(component: index, of: labeller, x0: x0, width: width)
-        findCuts(parts: parts, width: width, personWidth: settings.personAspect * Double(height),
-                 valleyDepth: settings.valleyDepth)
-        guard !cuts.isEmpty else { blobs.append(Blob(c)); return }
-        var start = 0
-        for i in 0...cuts.count {
-            let end = i < cuts.count ? cuts[i] : width
-            if let part = part(columns: start..<end, x0: x0) { blobs.append(part) }
-            start = end
+        let components = labeller.components
+        profileStart.removeAll(keepingCapacity: true)
+        parts.removeAll(keepingCapacity: true)
+        var columns = 0
+        for c in components {
+            let n = c.area >= minimumArea
+                ? settings.people(width: Double(c.maxX - c.minX + 1), height: Double(c.maxY - c.minY + 1)) : 1
+            parts.append(n)
+            profileStart.append(n >= 2 ? columns : -1)
+            if n >= 2 { columns += c.maxX - c.minX + 1 }
+        }
+        if columns > 0 { profile(labeller, columns: columns) }
+        for (index, c) in components.enumerated() where c.area >= minimumArea {
+            let base = profileStart[index]
+            guard base >= 0 else { blobs.append(Blob(c)); continue }
+            let width = c.maxX - c.minX + 1, height = c.maxY - c.minY + 1
+            findCuts(base: base, parts: parts[index], width: width, personWidth: settings.personAspect * Double(height),
+                     valleyDepth: settings.valleyDepth)
+            guard !cuts.isEmpty else { blobs.append(Blob(c)); continue }
+            var start = 0
+            for i in 0...cuts.count {
+                let end = i < cuts.count ? cuts[i] : width
+                if let part = part(base: base, columns: start..<end, x0: c.minX) { blobs.append(part) }
+                start = end
+            }
         }
     }
 
-    /// Pixel count, first and last row and row sum per column of the component.
-    private mutating func profile(component index: Int, of labeller: ComponentLabeller, x0: Int, width: Int) {
-        if count.count < width {
-            count = [Int32](repeating: 0, count: width)
+    /// Pixel count, first and last row and row sum per column of every component with a profile
+    /// (`columns` columns in all), in one walk over the runs.
+    private mutating func profile(_ labeller: ComponentLabeller, columns: Int) {
+        if count.count < columns {
+            count = [Int32](repeating: 0, count: columns)
             top = count
             bottom = count
-            sumY = [Int](repeating: 0, count: width)
-            smooth = [Double](repeating: 0, count: width)
+            sumY = [Int](repeating: 0, count: columns)
+            smooth = [Double](repeating: 0, count: columns)
         }
-        for x in 0..<width {
+        for x in 0..<columns {
             count[x] = 0
             top[x] = Int32.max
             bottom[x] = -1
             sumY[x] = 0
         }
+        let components = labeller.components
         labeller.forEachRun { y, a, b, component in
-            guard component == index else { return }
-            for x in (a - x0)...(b - x0) {
+            let base = profileStart[component]
+            guard base >= 0 else { return }
+            let offset = base - components[component].minX
+            for x in (offset + a)...(offset + b) {
                 count[x] += 1
                 top[x] = min(top[x], Int32(y))
                 bottom[x] = max(bottom[x], Int32(y))
@@ -92,15 +119,16 @@ struct GroupSplitter: Sendable {
 
     /// The cut columns (each the first column of the part on its right), in order; none when
     /// the profile has no clear valley near any place a cut belongs.
-    private mutating func findCuts(parts: Int, width: Int, personWidth: Double, valleyDepth: Double) {
+    /// `base`: where the component's profile starts in the buffers.
+    private mutating func findCuts(base: Int, parts: Int, width: Int, personWidth: Double, valleyDepth: Double) {
         // Smoothed over an eighth of a person, so that a gap between two legs is not a valley.
         let radius = max(1, Int(personWidth / 8))
         var running = 0.0
-        for x in 0..<min(radius, width) { running += Double(count[x]) }
+        for x in 0..<min(radius, width) { running += Double(count[base + x]) }
         for x in 0..<width {
-            if x + radius < width { running += Double(count[x + radius]) }
-            if x - radius - 1 >= 0 { running -= Double(count[x - radius - 1]) }
-            smooth[x] = running / Double(min(width - 1, x + radius) - max(0, x - radius) + 1)
+            if x + radius < width { running += Double(count[base + x + radius]) }
+            if x - radius - 1 >= 0 { running -= Double(count[base + x - radius - 1]) }
+            smooth[base + x] = running / Double(min(width - 1, x + radius) - max(0, x - radius) + 1)
         }
         cuts.removeAll(keepingCapacity: true)
         let step = Double(width) / Double(parts)
@@ -111,28 +139,29 @@ struct GroupSplitter: Sendable {
             let lower = max(previous + 1, ideal - reach), upper = min(width - 2, ideal + reach)
             guard lower <= upper else { continue }
             var best = lower
-            for x in lower...upper where smooth[x] < smooth[best]
-                || (smooth[x] == smooth[best] && abs(x - ideal) < abs(best - ideal)) { best = x }
+            for x in lower...upper where smooth[base + x] < smooth[base + best]
+                || (smooth[base + x] == smooth[base + best] && abs(x - ideal) < abs(best - ideal)) { best = x }
             // The peaks on either side, up to the previous cut and a part's width beyond.
             var left = 0.0, right = 0.0
-            for x in previous..<best { left = max(left, smooth[x]) }
-            for x in (best + 1)..<min(width, best + Int(step) + 1) { right = max(right, smooth[x]) }
-            guard smooth[best] <= valleyDepth * min(left, right) else { continue }
+            for x in previous..<best { left = max(left, smooth[base + x]) }
+            for x in (best + 1)..<min(width, best + Int(step) + 1) { right = max(right, smooth[base + x]) }
+            guard smooth[base + best] <= valleyDepth * min(left, right) else { continue }
             cuts.append(best)
             previous = best
         }
     }
 
-    /// The blob of the component's pixels in columns `columns` (relative to `x0`), nil if none.
-    private func part(columns: Range<Int>, x0: Int) -> Blob? {
+    /// The blob of the component's pixels in columns `columns` (relative to `x0`; its profile
+    /// starts at `base`), nil if none.
+    private func part(base: Int, columns: Range<Int>, x0: Int) -> Blob? {
         var area = 0, sumX = 0, rows = 0, minY = Int.max, maxY = -1, first = -1, last = -1
-        for x in columns where count[x] > 0 {
-            let n = Int(count[x])
+        for x in columns where count[base + x] > 0 {
+            let n = Int(count[base + x])
             area += n
             sumX += (x0 + x) * n
-            rows += sumY[x]
-            minY = min(minY, Int(top[x]))
-            maxY = max(maxY, Int(bottom[x]))
+            rows += sumY[base + x]
+            minY = min(minY, Int(top[base + x]))
+            maxY = max(maxY, Int(bottom[base + x]))
             if first < 0 { first = x }
             last = x
         }

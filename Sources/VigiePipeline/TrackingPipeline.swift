@@ -47,7 +47,7 @@ public struct TrackingPipeline {
         blobs = BlobExtraction()
         blobs.groupSplitting = groupSplitting
         var trackerConfiguration = Tracker.Configuration()
-        trackerConfiguration.personAspect = groupSplitting?.personAspect
+        trackerConfiguration.groupSplitting = groupSplitting
         tracker = Tracker(trackerConfiguration)
         self.minimumBlobArea = minimumBlobArea
         self.detector = detector

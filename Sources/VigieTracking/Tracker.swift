@@ -95,11 +95,11 @@ public struct Tracker: Stage, Sendable {
         public var duplicateOverlap = 0.7
         /// Foot points kept per track. Default 64.
         public var trajectoryLength = 64
-        /// Width of an upright person as a fraction of their height, when blobs come cut into
-        /// people (`BlobExtraction.groupSplitting`): a box at least 1.5 such widths wide holds a
-        /// group, so observations inside it are not fragments of one object to be joined, and may
-        /// start tracks of their own. Nil (the default): every track is one object.
-        public var personAspect: Double?
+        /// How blobs come cut into people (`BlobExtraction.groupSplitting`): a box that holds
+        /// several people by its measure (`GroupSplitting.people(width:height:)`) is a group, so
+        /// observations inside it are not fragments of one object to be joined, and may start
+        /// tracks of their own. Nil (the default): every track is one object.
+        public var groupSplitting: GroupSplitting?
 
         /// The defaults.
         public init() {}
@@ -287,10 +287,10 @@ public struct Tracker: Stage, Sendable {
         }
     }
 
-    /// Whether `box` is at least 1.5 person widths wide (`Configuration.personAspect`): a group.
+    /// Whether `box` holds several people (`Configuration.groupSplitting`): a group.
     private func holdsGroup(_ box: Box) -> Bool {
-        guard let aspect = configuration.personAspect else { return false }
-        return box.width >= 1.5 * aspect * (box.y1 - box.y0)
+        guard let splitting = configuration.groupSplitting else { return false }
+        return splitting.people(width: box.width, height: box.y1 - box.y0) >= 2
     }
 
     /// Joins observations lying mostly inside one confirmed track's predicted box (and in no

@@ -39,6 +39,26 @@ struct GroupSplittingTests {
         #expect(parts.map(\.boundingBox.x) == parts.map(\.boundingBox.x).sorted(), "left to right")
     }
 
+    /// Two groups, a lone person and a car in one mask: each group is cut as it is alone (their
+    /// profiles are filled in the same walk over the runs), the others stay whole, in order.
+    @Test func severalGroupsInOneMaskAreCutAsAlone() throws {
+        func group(at x: Int, top: Int) -> [PixelRect] {
+            Self.person(x: x, top: top) + Self.person(x: x + 24, top: top) + Self.person(x: x + 48, top: top)
+                + [PixelRect(x: x + 16, y: top + 20, width: 8, height: 3), PixelRect(x: x + 40, y: top + 20, width: 8, height: 3)]
+        }
+        let groups = group(at: 10, top: 10) + group(at: 150, top: 100)
+        let others = Self.person(x: 110, top: 40) + [PixelRect(x: 100, y: 180, width: 90, height: 36)]
+        var extraction = Self.splitting()
+        let both = extraction.process(makeMask(width: 240, height: 240, rects: groups + others)).map(\.boundingBox)
+        var alone: [PixelRect] = []
+        for rects in [group(at: 10, top: 10), Self.person(x: 110, top: 40), group(at: 150, top: 100),
+                      [PixelRect(x: 100, y: 180, width: 90, height: 36)]] {
+            alone += extraction.process(makeMask(width: 240, height: 240, rects: rects)).map(\.boundingBox)
+        }
+        #expect(both.count == 8, "three, one, three and the car: \(both)")
+        #expect(Set(both) == Set(alone), "\(both) vs \(alone)")
+    }
+
     /// A car (a solid box two and a half times as wide as tall) has no valley: one blob.
     @Test func aVehicleStaysWhole() {
         let mask = makeMask(width: 120, height: 60, rects: [PixelRect(x: 10, y: 20, width: 90, height: 36),

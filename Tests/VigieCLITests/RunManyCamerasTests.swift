@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigieIO
+import Vigie
 import VigieSimulator
 
 /// `vigie run --scenes DIR --inputs CAMERA=INPUT …`: one pipeline per camera, each on its own
@@ -84,7 +85,10 @@ struct RunManyCamerasTests {
         let clip = try SceneCLITests.walkerClip()
         defer { try? FileManager.default.removeItem(atPath: clip) }
         let journal = NSTemporaryDirectory() + "vigie-cli-journal-" + UUID().uuidString + ".jsonl"
-        defer { try? FileManager.default.removeItem(atPath: journal) }
+        defer {
+            try? FileManager.default.removeItem(atPath: journal)
+            try? FileManager.default.removeItem(atPath: JournalKey.defaultPath(forJournal: journal))
+        }
         let scenes = try Self.scenesFolder()
         defer { try? FileManager.default.removeItem(atPath: scenes) }
         let r = try CLI.run(["run", "--scenes", scenes, "--inputs", "north=\(clip)", "south=\(clip)",

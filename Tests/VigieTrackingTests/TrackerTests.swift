@@ -54,7 +54,7 @@ struct TrackerTests {
         #expect(tracker.nextTrackId == 2)
     }
 
-    @Test("With personAspect, three people cut out of a group's blob are three tracks, not fragments of the group's track")
+    @Test("With group splitting, three people cut out of a group's blob are three tracks, not fragments of the group's track")
     func partsOfAGroupAreNotFragments() throws {
         // A group walking as one 70x50 blob for 10 frames, then the same group cut into three
         // person-wide parts (what BlobExtraction.groupSplitting gives).
@@ -70,7 +70,7 @@ struct TrackerTests {
         }
         var c = Tracker.Configuration()
         #expect(try run(c).confirmed.count == 1, "without it, the parts are joined into the group's track")
-        c.personAspect = 0.4
+        c.groupSplitting = GroupSplitting()
         let tracks = try run(c).confirmed
         #expect(tracks.count == 3, "\(tracks.map(\.box))")
         #expect(tracks.allSatisfy { $0.box.width <= 30 }, "\(tracks.map(\.box))")
