@@ -215,3 +215,27 @@ final class Results: @unchecked Sendable {
     func append(_ value: Double) { lock.lock(); stored.append(value); lock.unlock() }
     var values: [Double] { lock.lock(); defer { lock.unlock() }; return stored }
 }
+
+/// `vigie-bench tracking-cost FRAMES_DIR [--max-frames N]`: the motion and tracking stages
+/// (`TrackingPipeline`, adaptive model) per frame on frames in memory, with ghost dissolution on
+/// and off (best of three alternating passes each), and the ghosts dissolved.
+func benchTrackingCost(_ arguments: [String]) throws {
+    guard let folder = arguments.first else { throw CocoaError(.fileNoSuchFile) }
+    let max = arguments.firstIndex(of: "--max-frames").flatMap { Int(arguments[$0 + 1]) } ?? 300
+    let (frames, _) = try loadFrames(folder, max: max, fps: 25)
+    var best = [true: Double.infinity, false: Double.infinity]
+    var dissolved = 0
+    for _ in 0..<3 {
+        for on in [false, true] {
+            var pipeline = TrackingPipeline(model: AdaptiveBackground(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4))
+            pipeline.dissolvesGhosts = on
+            let start = now()
+            for f in frames { _ = try pipeline.process(f) }
+            best[on] = min(best[on]!, (now() - start) / Double(frames.count) * 1e3)
+            if on { dissolved = pipeline.dissolvedGhosts }
+        }
+    }
+    print(String(format: "TrackingPipeline %dx%d (%d frames): %.3f ms/frame without ghost dissolution, %.3f ms/frame with (%+.1f %%), %d ghosts dissolved",
+                 frames[0].width, frames[0].height, frames.count, best[false]!, best[true]!,
+                 (best[true]! / best[false]! - 1) * 100, dissolved))
+}

@@ -58,6 +58,13 @@ public struct AdaptiveBackground: BackgroundModel {
         public var warmUp: Double = 2
         /// Foreground fraction of the frame that flags a sudden global change. Default 0.6.
         public var globalChangeFraction: Double = 0.6
+        /// Ghost dissolution (`dissolveIfGhost`): a region is a ghost when the frame's edges along
+        /// its contour add up to less than this fraction of the background's, which must show a
+        /// clear contour (`ghostContourContrast`). Default 0.5; nil turns it off.
+        public var ghostEdgeRatio: Double? = 0.35
+        /// Mean gradient of the background along a region's contour, levels, below which the
+        /// background shows no contour there and the region is not judged a ghost. Default 16.
+        public var ghostContourContrast: Double = 24
 
         /// The defaults.
         public init() {}
@@ -81,6 +88,8 @@ public struct AdaptiveBackground: BackgroundModel {
     private var mask = Mask(width: 1, height: 1)
     private var clock = FrameClock()
     private var learningFrames = 0
+    /// Whether a dissolved ghost changed the background since the envelope was computed.
+    private var envelopeIsStale = false
 
     /// A model with the given settings; state is allocated at the first frame.
     public init(_ configuration: Configuration = Configuration()) {
@@ -131,7 +140,8 @@ public struct AdaptiveBackground: BackgroundModel {
         let (width, height) = (self.width, self.height)
         // The background moves by a few levels a second, so its envelope is refreshed every
         // fourth frame (every frame while learning fast).
-        if learning || clock.frames % 4 == 0 { updateEnvelope() }
+        if learning || clock.frames % 4 == 0 || envelopeIsStale { updateEnvelope() }
+        envelopeIsStale = false
         let envelopeMin = self.envelopeMin, envelopeMax = self.envelopeMax
         // Move the state out of self for the loop (no copy: each buffer stays uniquely owned).
         var mask = self.mask, backgroundY = self.backgroundY, deviationY = self.deviationY
@@ -289,5 +299,62 @@ public struct AdaptiveBackground: BackgroundModel {
         }
         learningFrames = 1
         isWarm = false
+    }
+}
+
+// MARK: - Ghosts
+
+extension AdaptiveBackground {
+    /// Calls `body` with the background luma (8.8 fixed point, a row of `width` values). Package-only:
+    /// the background is a raw image of the scene.
+    package func backgroundLuma<R>(_ body: (UnsafeBufferPointer<UInt16>) -> R) -> R {
+        backgroundY.withUnsafeBufferPointer(body)
+    }
+
+    /// Whether the region of `mask` inside `box` is a ghost (see `BackgroundModel`): along its
+    /// contour the background shows a clear edge (mean gradient at least `ghostContourContrast`)
+    /// and the frame less than `ghostEdgeRatio` of it. A ghost's pixels (the set pixels of `mask`
+    /// in `box`) take the frame's luma and chroma as background, and their foreground time starts
+    /// again. A person standing still is not a ghost (the frame has their contour, even once the
+    /// model has learnt them); nor is a bag left behind.
+    public mutating func dissolveIfGhost(_ box: PixelRect, of mask: Mask, in frame: Frame) -> Bool {
+        guard let ratio = configuration.ghostEdgeRatio, isWarm, frame.width == width, frame.height == height,
+              mask.width == width, mask.height == height else { return false }
+        let x0 = max(0, box.x), y0 = max(0, box.y)
+        let x1 = min(width, box.x + box.width), y1 = min(height, box.y + box.height)
+        guard x0 < x1, y0 < y1 else { return false }
+        let box = PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        let edges = mask.plane.withView { m in
+            frame.luma.withView { f in
+                backgroundY.withUnsafeBufferPointer { contourEdges(mask: m, frame: f, background: $0, box: box) }
+            }
+        }
+        guard edges.pixels >= 12,
+              Double(edges.background) >= configuration.ghostContourContrast * Double(edges.pixels),
+              Double(edges.frame) < ratio * Double(edges.background) else { return false }
+        let w = width, cw = (width + 1) / 2
+        mask.plane.withView { m in
+            frame.luma.withView { f in
+                for y in box.y..<(box.y + box.height) {
+                    for x in box.x..<(box.x + box.width) where m[x, y] >= 128 {
+                        backgroundY[y * w + x] = UInt16(f[x, y]) << 8
+                        foregroundFrames[y * w + x] = 0
+                    }
+                }
+            }
+            guard let cb = frame.cb, let cr = frame.cr else { return }
+            cb.withView { b in
+                cr.withView { r in
+                    for y in box.y..<(box.y + box.height) {
+                        for x in box.x..<(box.x + box.width) where m[x, y] >= 128 {
+                            backgroundCb[(y / 2) * cw + x / 2] = UInt16(b[x / 2, y / 2]) << 8
+                            backgroundCr[(y / 2) * cw + x / 2] = UInt16(r[x / 2, y / 2]) << 8
+                        }
+                    }
+                }
+            }
+        }
+        envelopeIsStale = true
+        return true
     }
 }

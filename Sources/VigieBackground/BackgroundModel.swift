@@ -16,6 +16,12 @@ public protocol BackgroundModel: Stage where Input == Frame, Output == Mask {
     /// Whether the last frame changed so much at once (light switched, camera covered or moved)
     /// that its mask is not reliable; the model relearns quickly afterwards.
     var sawGlobalChange: Bool { get }
+    /// Whether the foreground region of `mask` inside `box` (a blob of the model's cleaned mask
+    /// for `frame`, the last frame processed) is a *ghost* — where something stood while the model
+    /// learnt it and has since gone, so that the scene reappears there — and if so, takes the
+    /// frame's pixels there as background at once, so the region is gone from the next mask.
+    /// Models that cannot tell return false and keep the region.
+    mutating func dissolveIfGhost(_ box: PixelRect, of mask: Mask, in frame: Frame) -> Bool
 }
 
 /// The background models `vigie motion --model` and `vigie eval cdnet --model` accept.

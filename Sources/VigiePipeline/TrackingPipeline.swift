@@ -38,6 +38,16 @@ public struct TrackingPipeline {
     /// An integrator's detector (a person, vehicle or object model) whose boxes and classes the
     /// tracker takes beside the blobs; nil: blobs only. See `Detector`.
     public var detector: (any Detector)?
+    /// Whether the blobs are checked for ghosts every `ghostCheckInterval` tracked frames
+    /// (`BackgroundModel.dissolveIfGhost`): a ghost — where someone stood while the model was
+    /// learning, or a parked car that left — is dissolved into the background and not tracked.
+    /// Default true (models that cannot tell ghosts keep every blob).
+    public var dissolvesGhosts = true
+    /// Tracked frames between two ghost checks. 8 (a third of a second at 25 fps: a ghost stays for seconds).
+    public static let ghostCheckInterval = 8
+    private var framesToGhostCheck = 0
+    /// Ghosts dissolved so far.
+    public private(set) var dissolvedGhosts = 0
 
     /// A chain around `model`, with an optional external `detector`; with `groupSplitting`, blobs
     /// too wide for one person are cut into people and the tracker takes the parts as such.
@@ -63,9 +73,27 @@ public struct TrackingPipeline {
         guard motion.model.isWarm, !motion.model.sawGlobalChange else { return (mask, nil) }
         blobs.minimumArea = minimumBlobArea.pixels(width: frame.width, height: frame.height)
         let detections = try detector?.detect(frame)
+        var found = blobs.process(mask)
+        if dissolvesGhosts {
+            framesToGhostCheck -= 1
+            if framesToGhostCheck <= 0 {
+                framesToGhostCheck = Self.ghostCheckInterval
+                found = dissolveGhosts(found, of: mask, in: frame)
+            }
+        }
         let tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
-                                                       frameHeight: frame.height, blobs: blobs.process(mask),
-                                                       detections: detections))
+                                                       frameHeight: frame.height, blobs: found, detections: detections))
         return (mask, tracks)
+    }
+
+    /// `blobs` without the ghosts among them, which the model dissolves.
+    private mutating func dissolveGhosts(_ blobs: [Blob], of mask: Mask, in frame: Frame) -> [Blob] {
+        var ghosts: [Int] = []
+        for (i, blob) in blobs.enumerated() where motion.model.dissolveIfGhost(blob.boundingBox, of: mask, in: frame) {
+            ghosts.append(i)
+        }
+        guard !ghosts.isEmpty else { return blobs }
+        dissolvedGhosts += ghosts.count
+        return blobs.enumerated().filter { !ghosts.contains($0.offset) }.map(\.element)
     }
 }

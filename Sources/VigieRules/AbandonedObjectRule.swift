@@ -127,6 +127,8 @@ public struct AbandonedObjectRule: Rule {
     struct ObjectState {
         var lifecycle: EventLifecycle
         var person = false
+        /// The stopped track that made the region a person, while it may still walk away from it.
+        var personTrack: Int?
         var owner: Int?
         var last: StaticObject
         /// Since when no larger track has covered the object (nil while one does).
@@ -186,8 +188,27 @@ public struct AbandonedObjectRule: Rule {
             if covered { state.uncoveredSince = nil } else if state.uncoveredSince == nil { state.uncoveredSince = input.timestamp }
             let alone = state.uncoveredSince.map { input.timestamp.seconds - $0.seconds >= Self.motionWindow } ?? false
             let movingInside = object.recentMotion >= 0.5 && object.staticSeconds >= 3
+            // A track that stopped at the region and then is seen with its foot point away from it
+            // (further than the region's size: it walked off, or its box grew over its person and
+            // what they set down as they parted), while the region stays, was someone standing over
+            // it (an owner over their bag): the region is judged again. One whose track ends, fades
+            // or lies down there has not left.
+            let away = object.box.widened(by: max(object.box.width, object.box.height))
+            func isAway(_ p: PixelPoint) -> Bool {
+                !((Double(away.x)...Double(away.x + away.width)).contains(p.x)
+                  && (Double(away.y)...Double(away.y + away.height)).contains(p.y))
+            }
+            if let id = state.personTrack, input.tracks.contains(where: {
+                $0.id == id && $0.state == .confirmed && $0.lastSeen == input.timestamp && isAway($0.footPoint)
+            }) {
+                (state.person, state.personTrack) = (false, nil)
+            }
             if !state.person {
-                state.person = input.tracks.contains { memory.isStoppedTrack($0, at: object.box) } || (alone && movingInside)
+                if let stopped = input.tracks.first(where: { memory.isStoppedTrack($0, at: object.box) }) {
+                    (state.person, state.personTrack) = (true, stopped.id)
+                } else {
+                    state.person = alone && movingInside
+                }
             }
             // Moving inside under a larger track, the region may be part of that track's person
             // (a torso still while the arms move) or a bag its owner bends over: it does not start

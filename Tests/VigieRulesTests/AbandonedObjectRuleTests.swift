@@ -68,6 +68,35 @@ struct AbandonedObjectRuleTests {
         #expect(events.filter { $0.kind == .abandonedObject }.isEmpty)
     }
 
+    /// A person who walks in, stands over the region (so it is judged a person who stopped) and
+    /// then, after `leavesAt` seconds of static time (nil: never), walks away while the region stays.
+    static func stopAndLeave(leavesAt: Double?) throws -> [Event] {
+        var engine = RuleEngine(scene: try Scene(json: Data(Self.scene.utf8)))
+        var events: [Event] = []
+        for step in 0...60 {
+            let t = Double(step) * 0.25
+            let x: Int
+            if t < 2 { x = 100 + Int(t * 100) } else if let leavesAt, t > leavesAt { x = 300 + Int((t - leavesAt) * 100) } else { x = 300 }
+            let person = Self.track(3, PixelRect(x: x, y: 235, width: 50, height: 100), at: 10 + t)  // seen now
+            let object = StaticObject(id: 1, box: Self.bag, staticSeconds: t, origin: .appeared, internalMotion: 0, recentMotion: 0)
+            events += try engine.process(RuleInput(timestamp: Timestamp(seconds: 10 + t), frameWidth: 720, frameHeight: 480,
+                                                   tracks: [person], tracked: true,
+                                                   cues: SceneCues(staticObjects: StaticObjectCues(objects: [object]))))
+        }
+        return events
+    }
+
+    /// Someone who stood over the region and walked away was standing over a bag: the region is
+    /// judged again and found at 10 s of static time; someone who stays is a person, no event.
+    @Test func aPersonWhoStoodOverTheRegionAndLeftLeavesItToBeJudgedAgain() throws {
+        let left = try Self.stopAndLeave(leavesAt: 6)
+        let started = left.filter { $0.kind == .abandonedObject && $0.phase == .started }
+        #expect(started.count == 1 && started.first.map { $0.time.seconds >= 20 && $0.time.seconds <= 20.5 } == true,
+                "\(left.map { "\($0.kind) \($0.phase) \($0.time.seconds)" })")
+        let stayed = try Self.stopAndLeave(leavesAt: nil)
+        #expect(stayed.filter { $0.kind == .abandonedObject }.isEmpty)
+    }
+
     /// The bag's own track, born on it, whose box shrinks to its top as the motion model absorbs
     /// it (its foot point moves up by more than half its height): not a person who walked in.
     @Test func theBagsOwnShrinkingTrackIsNotAPersonWhoStopped() throws {
