@@ -215,7 +215,9 @@ let testTargets: [Target] = [
         name: "VigieBackgroundTests", dependencies: ["SharedTestData", "VigieBackground", "VigieIO", "VigieEvaluation"]
     ),
     .testTarget(name: "VigieBlobsTests", dependencies: ["VigieBlobs", "VigieKernels"]),
-    .testTarget(name: "VigieEvaluationTests", dependencies: ["VigieEvaluation", "VigieIO"]),
+    .testTarget(
+        name: "VigieEvaluationTests",
+        dependencies: ["VigieEvaluation", "VigieIO", "VigieBackground", "VigiePipeline", "VigieSimulator", "VigieTracking"]),
     .testTarget(name: "VigieEventsTests", dependencies: ["VigieEvents"]),
     .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs", "VigieKernels"]),
     .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking", "VigieAnalysis"]),

@@ -7,7 +7,8 @@ struct Track: ParsableCommand {
         abstract: "Track moving objects and write confirmed tracks in the MOT Challenge text format.",
         discussion: """
             Pipeline: background model ─▶ standard mask cleanup ─▶ blobs (at least 1/2000 of the frame) ─▶ tracker; \
-            frames before the model is warm (2 s) are not tracked. \
+            frames before the model is warm (2 s) are not tracked. With --detections, a person detector's boxes \
+            (a MOT Challenge det.txt) are tracked beside the blobs, and alone during the warm-up. \
             Each line of TRACKS.txt is `frame,id,left,top,width,height,score,-1,-1,-1`: frames numbered as the \
             input numbers them (from 1), boxes in pixels of the input resolution, confirmed tracks only. \
             Any MOT Challenge tool can score it; --ground-truth scores it here (CLEAR MOT and IDF1).
@@ -37,12 +38,25 @@ struct Track: ParsableCommand {
     @Flag(help: "Cut blobs too wide for one upright person into person-wide parts at the valleys of their column profile (experimental: off by default).")
     var splitGroups = false
 
+    @Option(help: "A MOT Challenge detection file (frame,-1,left,top,width,height,score,…; pixels of the input): a person detector's boxes, tracked beside the blobs, and alone while the background model warms up.")
+    var detections: String?
+
+    @Option(help: "With --detections: leave out detections scoring under this (in the file's own units).")
+    var detectionThreshold: Double?
+
+    @Flag(help: "With --detections: track the detections alone, not the blobs.")
+    var detectionsOnly = false
+
     @Flag(help: "Write the blobs the tracker is given instead of its tracks, each with an id of its own (frame × 10000 + its index): scores the detection stage alone.")
     var blobs = false
 
     func validate() throws {
         guard DCTScale(rawValue: scale) != nil else { throw ValidationError("--scale must be 1, 2, 4 or 8, got \(scale)") }
         guard fps > 0 else { throw ValidationError("--fps must be positive") }
+        guard detections != nil || (detectionThreshold == nil && !detectionsOnly) else {
+            throw ValidationError("--detection-threshold and --detections-only need --detections FILE")
+        }
+        guard !(blobs && detectionsOnly) else { throw ValidationError("--blobs and --detections-only exclude each other") }
     }
 
     func run() throws {
@@ -63,8 +77,18 @@ struct Track: ParsableCommand {
         defer { try? handle.close() }
         try? handle.truncate(atOffset: 0)
 
+        var detector: ReplayDetector?
+        if let detections {
+            do {
+                detector = try ReplayDetector(motChallengeFile: detections, minimumScore: detectionThreshold ?? -.infinity,
+                                              scale: scale)
+            } catch {
+                throw fail(error)
+            }
+        }
         var pipeline = TrackingPipeline(model: model.makeModel(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4),
-                                        groupSplitting: splitGroups ? GroupSplitting() : nil)
+                                        detector: detector, groupSplitting: splitGroups ? GroupSplitting() : nil)
+        pipeline.tracksBlobs = !detectionsOnly
         var written: [MOTBox] = []
         var count = 0, skipped = 0, boxes = 0
         var ids = Set<Int>()
@@ -84,6 +108,8 @@ struct Track: ParsableCommand {
                 var text = ""
                 var objects: [(id: Int, box: PixelRect)] = []
                 if self.blobs {
+                    // With a detector, frames are tracked during the warm-up too, but their masks mean nothing.
+                    guard pipeline.motion.model.isWarm, !pipeline.motion.model.sawGlobalChange else { continue }
                     for (i, b) in pipeline.blobs.process(processed.foreground).enumerated() {
                         objects.append((frame.number * 10000 + i, b.boundingBox))
                     }

@@ -10,7 +10,8 @@ import VigieTracking
 /// ```
 ///
 /// Until the background model is warm, and on a frame it flags as a sudden global change
-/// (light switched, camera covered), its mask means nothing: such a frame is not tracked.
+/// (light switched, camera covered), its mask means nothing: such a frame's blobs are not
+/// tracked. Without a detector the frame is not tracked at all; with one, its detections are.
 public struct TrackingPipeline {
     /// The smallest blob the tracker is given.
     public enum MinimumBlobArea: Sendable {
@@ -38,6 +39,9 @@ public struct TrackingPipeline {
     /// An integrator's detector (a person, vehicle or object model) whose boxes and classes the
     /// tracker takes beside the blobs; nil: blobs only. See `Detector`.
     public var detector: (any Detector)?
+    /// Whether the tracker is given the blobs. Default true; false, with a `detector`, tracks its
+    /// detections alone (a person detector's boxes without the motion stage's).
+    public var tracksBlobs = true
     /// Whether the blobs are checked for ghosts every `ghostCheckInterval` tracked frames
     /// (`BackgroundModel.dissolveIfGhost`): a ghost — where someone stood while the model was
     /// learning, or a parked car that left — is dissolved into the background and not tracked.
@@ -64,17 +68,18 @@ public struct TrackingPipeline {
     }
 
     /// One frame: its cleaned foreground mask, and the live tracks — nil when the frame was not
-    /// tracked (model not warm, or a global change). Let go of the mask before the next frame, or
+    /// tracked (model not warm, or a global change, and no detector). Let go of the mask before the next frame, or
     /// the cleanup allocates a new buffer.
     /// - Throws: `FrameError` (size change, time not advancing), `TrackerError`, or what the
     ///   detector throws.
     public mutating func process(_ frame: Frame) throws -> (foreground: Mask, tracks: [Track]?) {
         let mask = try motion.process(frame)
-        guard motion.model.isWarm, !motion.model.sawGlobalChange else { return (mask, nil) }
+        let maskMeansSomething = motion.model.isWarm && !motion.model.sawGlobalChange
+        guard maskMeansSomething || detector != nil else { return (mask, nil) }
         blobs.minimumArea = minimumBlobArea.pixels(width: frame.width, height: frame.height)
         let detections = try detector?.detect(frame)
-        var found = blobs.process(mask)
-        if dissolvesGhosts {
+        var found = maskMeansSomething && tracksBlobs ? blobs.process(mask) : []
+        if dissolvesGhosts && maskMeansSomething {
             framesToGhostCheck -= 1
             if framesToGhostCheck <= 0 {
                 framesToGhostCheck = Self.ghostCheckInterval

@@ -316,6 +316,39 @@ struct SceneCLITests {
     }
 }
 
+extension SceneCLITests {
+    /// `--detections` replays a det.txt: a detector's boxes are tracked from the first frames,
+    /// while the background model is still warming up (2 s), which blobs alone never are.
+    @Test func trackFollowsRecordedDetectionsFromTheFirstFrames() throws {
+        let clip = try Self.walkerClip()
+        let dets = NSTemporaryDirectory() + "vigie-cli-det-" + UUID().uuidString + ".txt"
+        let out = dets + ".tracks"
+        defer { for f in [clip, dets, out] { try? FileManager.default.removeItem(atPath: f) } }
+        // A box walking right over the first 2 s (8 fps), as a person detector would report it.
+        let lines = (1...16).map { n in "\(n),-1,\(10 + 3 * n),60,12,30,0.8,-1,-1,-1" }
+        try lines.joined(separator: "\n").write(toFile: dets, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["track", "--input", clip, "--output", out, "--detections", dets, "--detections-only"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
+        let frames = rows.compactMap { Int($0[0]) }
+        #expect(frames.contains { $0 <= 8 }, "tracked in the first second: \(frames)")
+        #expect(Set(rows.map { $0[1] }).count == 1, "one box walking, one track")
+        #expect(frames.allSatisfy { $0 <= 18 }, "detections only: the walker's blobs (from 3 s) are not tracked: \(frames)")
+    }
+
+    @Test func trackNamesTheBadLineOfADetectionFileAndNeedsOneForItsOptions() throws {
+        let clip = try Self.walkerClip()
+        let dets = NSTemporaryDirectory() + "vigie-cli-det-" + UUID().uuidString + ".txt"
+        let out = dets + ".tracks"
+        defer { for f in [clip, dets, out] { try? FileManager.default.removeItem(atPath: f) } }
+        try "1,-1,10,60,12,30,0.8\n2,-1,ten,60,12,30,0.8\n".write(toFile: dets, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["track", "--input", clip, "--output", out, "--detections", dets])
+        #expect(bad.status == 1 && bad.stderr.contains(dets + ":2: field 3 is not a number"), "\(bad.stderr)")
+        #expect(try CLI.run(["track", "--input", clip, "--output", out, "--detections-only"]).status == 64)
+        #expect(try CLI.run(["track", "--input", clip, "--output", out, "--detection-threshold", "0.5"]).status == 64)
+    }
+}
+
 @Suite("vigie demo", .enabled(if: CLI.isBuilt, "needs the vigie executable built beside the tests (swift build)"))
 struct DemoCLITests {
     @Test(.enabled(if: CLI.isReleaseBuild, "renders 40 s of 640x360 video: release build only (.ci/run)"))
