@@ -46,8 +46,9 @@ import VigieKernels
 /// than that after the model has absorbed them is ended, and gets a new id when they move again.
 ///
 /// **External detections.** `Input.detections` (from a `Detector`) are observations like blobs
-/// and carry a class. Blobs lying mostly (`detectionOverlap`) inside a detection are dropped, so a
-/// detection and the blob of the same person do not make two tracks.
+/// and carry a class. Blobs lying mostly (`detectionOverlap`) inside the detections are dropped
+/// (the parts of a blob inside each detection added up: a group's blob over two detected people
+/// goes too), so a detection and the blob of the same person do not make two tracks.
 ///
 /// **Time** comes from the inputs' timestamps only (the frame rate may vary); a timestamp not
 /// after the previous one is a `TrackerError`.
@@ -87,7 +88,8 @@ public struct Tracker: Stage, Sendable {
         /// Fraction of an observation inside a track's predicted box for it to be a fragment of
         /// that track. Default 0.7.
         public var fragmentCoverage = 0.7
-        /// Fraction of a blob inside an external detection for the blob to be dropped. Default 0.5.
+        /// Fraction of a blob inside external detections (added up over them) for the blob to be
+        /// dropped. Default 0.5.
         public var detectionOverlap = 0.5
         /// Boxes of two confirmed tracks overlapping more than this (IoU) while they move together
         /// (velocities within `2 · stillSpeed`) are one object tracked twice: the younger track
@@ -278,12 +280,10 @@ public struct Tracker: Stage, Sendable {
         let detectionCount = observations.count
         for b in input.blobs {
             let box = Box(b.boundingBox)
-            var covered = false
-            for k in 0..<detectionCount where box.fractionInside(observations[k].box) >= configuration.detectionOverlap {
-                covered = true
-                break
-            }
-            if !covered { observations.append(Observation(box: box, objectClass: nil)) }
+            // Covered by the detections together (a group's blob over two detected people).
+            var inside = 0.0
+            for k in 0..<detectionCount { inside += box.fractionInside(observations[k].box) }
+            if inside < configuration.detectionOverlap { observations.append(Observation(box: box, objectClass: nil)) }
         }
     }
 

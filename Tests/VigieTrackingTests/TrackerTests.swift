@@ -277,6 +277,26 @@ struct TrackerTests {
         #expect(tracks.confirmed.count == 1)
     }
 
+    @Test("A group's blob over two detected people adds no track; a blob beside them still does")
+    func blobOverSeveralDetections() throws {
+        var tracker = Tracker()
+        var tracks: [Track] = []
+        for f in 0..<10 {
+            let x = 200 + 6 * f
+            let people = [Detection(box: PixelRect(x: x, y: 100, width: 40, height: 100), objectClass: "person"),
+                          Detection(box: PixelRect(x: x + 40, y: 100, width: 40, height: 100), objectClass: "person")]
+            // One blob for the pair, a little wider than them (half of it inside each detection),
+            // and a bag on the ground away from them that no detector reports.
+            let group = blob(footX: Double(x + 40), footY: 199, width: 90, height: 100)
+            let bag = blob(footX: 500, footY: 300, width: 20, height: 16)
+            tracks = try tracker.process(input(f, [group, bag], detections: people))
+        }
+        let confirmed = tracks.confirmed
+        #expect(confirmed.count == 3, "two people and the bag: \(confirmed.map { ($0.id, $0.box, $0.objectClass ?? "-") })")
+        #expect(confirmed.filter { $0.objectClass == "person" }.count == 2)
+        #expect(confirmed.contains { $0.objectClass == nil && abs($0.box.x - 490) <= 2 }, "the bag keeps its track")
+    }
+
     @Test("Timestamps must advance; frame sizes must be positive")
     func errors() throws {
         var tracker = Tracker()
