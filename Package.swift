@@ -88,6 +88,8 @@ let libraryTargets: [Target] = [
         swiftSettings: strict
     ),
     .target(name: "VigieSimulator", dependencies: ["VigieCore", "VigieIO", "VigieKernels"], swiftSettings: strict),
+    // Classical person detection (HOG and a linear model) behind the tracker's `Detector` point.
+    .target(name: "VigieDetection", dependencies: ["VigieCore", "VigieTracking"], swiftSettings: strict),
     // Delivery over the network (FoundationNetworking on Linux) kept out of VigieEvents.
     .target(
         name: "VigieDelivery",
@@ -133,7 +135,7 @@ let libraryTargets: [Target] = [
         dependencies: [
             "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieEvaluation", "VigieEvents",
             "VigieTracking", "VigieRules", "VigieSimulator", "VigiePipeline", "VigieAnonymise", "VigieAnalysis",
-            "VigieDelivery", "VigieJournal",
+            "VigieDelivery", "VigieJournal", "VigieDetection",
         ],
         swiftSettings: strict
     ),
@@ -219,6 +221,13 @@ let testTargets: [Target] = [
         name: "VigieEvaluationTests",
         dependencies: ["VigieEvaluation", "VigieIO", "VigieBackground", "VigiePipeline", "VigieSimulator", "VigieTracking"]),
     .testTarget(name: "VigieEventsTests", dependencies: ["VigieEvents"]),
+    .testTarget(
+        name: "VigieDetectionTests",
+        dependencies: [
+            "VigieDetection", "VigieCore", "VigieTracking", "VigiePipeline", "VigieBackground", "VigieEvaluation", "VigieIO",
+            "SharedTestData",
+        ],
+        exclude: ["Fixtures"]),
     .testTarget(name: "VigieTrackingTests", dependencies: ["VigieTracking", "VigieBlobs", "VigieKernels"]),
     .testTarget(name: "VigieRulesTests", dependencies: ["VigieRules", "VigieEvents", "VigieTracking", "VigieAnalysis"]),
     .testTarget(
@@ -291,7 +300,7 @@ let testTargets: [Target] = [
 let publicModules = [
     "VigieCore", "VigieIO", "VigieBackground", "VigieBlobs", "VigieTracking", "VigieEvents", "VigieRules",
     "VigieAnalysis", "VigiePipeline", "VigieAnonymise", "VigieSimulator", "VigieDelivery", "VigieJournal",
-    "VigieEvaluation",
+    "VigieEvaluation", "VigieDetection",
 ]
 let moduleProducts: [Product] = publicModules.map { .library(name: $0, targets: [$0]) }
 

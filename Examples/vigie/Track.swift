@@ -8,7 +8,8 @@ struct Track: ParsableCommand {
         discussion: """
             Pipeline: background model ─▶ standard mask cleanup ─▶ blobs (at least 1/2000 of the frame) ─▶ tracker; \
             frames before the model is warm (2 s) are not tracked. With --detections, a person detector's boxes \
-            (a MOT Challenge det.txt) are tracked beside the blobs, and alone during the warm-up. \
+            (a MOT Challenge det.txt) are tracked beside the blobs, and alone during the warm-up; with \
+            --person-model, Vigie's own HOG person detector finds them in each frame. \
             Each line of TRACKS.txt is `frame,id,left,top,width,height,score,-1,-1,-1`: frames numbered as the \
             input numbers them (from 1), boxes in pixels of the input resolution, confirmed tracks only. \
             Any MOT Challenge tool can score it; --ground-truth scores it here (CLEAR MOT and IDF1).
@@ -44,7 +45,10 @@ struct Track: ParsableCommand {
     @Option(help: "With --detections: leave out detections scoring under this (in the file's own units).")
     var detectionThreshold: Double?
 
-    @Flag(help: "With --detections: track the detections alone, not the blobs.")
+    @Option(help: "A HOG person model (3,781 numbers: HOGPersonModel): detect people in every frame with it (HOGPersonDetector) and track them beside the blobs, and alone while the background model warms up.")
+    var personModel: String?
+
+    @Flag(help: "With --detections or --person-model: track the detections alone, not the blobs.")
     var detectionsOnly = false
 
     @Flag(help: "Write the blobs the tracker is given instead of its tracks, each with an id of its own (frame × 10000 + its index): scores the detection stage alone.")
@@ -53,8 +57,14 @@ struct Track: ParsableCommand {
     func validate() throws {
         guard DCTScale(rawValue: scale) != nil else { throw ValidationError("--scale must be 1, 2, 4 or 8, got \(scale)") }
         guard fps > 0 else { throw ValidationError("--fps must be positive") }
-        guard detections != nil || (detectionThreshold == nil && !detectionsOnly) else {
-            throw ValidationError("--detection-threshold and --detections-only need --detections FILE")
+        guard detections != nil || detectionThreshold == nil else {
+            throw ValidationError("--detection-threshold needs --detections FILE")
+        }
+        guard detections != nil || personModel != nil || !detectionsOnly else {
+            throw ValidationError("--detections-only needs --detections FILE or --person-model FILE")
+        }
+        guard detections == nil || personModel == nil else {
+            throw ValidationError("--detections and --person-model exclude each other")
         }
         guard !(blobs && detectionsOnly) else { throw ValidationError("--blobs and --detections-only exclude each other") }
     }
@@ -77,14 +87,16 @@ struct Track: ParsableCommand {
         defer { try? handle.close() }
         try? handle.truncate(atOffset: 0)
 
-        var detector: ReplayDetector?
-        if let detections {
-            do {
+        var detector: (any Detector)?
+        do {
+            if let detections {
                 detector = try ReplayDetector(motChallengeFile: detections, minimumScore: detectionThreshold ?? -.infinity,
                                               scale: scale)
-            } catch {
-                throw fail(error)
+            } else if let personModel {
+                detector = HOGPersonDetector(model: try HOGPersonModel(contentsOf: personModel))
             }
+        } catch {
+            throw fail(error)
         }
         var pipeline = TrackingPipeline(model: model.makeModel(), minimumBlobArea: .frameDividedBy(2000, atLeast: 4),
                                         detector: detector, groupSplitting: splitGroups ? GroupSplitting() : nil)

@@ -5,6 +5,7 @@
 @_exported import VigieBlobs
 @_exported import VigieCore
 @_exported import VigieDelivery
+@_exported import VigieDetection
 @_exported import VigieEvaluation
 @_exported import VigieEvents
 @_exported import VigieIO
