@@ -239,3 +239,28 @@ func benchTrackingCost(_ arguments: [String]) throws {
                  frames[0].width, frames[0].height, frames.count, best[false]!, best[true]!,
                  (best[true]! / best[false]! - 1) * 100, dissolved))
 }
+
+/// `vigie-bench person-detector FRAMES_DIR MODEL [--max-frames N]`: the HOG person detector's
+/// time per frame (best of three passes), beside the motion stage on the same frames. Compare with
+/// `Benchmarks/opencv/hog_speed.py FRAMES_DIR` (OpenCV's HOG with the same settings, one thread).
+func benchPersonDetector(_ arguments: [String]) throws {
+    guard arguments.count >= 2 else { throw CocoaError(.fileNoSuchFile) }
+    let max = arguments.firstIndex(of: "--max-frames").flatMap { Int(arguments[$0 + 1]) } ?? 100
+    let (frames, _) = try loadFrames(arguments[0], max: max, fps: 25)
+    let model = try HOGPersonModel(contentsOf: arguments[1])
+    var detectorBest = Double.infinity, motionBest = Double.infinity
+    var people = 0
+    for _ in 0..<3 {
+        var detector = HOGPersonDetector(model: model)
+        people = 0
+        var start = now()
+        for f in frames { people += detector.detect(f).count }
+        detectorBest = min(detectorBest, (now() - start) / Double(frames.count) * 1e3)
+        var motion = MotionPipeline(model: AdaptiveBackground())
+        start = now()
+        for f in frames { _ = try motion.process(f) }
+        motionBest = min(motionBest, (now() - start) / Double(frames.count) * 1e3)
+    }
+    print(String(format: "HOGPersonDetector %dx%d (%d frames, %d people found): %.1f ms/frame; motion stage %.2f ms/frame",
+                 frames[0].width, frames[0].height, frames.count, people, detectorBest, motionBest))
+}

@@ -7,7 +7,8 @@ Usage:
 Runs OpenCV's HOG + linear SVM people detector (Dalal & Triggs 2005, the model OpenCV ships,
 trained on INRIA Person) over every *.jpg of FRAMES_DIR, sorted by name and numbered from 1,
 with OpenCV's defaults (64x128 window, hit threshold 0, scale step 1.05, grouping of
-overlapping windows) and a 4-pixel stride. Writes `frame,-1,left,top,width,height,score,-1,-1,-1`
+overlapping windows) but a 4-pixel window stride and 8 pixels of padding (the values OpenCV's
+own people-detection sample uses). Writes `frame,-1,left,top,width,height,score,-1,-1,-1`
 where score is the SVM margin.
 
 The detector's window is the INRIA training window: 64x128 pixels with the person about 96

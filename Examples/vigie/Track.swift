@@ -66,7 +66,10 @@ struct Track: ParsableCommand {
         guard detections == nil || personModel == nil else {
             throw ValidationError("--detections and --person-model exclude each other")
         }
-        guard !(blobs && detectionsOnly) else { throw ValidationError("--blobs and --detections-only exclude each other") }
+        guard !(blobs && (detectionsOnly || detections != nil || personModel != nil)) else {
+            throw ValidationError("--blobs writes the blobs alone: it takes no --detections, --person-model or --detections-only")
+        }
+        guard detectionThreshold?.isFinite ?? true else { throw ValidationError("--detection-threshold must be a finite number") }
     }
 
     func run() throws {

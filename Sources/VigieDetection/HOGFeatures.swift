@@ -68,6 +68,21 @@ struct HOGFeatures {
     /// Square root of each grey level (the gamma correction of the published models).
     static let gamma: [Float] = (0..<256).map { Float($0).squareRoot() }
 
+    /// The pixel's factor for cell 0 and cell 1 at each of a block's 16 positions along one axis:
+    /// the one-dimensional Gaussian (σ = 4, centred at 8) times the bilinear share of the cell
+    /// (0 where it does not reach). A pixel's weight in cell (cx, cy) is the product of its
+    /// column's factor for cx and its row's for cy.
+    static let axisWeights: [Float] = (0..<16).flatMap { i -> [Float] in
+        let d = Float(i) - 8
+        let gauss = expf(-d * d / (2 * 4 * 4))
+        let c = (Float(i) + 0.5) / Float(cell) - 0.5
+        let c0 = Int(c.rounded(.down)), f = c - Float(c0)
+        return [0, 1].map { k -> Float in
+            let share: Float = c0 == k ? 1 - f : (c0 + 1 == k ? f : 0)
+            return gauss * share
+        }
+    }
+
     /// For each of a block's 16x16 pixel positions (row after row), four votes: the value offset
     /// of a cell's first bin and the pixel's weight there (the Gaussian over the block times the
     /// bilinear share of the cell; 0 for a cell it does not reach).

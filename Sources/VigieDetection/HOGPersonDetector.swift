@@ -3,8 +3,8 @@ import VigieTracking
 
 /// A classical person detector (no neural network): a linear model over histograms of oriented
 /// gradients (`HOGPersonModel`, `HOGFeatures`) slid over the frame's luma at every 8 pixels, on a
-/// pyramid of sizes each `scaleStep` smaller (people from 128 pixels tall, the window, to the
-/// frame's height), windows scoring at least `threshold` grouped where they agree. A `Detector`:
+/// pyramid of sizes each `scaleStep` smaller (windows from 64x128 pixels to the frame's height),
+/// windows scoring at least `threshold` grouped where they agree. A `Detector`:
 /// give it to `TrackingPipeline` or `ScenePipeline` and its people are tracked beside the blobs
 /// (or alone, `TrackingPipeline.tracksBlobs`), including those the background model has learnt
 /// or never saw move.
@@ -13,8 +13,9 @@ import VigieTracking
 /// margin round the body), so each detection is the window's `bodyWidth` across and `bodyHeight`
 /// down, centred.
 ///
-/// Cost grows with the frame: analyse at a size where the people to find are at least 128 pixels
-/// tall and not much more.
+/// The smallest person found is the smallest window's body: 96 pixels tall (0.75 × 128). Cost
+/// grows with the frame: analyse at a size where the people to find are at least that tall and
+/// not much more.
 public struct HOGPersonDetector: Detector, Sendable {
     /// How windows are searched and grouped.
     public struct Configuration: Sendable, Equatable {
@@ -35,15 +36,42 @@ public struct HOGPersonDetector: Detector, Sendable {
 
         /// Defaults as documented on each property.
         public init() {}
+
+        /// Why the configuration cannot search, or nil.
+        func problem() -> String? {
+            if !(scaleStep > 1 && scaleStep <= 2) { return "scaleStep must be over 1 and at most 2, got \(scaleStep)" }
+            if !(1...256).contains(maximumLevels) { return "maximumLevels must be 1…256, got \(maximumLevels)" }
+            if !threshold.isFinite { return "threshold must be a finite number, got \(threshold)" }
+            if minimumNeighbours < 0 { return "minimumNeighbours must not be negative, got \(minimumNeighbours)" }
+            if !(groupTolerance >= 0 && groupTolerance <= 1) { return "groupTolerance must be 0…1, got \(groupTolerance)" }
+            if !(bodyWidth > 0 && bodyWidth <= 1) { return "bodyWidth must be over 0 and at most 1, got \(bodyWidth)" }
+            if !(bodyHeight > 0 && bodyHeight <= 1) { return "bodyHeight must be over 0 and at most 1, got \(bodyHeight)" }
+            return nil
+        }
+    }
+
+    /// A configuration the detector cannot search with.
+    public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+        /// What is wrong, naming the setting.
+        public let reason: String
+        public var description: String { "HOG person detector: \(reason)" }
     }
 
     /// The linear model.
     public let model: HOGPersonModel
     /// How windows are searched and grouped.
-    public var configuration: Configuration
+    public let configuration: Configuration
+
+    /// A detector with `model` and the default configuration.
+    public init(model: HOGPersonModel) {
+        self.model = model
+        self.configuration = Configuration()
+    }
 
     /// A detector with `model` and `configuration`.
-    public init(model: HOGPersonModel, configuration: Configuration = Configuration()) {
+    /// - Throws: `ConfigurationError` naming a setting out of its range.
+    public init(model: HOGPersonModel, configuration: Configuration) throws(ConfigurationError) {
+        if let reason = configuration.problem() { throw ConfigurationError(reason: reason) }
         self.model = model
         self.configuration = configuration
     }
@@ -98,22 +126,22 @@ public struct HOGPersonDetector: Detector, Sendable {
     /// Bilinear resampling (pixel centres aligned) of a grey image.
     static func resized(_ pixels: [UInt8], width: Int, height: Int, toWidth w: Int, height h: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: w * h)
-        let fx = Double(width) / Double(w), fy = Double(height) / Double(h)
-        var x0 = [Int](repeating: 0, count: w), ax = [Double](repeating: 0, count: w)
+        let fx = Float(width) / Float(w), fy = Float(height) / Float(h)
+        var x0 = [Int](repeating: 0, count: w), ax = [Float](repeating: 0, count: w)
         for x in 0..<w {
-            let sx = min(max((Double(x) + 0.5) * fx - 0.5, 0), Double(width - 1))
-            x0[x] = min(Int(sx), width - 2 < 0 ? 0 : width - 2)
-            ax[x] = sx - Double(x0[x])
+            let sx = min(max((Float(x) + 0.5) * fx - 0.5, 0), Float(width - 1))
+            x0[x] = min(Int(sx), max(width - 2, 0))
+            ax[x] = sx - Float(x0[x])
         }
         for y in 0..<h {
-            let sy = min(max((Double(y) + 0.5) * fy - 0.5, 0), Double(height - 1))
-            let y0 = min(Int(sy), max(height - 2, 0)), ay = sy - Double(y0)
+            let sy = min(max((Float(y) + 0.5) * fy - 0.5, 0), Float(height - 1))
+            let y0 = min(Int(sy), max(height - 2, 0)), ay = sy - Float(y0)
             let r0 = y0 * width, r1 = min(y0 + 1, height - 1) * width
             for x in 0..<w {
                 let a = x0[x], b = min(a + 1, width - 1), t = ax[x]
-                let top = Double(pixels[r0 + a]) * (1 - t) + Double(pixels[r0 + b]) * t
-                let bottom = Double(pixels[r1 + a]) * (1 - t) + Double(pixels[r1 + b]) * t
-                out[y * w + x] = UInt8((top * (1 - ay) + bottom * ay).rounded())
+                let top = Float(pixels[r0 + a]) * (1 - t) + Float(pixels[r0 + b]) * t
+                let bottom = Float(pixels[r1 + a]) * (1 - t) + Float(pixels[r1 + b]) * t
+                out[y * w + x] = UInt8(top * (1 - ay) + bottom * ay + 0.5)
             }
         }
         return out
@@ -121,7 +149,8 @@ public struct HOGPersonDetector: Detector, Sendable {
 
     /// Windows that agree (every edge within `groupTolerance` of their mean size) joined into one,
     /// their mean box with the best score; groups of `minimumNeighbours` windows or fewer dropped,
-    /// and so is a group lying inside a larger, better supported one.
+    /// and so is a group lying inside another (widened by `groupTolerance` of its size) that has
+    /// more than 3 windows and more than it. Top to bottom, then left to right.
     static func group(_ windows: [Window], configuration: Configuration) -> [Window] {
         guard !windows.isEmpty else { return [] }
         var parent = Array(windows.indices)
@@ -153,11 +182,14 @@ public struct HOGPersonDetector: Detector, Sendable {
                 sums[r] = (w, 1)
             }
         }
-        let groups = sums.values.sorted { ($0.window.y, $0.window.x) < ($1.window.y, $1.window.x) }.map { s -> (window: Window, count: Int) in
+        let groups = sums.values.map { s -> (window: Window, count: Int) in
             let n = Double(s.count)
             return (Window(x: s.window.x / n, y: s.window.y / n, width: s.window.width / n, height: s.window.height / n,
                            score: s.window.score), s.count)
-        }.filter { $0.count > configuration.minimumNeighbours }
+        }.filter { $0.count > configuration.minimumNeighbours }.sorted {
+            let a = $0.window, b = $1.window
+            return (a.y, a.x, a.height, a.width, a.score) < (b.y, b.x, b.height, b.width, b.score)
+        }
         return groups.enumerated().filter { i, g in
             !groups.enumerated().contains { j, other in
                 guard j != i, other.count > max(3, g.count) else { return false }

@@ -41,8 +41,11 @@ public struct HOGPersonModel: Sendable, Equatable {
     }
 
     /// A model from its weights (3,780, in `HOGFeatures`' order) and bias.
-    public init(weights: [Float], bias: Float) {
-        precondition(weights.count == Self.length, "a HOG person model has \(Self.length) weights")
+    /// - Throws: `LoadError.wrongCount` (path `"<weights>"`) for another number of weights, and
+    ///   `LoadError.notANumber` for a value that is not finite.
+    public init(weights: [Float], bias: Float) throws(LoadError) {
+        guard weights.count == Self.length else { throw .wrongCount(path: "<weights>", count: weights.count + 1) }
+        if let bad = (weights + [bias]).first(where: { !$0.isFinite }) { throw .notANumber(path: "<weights>", value: "\(bad)") }
         self.weights = weights
         self.bias = bias
     }
@@ -61,6 +64,7 @@ public struct HOGPersonModel: Sendable, Equatable {
             }
         }
         guard numbers.count == Self.length + 1 else { throw .wrongCount(path: path, count: numbers.count) }
-        self.init(weights: Array(numbers[0..<Self.length]), bias: numbers[Self.length])
+        weights = Array(numbers[0..<Self.length])
+        bias = numbers[Self.length]
     }
 }

@@ -59,6 +59,9 @@ public enum MOTFileError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The MOT Challenge text format: reading and writing.
 public enum MOTChallengeFile {
+    /// The largest magnitude of any field (frame, id, coordinates, score): 10 million.
+    public static let largestValue = 1e7
+
     /// The boxes of the file at `path` (blank lines skipped; commas or spaces separate fields).
     public static func read(_ path: String) throws(MOTFileError) -> [MOTBox] {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path) }
@@ -85,6 +88,11 @@ public enum MOTChallengeFile {
             }
             guard numbers[0] == numbers[0].rounded(), numbers[1] == numbers[1].rounded() else {
                 throw .invalidLine(path: path, line: lineNumber, reason: "frame and id must be whole numbers")
+            }
+            // Far beyond any frame, and safe to turn into integers and add up.
+            guard numbers.allSatisfy({ abs($0) <= MOTChallengeFile.largestValue }) else {
+                throw .invalidLine(path: path, line: lineNumber,
+                                   reason: "a value is out of range (beyond ±\(Int(MOTChallengeFile.largestValue)))")
             }
             boxes.append(MOTBox(frame: Int(numbers[0]), id: Int(numbers[1]), left: numbers[2], top: numbers[3],
                                 width: numbers[4], height: numbers[5], confidence: numbers.count > 6 ? numbers[6] : 1))

@@ -154,6 +154,36 @@ struct Box: Sendable, Hashable {
         return a > 0 ? intersection(o) / a : 0
     }
 
+    /// The fraction of this box covered by `boxes` together (their union, each part counted once).
+    func fractionCovered(by boxes: [Box]) -> Double {
+        let a = area
+        guard a > 0 else { return 0 }
+        let clipped = boxes.compactMap { b -> Box? in
+            let c = Box(x0: max(x0, b.x0), y0: max(y0, b.y0), x1: min(x1, b.x1), y1: min(y1, b.y1))
+            return c.x1 > c.x0 && c.y1 > c.y0 ? c : nil
+        }
+        guard !clipped.isEmpty else { return 0 }
+        // Slabs between consecutive x edges; in each, the union of the covering y intervals.
+        let xs = Array(Set(clipped.flatMap { [$0.x0, $0.x1] })).sorted()
+        var covered = 0.0
+        for (left, right) in zip(xs, xs.dropFirst()) {
+            let spans = clipped.filter { $0.x0 <= left && $0.x1 >= right }.map { ($0.y0, $0.y1) }.sorted { $0.0 < $1.0 }
+            var length = 0.0
+            var current: (top: Double, bottom: Double)?
+            for (y0, y1) in spans {
+                if let c = current, y0 <= c.bottom {
+                    current = (c.top, max(c.bottom, y1))
+                } else {
+                    if let c = current { length += c.bottom - c.top }
+                    current = (y0, y1)
+                }
+            }
+            if let c = current { length += c.bottom - c.top }
+            covered += length * (right - left)
+        }
+        return covered / a
+    }
+
     func union(_ o: Box) -> Box {
         Box(x0: min(x0, o.x0), y0: min(y0, o.y0), x1: max(x1, o.x1), y1: max(y1, o.y1))
     }

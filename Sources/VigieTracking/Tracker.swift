@@ -47,8 +47,8 @@ import VigieKernels
 ///
 /// **External detections.** `Input.detections` (from a `Detector`) are observations like blobs
 /// and carry a class. Blobs lying mostly (`detectionOverlap`) inside the detections are dropped
-/// (the parts of a blob inside each detection added up: a group's blob over two detected people
-/// goes too), so a detection and the blob of the same person do not make two tracks.
+/// (inside their union: a group's blob over two detected people goes too), so a detection and the
+/// blob of the same person do not make two tracks.
 ///
 /// **Time** comes from the inputs' timestamps only (the frame rate may vary); a timestamp not
 /// after the previous one is a `TrackerError`.
@@ -88,7 +88,7 @@ public struct Tracker: Stage, Sendable {
         /// Fraction of an observation inside a track's predicted box for it to be a fragment of
         /// that track. Default 0.7.
         public var fragmentCoverage = 0.7
-        /// Fraction of a blob inside external detections (added up over them) for the blob to be
+        /// Fraction of a blob inside external detections (their union) for the blob to be
         /// dropped. Default 0.5.
         public var detectionOverlap = 0.5
         /// Boxes of two confirmed tracks overlapping more than this (IoU) while they move together
@@ -278,12 +278,13 @@ public struct Tracker: Stage, Sendable {
             observations.append(Observation(box: Box(d.box), objectClass: d.objectClass, detected: true))
         }
         let detectionCount = observations.count
+        let detectionBoxes = observations.map(\.box)
         for b in input.blobs {
             let box = Box(b.boundingBox)
             // Covered by the detections together (a group's blob over two detected people).
-            var inside = 0.0
-            for k in 0..<detectionCount { inside += box.fractionInside(observations[k].box) }
-            if inside < configuration.detectionOverlap { observations.append(Observation(box: box, objectClass: nil)) }
+            if detectionCount == 0 || box.fractionCovered(by: detectionBoxes) < configuration.detectionOverlap {
+                observations.append(Observation(box: box, objectClass: nil))
+            }
         }
     }
 

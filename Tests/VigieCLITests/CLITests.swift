@@ -346,6 +346,23 @@ extension SceneCLITests {
         #expect(bad.status == 1 && bad.stderr.contains(dets + ":2: field 3 is not a number"), "\(bad.stderr)")
         #expect(try CLI.run(["track", "--input", clip, "--output", out, "--detections-only"]).status == 64)
         #expect(try CLI.run(["track", "--input", clip, "--output", out, "--detection-threshold", "0.5"]).status == 64)
+        #expect(try CLI.run(["track", "--input", clip, "--output", out, "--detections", dets, "--detection-threshold", "nan"]).status == 64)
+        #expect(try CLI.run(["track", "--input", clip, "--output", out, "--blobs", "--detections", dets]).status == 64)
+        #expect(try CLI.run(["track", "--input", clip, "--output", out, "--detections", dets, "--person-model", dets]).status == 64)
+    }
+
+    /// `--person-model` reads the model first and names what is wrong with it.
+    @Test func trackNamesWhatIsWrongWithAPersonModel() throws {
+        let clip = try Self.walkerClip()
+        let model = NSTemporaryDirectory() + "vigie-cli-model-" + UUID().uuidString + ".txt"
+        let out = model + ".tracks"
+        defer { for f in [clip, model, out] { try? FileManager.default.removeItem(atPath: f) } }
+        let missing = try CLI.run(["track", "--input", clip, "--output", out, "--person-model", "/nonexistent/model.txt"])
+        #expect(missing.status == 1 && missing.stderr.contains("/nonexistent/model.txt: cannot read the person model"), "\(missing.stderr)")
+        try "0.5\n1.5\n".write(toFile: model, atomically: true, encoding: .utf8)
+        let short = try CLI.run(["track", "--input", clip, "--output", out, "--person-model", model])
+        #expect(short.status == 1 && short.stderr.contains("(3781 numbers), found 2"), "\(short.stderr)")
+        #expect(try CLI.run(["track", "--input", clip, "--output", out, "--blobs", "--person-model", model]).status == 64)
     }
 }
 

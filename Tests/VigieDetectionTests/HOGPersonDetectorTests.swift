@@ -36,7 +36,7 @@ struct HOGPersonDetectorTests {
         drawFigure(into: &window, width: 64, left: 0, top: 0, scale: 1)
         let d = HOGFeatures(pixels: window, width: 64, height: 128).window(blockX: 0, blockY: 0)
         let energy = d.reduce(0) { $0 + $1 * $1 }
-        return HOGPersonModel(weights: d, bias: -0.6 * energy)
+        return try! HOGPersonModel(weights: d, bias: -0.6 * energy)  // 3,780 finite values by construction
     }()
 
     static func frame(_ pixels: [UInt8], width: Int, height: Int) throws -> Frame {
@@ -76,6 +76,51 @@ struct HOGPersonDetectorTests {
         #expect(abs(groups[0].x - 101.5) < 1e-9 && groups[0].score == 3, "mean box, best score")
     }
 
+    @Test func threeAgreeingWindowsMakeAPersonTwoDoNot() {
+        typealias W = HOGPersonDetector.Window
+        let three = (0..<3).map { k in W(x: 10 + Double(k), y: 10, width: 64, height: 128, score: 1) }
+        #expect(HOGPersonDetector.group(three, configuration: .init()).count == 1)
+        #expect(HOGPersonDetector.group(Array(three.prefix(2)), configuration: .init()).isEmpty)
+    }
+
+    @Test func aGroupInsideABetterSupportedOneIsDropped() {
+        typealias W = HOGPersonDetector.Window
+        // A person (5 windows, 96x192) and, inside their box, a smaller group of 3 (their legs).
+        let person = (0..<5).map { k in W(x: 100 + Double(k), y: 40, width: 96, height: 192, score: 2) }
+        let legs = (0..<3).map { k in W(x: 120 + Double(k), y: 110, width: 64, height: 128, score: 1) }
+        let groups = HOGPersonDetector.group(person + legs, configuration: .init())
+        #expect(groups.count == 1 && abs(groups[0].width - 96) < 1e-9, "\(groups)")
+        // Beside the person instead, it stays.
+        let apart = (0..<3).map { k in W(x: 400 + Double(k), y: 110, width: 64, height: 128, score: 1) }
+        #expect(HOGPersonDetector.group(person + apart, configuration: .init()).count == 2)
+    }
+
+    @Test func aConfigurationOutOfRangeIsRefusedByName() throws {
+        var c = HOGPersonDetector.Configuration()
+        c.scaleStep = 1
+        #expect(throws: HOGPersonDetector.ConfigurationError(reason: "scaleStep must be over 1 and at most 2, got 1.0")) {
+            try HOGPersonDetector(model: Self.templateModel, configuration: c)
+        }
+        c = .init()
+        c.bodyHeight = .nan
+        #expect(throws: HOGPersonDetector.ConfigurationError.self) { try HOGPersonDetector(model: Self.templateModel, configuration: c) }
+        c = .init()
+        c.maximumLevels = -1
+        #expect(throws: HOGPersonDetector.ConfigurationError.self) { try HOGPersonDetector(model: Self.templateModel, configuration: c) }
+        c = .init()
+        c.scaleStep = 1.2
+        #expect(try HOGPersonDetector(model: Self.templateModel, configuration: c).configuration.scaleStep == 1.2)
+    }
+
+    @Test func modelsMadeInCodeAreCheckedToo() {
+        #expect(throws: HOGPersonModel.LoadError.wrongCount(path: "<weights>", count: 4)) {
+            try HOGPersonModel(weights: [1, 2, 3], bias: 0)
+        }
+        #expect(throws: HOGPersonModel.LoadError.notANumber(path: "<weights>", value: "inf")) {
+            try HOGPersonModel(weights: [Float](repeating: 0, count: HOGPersonModel.length), bias: .infinity)
+        }
+    }
+
     @Test func modelFilesAreCheckedWithClearErrors() throws {
         let dir = FileManager.default.temporaryDirectory
         let good = dir.appendingPathComponent("vigie-hog-\(UUID()).txt").path
@@ -90,6 +135,10 @@ struct HOGPersonDetectorTests {
         try numbers[..<10].joined(separator: "\n").write(toFile: short, atomically: true, encoding: .utf8)
         #expect(throws: HOGPersonModel.LoadError.wrongCount(path: short, count: 10)) { try HOGPersonModel(contentsOf: short) }
         try "1\n2\nthree\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let infinite = bad + ".inf"
+        defer { try? FileManager.default.removeItem(atPath: infinite) }
+        try "1\ninf\n".write(toFile: infinite, atomically: true, encoding: .utf8)
+        #expect(throws: HOGPersonModel.LoadError.notANumber(path: infinite, value: "inf")) { try HOGPersonModel(contentsOf: infinite) }
         #expect(throws: HOGPersonModel.LoadError.notANumber(path: bad, value: "three")) { try HOGPersonModel(contentsOf: bad) }
         #expect(throws: HOGPersonModel.LoadError.unreadable(path: "/nonexistent/model.txt")) {
             try HOGPersonModel(contentsOf: "/nonexistent/model.txt")

@@ -53,7 +53,8 @@ struct TUDPersonTrackingTests {
         #expect(frames == 179)
         let scores = MOTMetrics.evaluate(groundTruth: try MOTChallengeFile.read(groundTruthPath), hypotheses: hypotheses)
         print(scores.table)
-        #expect(scores.mota >= 0.30, "\(scores.jsonLine)")
-        #expect(scores.idf1 >= 0.40, "\(scores.jsonLine)")
+        // Issue 18's target is 0.30 and 0.40; measured 0.544 and 0.548: a fall of 5 points fails.
+        #expect(scores.mota >= 0.50, "\(scores.jsonLine)")
+        #expect(scores.idf1 >= 0.50, "\(scores.jsonLine)")
     }
 }

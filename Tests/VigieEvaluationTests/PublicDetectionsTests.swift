@@ -28,6 +28,20 @@ struct PublicDetectionsTests {
         #expect(try detector.detect(frame(4)).isEmpty, "a frame with no line has no detection")
     }
 
+    @Test func aValueOutOfRangeIsATypedErrorNamingTheLine() throws {
+        #expect(throws: MOTFileError.invalidLine(path: "<text>", line: 2, reason: "a value is out of range (beyond ±10000000)")) {
+            try MOTChallengeFile.parse("1,-1,10,20,30,60,0.9\n1,-1,1e19,0,10,10,1")
+        }
+        #expect(throws: MOTFileError.invalidLine(path: "<text>", line: 1, reason: "a value is out of range (beyond ±10000000)")) {
+            try MOTChallengeFile.parse("100000000000000000000,-1,10,20,30,60,0.9")
+        }
+        // Boxes made in code are checked too: one out of range is left out, not a crash.
+        var detector = ReplayDetector(motChallengeBoxes: [MOTBox(frame: 1, id: -1, left: 1e300, top: 0, width: 10, height: 10),
+                                                          MOTBox(frame: 1, id: -1, left: .nan, top: 0, width: 10, height: 10)],
+                                      scale: 0)
+        #expect(try detector.detect(Frame(luma: Plane(width: 8, height: 8), timestamp: .zero, number: 1)).isEmpty)
+    }
+
     @Test func anUnreadableDetectionFileIsATypedError() {
         #expect(throws: MOTFileError.unreadableFile(path: "/nonexistent/det.txt")) {
             try ReplayDetector(motChallengeFile: "/nonexistent/det.txt")

@@ -297,6 +297,20 @@ struct TrackerTests {
         #expect(confirmed.contains { $0.objectClass == nil && abs($0.box.x - 490) <= 2 }, "the bag keeps its track")
     }
 
+    @Test("A blob's part under detections is their union: overlapping or duplicate boxes count once")
+    func coverageByDetectionsIsTheirUnion() {
+        let car = Box(x0: 0, y0: 0, x1: 120, y1: 100)
+        let person = Box(x0: -15, y0: 0, x1: 30, y1: 100)  // over the car's left quarter
+        #expect(abs(car.fractionCovered(by: [person]) - 0.25) < 1e-12)
+        #expect(abs(car.fractionCovered(by: [person, person]) - 0.25) < 1e-12, "a duplicate adds nothing")
+        let overlapping = Box(x0: 20, y0: 50, x1: 60, y1: 150)  // 10x50 shared with the person, 30x50 more of the car
+        #expect(abs(car.fractionCovered(by: [person, overlapping]) - (3000.0 + 1500) / 12000) < 1e-12)
+        #expect(car.fractionCovered(by: [Box(x0: 200, y0: 0, x1: 240, y1: 100)]) == 0)
+        #expect(car.fractionCovered(by: []) == 0)
+        #expect(car.fractionCovered(by: [Box(x0: -10, y0: -10, x1: 200, y1: 200)]) == 1)
+        #expect(Box(x0: 5, y0: 5, x1: 5, y1: 9).fractionCovered(by: [car]) == 0, "an empty box is covered by nothing")
+    }
+
     @Test("Timestamps must advance; frame sizes must be positive")
     func errors() throws {
         var tracker = Tracker()
