@@ -29,7 +29,7 @@ struct TUDPersonTrackingTests {
                      "TUD-Stadtmitte absent from ../shared/data (\(tud))")
         try #require(FileManager.default.fileExists(atPath: Self.modelPath), """
             no HOG person model at \(Self.modelPath): Benchmarks/opencv/export_hog_people_model.py writes it from the \
-            opencv-python-headless package (.ci/run does), or set VIGIE_HOG_MODEL
+            opencv-contrib-python-headless package (.ci/run does), or set VIGIE_HOG_MODEL
             """)
         let model = try HOGPersonModel(contentsOf: Self.modelPath)
         let clip = NegativesSuite.Clip(name: "TUD-Stadtmitte", input: tud + "/DaMultiview-seq%d.png",
