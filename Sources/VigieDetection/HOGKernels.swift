@@ -41,8 +41,9 @@ func hogGradients(_ pixels: [UInt8], width: Int, height: Int) -> HOGFeatures.Gra
     var g = HOGFeatures.Gradients(count: width * height)
     let binsPerRadian = Float(HOGFeatures.bins) / Float.pi
     let bins = HOGFeatures.bins
-    // Square-root levels of the rows above, at and below the one in hand.
-    var levels = [Float](repeating: 0, count: 3 * width)
+    // Square-root levels of the whole image, each pixel's once (every row is read as the one
+    // above, in hand and below).
+    var levels = [Float](repeating: 0, count: width * height)
     HOGFeatures.gamma.withUnsafeBufferPointer { gamma in
     pixels.withUnsafeBufferPointer { p in
     levels.withUnsafeMutableBufferPointer { rows in
@@ -50,7 +51,7 @@ func hogGradients(_ pixels: [UInt8], width: Int, height: Int) -> HOGFeatures.Gra
     g.highBin.withUnsafeMutableBufferPointer { highBin in
     g.lowShare.withUnsafeMutableBufferPointer { lowShare in
     g.highShare.withUnsafeMutableBufferPointer { highShare in
-        let up = rows.baseAddress!, middle = up + width, down = middle + width
+        for i in 0..<(width * height) { rows[i] = gamma[Int(p[i])] }
         /// One pixel's bins and shares from its differences.
         @inline(__always) func store(_ i: Int, _ dx: Float, _ dy: Float) {
             let magnitude = (dx * dx + dy * dy).squareRoot()
@@ -66,11 +67,7 @@ func hogGradients(_ pixels: [UInt8], width: Int, height: Int) -> HOGFeatures.Gra
         for y in 0..<height {
             let row = y * width
             let above = (y == 0 ? 1 : y - 1) * width, below = (y == height - 1 ? height - 2 : y + 1) * width
-            for x in 0..<width {
-                up[x] = gamma[Int(p[above + x])]
-                middle[x] = gamma[Int(p[row + x])]
-                down[x] = gamma[Int(p[below + x])]
-            }
+            let up = rows.baseAddress! + above, middle = rows.baseAddress! + row, down = rows.baseAddress! + below
             store(row, middle[1] - middle[1], down[0] - up[0])
             var x = 1
             while x + 8 <= width - 1 {

@@ -32,9 +32,8 @@ struct TUDPersonTrackingTests {
             opencv-contrib-python-headless package (.ci/run does), or set VIGIE_HOG_MODEL
             """)
         let model = try HOGPersonModel(contentsOf: Self.modelPath)
-        let clip = NegativesSuite.Clip(name: "TUD-Stadtmitte", input: tud + "/DaMultiview-seq%d.png",
-                                       inputOptions: ["-framerate", "25", "-start_number", "7022"],
-                                       probe: tud + "/DaMultiview-seq7022.png")
+        // The frames as the negatives suite decodes them (25 fps, numbered from 1).
+        let clip = try #require(NegativesSuite.clips(sharedData: SharedTestData.root).first { $0.name == "TUD-Stadtmitte" })
         let y4m = try NegativesSuite.decode(clip, ffmpeg: Self.ffmpeg!)
         defer { try? FileManager.default.removeItem(atPath: y4m) }
         var source = try Y4MSource(path: y4m)
