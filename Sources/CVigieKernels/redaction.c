@@ -46,28 +46,38 @@ INLINE uint8_t average8(uint8_t a, uint8_t b) { return (uint8_t)((a | b) - ((uin
 INLINE uint8_t absolute_difference8(uint8_t a, uint8_t b) { return a > b ? (uint8_t)(a - b) : (uint8_t)(b - a); }
 
 // The seed of one pixel (see vg_region_seed_bits_row_on), as 0 or 1.
-INLINE uint64_t seed_pixel(const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
+INLINE uint64_t seed_pixel(_Bool set, const uint8_t *frame, const uint8_t *background,
                            const uint64_t *known, const uint8_t *previous, ptrdiff_t x, uint8_t threshold,
                            uint8_t changed, int all_known) {
     _Bool differs = absolute_difference8(frame[x], background[x]) > threshold;
-    _Bool set = foreground[x] >= 128;
     if (all_known) return set || differs;
     _Bool seen = (known[x >> 6] >> (x & 63)) & 1;
     return set || (differs && seen) || (!seen && absolute_difference8(frame[x], previous[x]) > changed);
 }
 
+// Whether pixel x is foreground: its bit of `foreground_bits` when given, else its byte.
+INLINE _Bool foreground_pixel(const uint8_t *foreground, const uint64_t *foreground_bits, ptrdiff_t x) {
+    return foreground_bits ? (foreground_bits[x >> 6] >> (x & 63)) & 1 : foreground[x] >= 128;
+}
+
 // 32 pixels of the seed from x: their bits, and the foreground's in `fg`.
 #define VG_SEED32(bits, fg, x)                                                                       \
     do {                                                                                             \
-        vg_u8x32 a_, b_, m_;                                                                         \
+        vg_u8x32 a_, b_;                                                                             \
         VG_LOAD32(a_, frame + (x));                                                                  \
         VG_LOAD32(b_, background + (x));                                                             \
-        VG_LOAD32(m_, foreground + (x));                                                             \
+        if (foreground_bits) {                                                                       \
+            (fg) = bits32_at(foreground_bits, (x));                                                  \
+        } else {                                                                                     \
+            vg_u8x32 m_;                                                                             \
+            VG_LOAD32(m_, foreground + (x));                                                         \
+            VG_HIGH_BITS(fg, m_);                                                                    \
+        }                                                                                            \
         vg_u8x32 d_ = __builtin_elementwise_sub_sat(a_, b_) | __builtin_elementwise_sub_sat(b_, a_);  \
-        VG_HIGH_BITS(fg, m_);                                                                        \
         if (all_known) {                                                                             \
-            vg_u8x32 s_ = m_ | (vg_u8x32)(d_ > threshold);                                           \
+            vg_u8x32 s_ = (vg_u8x32)(d_ > threshold);                                                \
             VG_HIGH_BITS(bits, s_);                                                                  \
+            (bits) |= (fg);                                                                          \
         } else {                                                                                     \
             vg_u8x32 q_;                                                                             \
             VG_LOAD32(q_, previous + (x));                                                           \
@@ -80,7 +90,8 @@ INLINE uint64_t seed_pixel(const uint8_t *foreground, const uint8_t *frame, cons
         }                                                                                            \
     } while (0)
 
-INLINE ptrdiff_t region_seed_bits_row_variant(const uint8_t *restrict foreground, const uint8_t *restrict frame,
+INLINE ptrdiff_t region_seed_bits_row_variant(const uint8_t *restrict foreground,
+                                              const uint64_t *restrict foreground_bits, const uint8_t *restrict frame,
                                               const uint8_t *restrict background, const uint64_t *restrict known,
                                               const uint8_t *restrict previous, uint64_t *restrict out,
                                               ptrdiff_t width, uint8_t threshold, uint8_t changed, int all_known) {
@@ -95,30 +106,74 @@ INLINE ptrdiff_t region_seed_bits_row_variant(const uint8_t *restrict foreground
     if (x < width) {
         uint64_t word = 0;
         for (ptrdiff_t i = x; i < width; i++) {
-            word |= seed_pixel(foreground, frame, background, known, previous, i, threshold, changed, all_known) << (i - x);
-            count += foreground[i] >> 7;
+            _Bool set = foreground_pixel(foreground, foreground_bits, i);
+            word |= seed_pixel(set, frame, background, known, previous, i, threshold, changed, all_known) << (i - x);
+            count += set;
         }
         out[x >> 6] = word;
     }
     return count;
 }
 
-INLINE ptrdiff_t region_seed_bits_row_body(const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
+INLINE ptrdiff_t region_seed_bits_row_body(const uint8_t *foreground, const uint64_t *foreground_bits,
+                                           const uint8_t *frame, const uint8_t *background,
                                            const uint64_t *known, const uint8_t *previous, uint64_t *out,
                                            ptrdiff_t width, uint8_t threshold, uint8_t changed) {
     // Where the empty scene is known everywhere (no `known` row), neither it nor the previous frame is read.
     if (known == NULL)
-        return region_seed_bits_row_variant(foreground, frame, background, known, previous, out, width, threshold,
-                                            changed, 1);
-    return region_seed_bits_row_variant(foreground, frame, background, known, previous, out, width, threshold,
-                                        changed, 0);
+        return region_seed_bits_row_variant(foreground, foreground_bits, frame, background, known, previous, out,
+                                            width, threshold, changed, 1);
+    return region_seed_bits_row_variant(foreground, foreground_bits, frame, background, known, previous, out, width,
+                                        threshold, changed, 0);
 }
 
-VG_DISPATCHED_RETURNING(ptrdiff_t, vg_region_seed_bits_row, region_seed_bits_row_body,
-                        (const uint8_t *foreground, const uint8_t *frame, const uint8_t *background,
-                         const uint64_t *known, const uint8_t *previous, uint64_t *out, ptrdiff_t width,
-                         uint8_t threshold, uint8_t changed),
-                        (foreground, frame, background, known, previous, out, width, threshold, changed))
+#if VG_X86_PATHS
+// The AVX-512 seed: 64 pixels a step, the comparisons straight into mask registers (one bit a
+// pixel, the seed's own layout), so nothing is gathered from sign bits.
+VG_AVX512 INLINE ptrdiff_t region_seed_bits_row_512(const uint8_t *restrict foreground,
+                                                    const uint64_t *restrict foreground_bits, const uint8_t *restrict frame,
+                                                    const uint8_t *restrict background,
+                                                    const uint64_t *restrict known, const uint8_t *restrict previous,
+                                                    uint64_t *restrict out, ptrdiff_t width, uint8_t threshold,
+                                                    uint8_t changed) {
+    const __m512i t = _mm512_set1_epi8((char)threshold), c = _mm512_set1_epi8((char)changed);
+    ptrdiff_t count = 0, x = 0;
+    for (; x + 64 <= width; x += 64) {
+        __m512i a = _mm512_loadu_si512(frame + x), b = _mm512_loadu_si512(background + x);
+        __mmask64 set = foreground_bits ? foreground_bits[x >> 6] : _mm512_movepi8_mask(_mm512_loadu_si512(foreground + x));
+        __mmask64 differs = _mm512_cmpgt_epu8_mask(_mm512_or_si512(_mm512_subs_epu8(a, b), _mm512_subs_epu8(b, a)), t);
+        uint64_t bits;
+        if (known == NULL) {
+            bits = set | differs;
+        } else {
+            __m512i q = _mm512_loadu_si512(previous + x);
+            __mmask64 moved = _mm512_cmpgt_epu8_mask(_mm512_or_si512(_mm512_subs_epu8(a, q), _mm512_subs_epu8(q, a)), c);
+            uint64_t k = known[x >> 6];
+            bits = set | (differs & k) | (moved & ~k);
+        }
+        out[x >> 6] = bits;
+        count += __builtin_popcountll(set);
+    }
+    if (x < width) {
+        uint64_t word = 0;
+        int all_known = known == NULL;
+        for (ptrdiff_t i = x; i < width; i++) {
+            _Bool set = foreground_pixel(foreground, foreground_bits, i);
+            word |= seed_pixel(set, frame, background, known, previous, i, threshold, changed, all_known) << (i - x);
+            count += set;
+        }
+        out[x >> 6] = word;
+    }
+    return count;
+}
+#endif
+
+VG_DISPATCHED_RETURNING_512(ptrdiff_t, vg_region_seed_bits_row, region_seed_bits_row_body, region_seed_bits_row_512,
+                        (const uint8_t *foreground, const uint64_t *foreground_bits, const uint8_t *frame,
+                         const uint8_t *background, const uint64_t *known, const uint8_t *previous, uint64_t *out,
+                         ptrdiff_t width, uint8_t threshold, uint8_t changed),
+                        (foreground, foreground_bits, frame, background, known, previous, out, width, threshold,
+                         changed))
 
 INLINE void dilate_bits_body(const uint64_t *restrict source, uint64_t *restrict destination, ptrdiff_t words,
                              ptrdiff_t height, ptrdiff_t radius, uint64_t *restrict scratch) {
@@ -186,7 +241,19 @@ INLINE void fill_bits_row_body(const uint8_t *restrict frame, const uint64_t *re
     for (; x < width; x++) out[x] = (region[x >> 6] >> (x & 63)) & 1 ? value : frame[x];
 }
 
-VG_DISPATCHED(vg_fill_bits_row, fill_bits_row_body,
+#if VG_X86_PATHS
+// The AVX-512 fill: the region's word is the blend's mask as it is.
+VG_AVX512 INLINE void fill_bits_row_512(const uint8_t *restrict frame, const uint64_t *restrict region,
+                                        uint8_t *restrict out, ptrdiff_t width, uint8_t value) {
+    const __m512i v = _mm512_set1_epi8((char)value);
+    ptrdiff_t x = 0;
+    for (; x + 64 <= width; x += 64)
+        _mm512_storeu_si512(out + x, _mm512_mask_blend_epi8(region[x >> 6], _mm512_loadu_si512(frame + x), v));
+    for (; x < width; x++) out[x] = (region[x >> 6] >> (x & 63)) & 1 ? value : frame[x];
+}
+#endif
+
+VG_DISPATCHED_512(vg_fill_bits_row, fill_bits_row_body, fill_bits_row_512,
               (const uint8_t *frame, const uint64_t *region, uint8_t *out, ptrdiff_t width, uint8_t value),
               (frame, region, out, width, value))
 
@@ -227,7 +294,39 @@ INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64
     return learnt;
 }
 
-VG_DISPATCHED_RETURNING(ptrdiff_t, vg_learn_bits_row, learn_bits_row_body,
+#if VG_X86_PATHS
+// The AVX-512 learning: 64 pixels a step; the known word chooses between the blend and the frame,
+// and the region's word masks the store.
+VG_AVX512 INLINE ptrdiff_t learn_bits_row_512(const uint8_t *restrict frame, const uint64_t *restrict region,
+                                              uint8_t *restrict background, uint64_t *restrict known, ptrdiff_t width) {
+    ptrdiff_t learnt = 0, x = 0;
+    for (; x + 64 <= width; x += 64) {
+        uint64_t bits = region[x >> 6];
+        if (bits == ~0ull) continue;  // all redacted: nothing to learn
+        uint64_t seen = known[x >> 6], newly = ~bits & ~seen;
+        __m512i f = _mm512_loadu_si512(frame + x), b = _mm512_loadu_si512(background + x);
+        __m512i blend = _mm512_avg_epu8(b, _mm512_avg_epu8(b, f));
+        _mm512_mask_storeu_epi8(background + x, ~bits, _mm512_mask_blend_epi8(seen, f, blend));
+        if (newly != 0) {
+            known[x >> 6] = seen | newly;
+            learnt += __builtin_popcountll(newly);
+        }
+    }
+    for (; x < width; x++) {
+        if ((region[x >> 6] >> (x & 63)) & 1) continue;
+        if ((known[x >> 6] >> (x & 63)) & 1) {
+            background[x] = average8(background[x], average8(background[x], frame[x]));
+        } else {
+            background[x] = frame[x];
+            known[x >> 6] |= 1ull << (x & 63);
+            learnt++;
+        }
+    }
+    return learnt;
+}
+#endif
+
+VG_DISPATCHED_RETURNING_512(ptrdiff_t, vg_learn_bits_row, learn_bits_row_body, learn_bits_row_512,
                         (const uint8_t *frame, const uint64_t *region, uint8_t *background, uint64_t *known,
                          ptrdiff_t width),
                         (frame, region, background, known, width))
@@ -259,6 +358,26 @@ INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const ui
     return count;
 }
 
-VG_DISPATCHED_RETURNING(ptrdiff_t, vg_reduce_bits_2x2_row, reduce_bits_2x2_row_body,
+#if VG_X86_PATHS
+// The AVX-512 path's reduction: its processors extract the even bits in one instruction (pext,
+// which older AMD processors microcode slowly: the AVX2 path keeps even_bits).
+VG_AVX512 INLINE ptrdiff_t reduce_bits_2x2_row_512(const uint64_t *restrict top, const uint64_t *restrict bottom,
+                                                  uint64_t *restrict out, ptrdiff_t width, int count_bottom) {
+    ptrdiff_t count = 0;
+    for (ptrdiff_t i = 0; i * 64 < width; i++) {
+        ptrdiff_t pixels = width - i * 64 < 64 ? width - i * 64 : 64;
+        uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
+        uint64_t t = top[i] & valid, b = bottom[i] & valid;
+        count += __builtin_popcountll(t) + (count_bottom ? __builtin_popcountll(b) : 0);
+        uint64_t w = t | b;
+        uint64_t chroma = _pext_u64(w | (w >> 1), 0x5555555555555555ull);
+        if (i & 1) out[i >> 1] |= chroma << 32;
+        else out[i >> 1] = chroma;
+    }
+    return count;
+}
+#endif
+
+VG_DISPATCHED_RETURNING_512(ptrdiff_t, vg_reduce_bits_2x2_row, reduce_bits_2x2_row_body, reduce_bits_2x2_row_512,
                         (const uint64_t *top, const uint64_t *bottom, uint64_t *out, ptrdiff_t width, int count_bottom),
                         (top, bottom, out, width, count_bottom))

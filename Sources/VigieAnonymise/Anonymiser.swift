@@ -355,19 +355,21 @@ public struct Anonymiser: Stage, Sendable {
         bits = []
         defer { bits = words }
         return Self.withBitRows(&words, width: width, height: height, chroma: format == .ycbcr420) { masks in
-            input.foreground.plane.withView { m in
+            // The mask's bits when the cleanup left them (an eighth of the bytes to read).
+            input.foreground.withPackedBits { bits in input.foreground.plane.withView { m in
                 input.frame.luma.withView { f in
                     backgroundY.withView { b in
                         if allKnown {
-                            return regionSeedBits(m, f, b, nil, nil, masks.seed, threshold: threshold, changed: changed)
+                            return regionSeedBits(m, f, b, nil, nil, masks.seed, threshold: threshold, changed: changed,
+                                                  foregroundBits: bits)
                         }
                         return previousY.withView { p in
                             regionSeedBits(m, f, b, masks.known, p, masks.seed, threshold: threshold, changed: changed,
-                                           unknownPerRow: unknownPerRow)
+                                           foregroundBits: bits, unknownPerRow: unknownPerRow)
                         }
                     }
                 }
-            }
+            } }
         }
     }
 

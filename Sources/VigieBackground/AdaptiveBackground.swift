@@ -167,7 +167,7 @@ public struct AdaptiveBackground: BackgroundModel {
             ShadowTextureParameters(contrast256: Int32(min(65536, max(0, ($0 * 256).rounded()))), floor: 18)
         }
         // Every view and buffer is opened once per frame, not once per row.
-        mask.plane.withMutableView { out in
+        mask.withMutablePixels { out in
             frame.luma.withView { luma in
                 envelopeMin.withView { lo in
                     envelopeMax.withView { hi in

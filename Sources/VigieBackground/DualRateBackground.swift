@@ -94,7 +94,7 @@ public struct DualRateBackground: BackgroundModel {
         }
         let t = Float(frame.timestamp.seconds)
         let w = frame.width
-        staticMask.plane.withMutableView { out in
+        staticMask.withMutablePixels { out in
             longMask.plane.withView { l in
                 shortMask.plane.withView { s in
                     staticSince.withUnsafeMutableBufferPointer { since in

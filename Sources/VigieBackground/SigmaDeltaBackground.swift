@@ -81,7 +81,7 @@ public struct SigmaDeltaBackground: BackgroundModel {
             self.chromaWide = chromaWide
             self.mask = mask
         }
-        mask.plane.withMutableView { out in
+        mask.withMutablePixels { out in
             background.withMutableView { m in
                 variance.withMutableView { v in
                     backgroundCb.withMutableView { mcb in

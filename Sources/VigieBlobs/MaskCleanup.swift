@@ -65,22 +65,24 @@ public struct MaskCleanup: Stage, Sendable {
             packed = [UInt64](repeating: 0, count: max(1, BitRows.wordsPerRow(width: mask.width) * mask.height))
         }
         if !output.isUniquelyReferenced() { output = Plane(width: mask.width, height: mask.height) }
-        Self.run(mask.plane, median: median, opening: opening, closing: closing, fillHoles: fillHoles,
-                 minimumRegionArea: minimumRegionArea, output: &output, packed: &packed, scratch: &scratch,
-                 labeller: &labeller)
-        return Mask(plane: output)
+        let packs = Self.run(mask.plane, median: median, opening: opening, closing: closing, fillHoles: fillHoles,
+                             minimumRegionArea: minimumRegionArea, output: &output, packed: &packed, scratch: &scratch,
+                             labeller: &labeller)
+        // The bits go with the mask: the anonymiser's seed reads them instead of the bytes.
+        return packs ? Mask(plane: output, packedBits: packed) : Mask(plane: output)
     }
 
+    /// Returns whether the steps on bits ran (so `packed` holds the mask).
     private static func run(_ input: Plane, median: Bool, opening: Int, closing: Int, fillHoles: Bool,
                             minimumRegionArea: Int, output: inout Plane, packed: inout [UInt64],
-                            scratch: inout KernelScratch, labeller: inout ComponentLabeller) {
+                            scratch: inout KernelScratch, labeller: inout ComponentLabeller) -> Bool {
         input.withView { source in
             output.withMutableView { destination in
                 if median { median3x3(source, into: destination, scratch: &scratch) }
                 else { copyPixels(source, into: destination) }
             }
         }
-        guard opening > 0 || closing > 0 || fillHoles || minimumRegionArea > 1 else { return }
+        guard opening > 0 || closing > 0 || fillHoles || minimumRegionArea > 1 else { return false }
         // The other steps work on the mask's bits, packed once and unpacked once.
         output.withMutableView { mask in
             packed.withUnsafeMutableBufferPointer { memory in
@@ -93,5 +95,6 @@ public struct MaskCleanup: Stage, Sendable {
                 unpackBits(bits, into: mask)
             }
         }
+        return true
     }
 }

@@ -6,7 +6,11 @@ import VigieKernels
 /// read back only inside the package (and by `PGMWriter`, for the `vigie motion` contract).
 public struct Mask: Sendable {
     /// The 0/255 pixels.
-    package var plane: Plane
+    package private(set) var plane: Plane
+    /// The same pixels bit-packed (`BitRows`: 64 a word, bits past each row's last pixel
+    /// unspecified), when the stage that made the mask had them (so a reader of bits need not pack
+    /// the plane again); nil once the pixels are changed (`withMutablePixels`).
+    package private(set) var packedBits: [UInt64]?
 
     /// Width in pixels.
     public var width: Int { plane.width }
@@ -18,6 +22,28 @@ public struct Mask: Sendable {
 
     /// A mask over existing 0/255 pixels. Package-only: callers build masks through stages.
     package init(plane: Plane) { self.plane = plane }
+
+    /// A mask over existing 0/255 pixels and the same pixels bit-packed (see `packedBits`).
+    package init(plane: Plane, packedBits: [UInt64]) {
+        precondition(packedBits.count == BitRows.wordsPerRow(width: plane.width) * plane.height,
+                     "Mask: \(packedBits.count) words for \(plane.width)x\(plane.height)")
+        self.plane = plane
+        self.packedBits = packedBits
+    }
+
+    /// Calls `body` with the pixels to change them in place (and drops `packedBits`).
+    package mutating func withMutablePixels<R, E: Error>(_ body: (MutableImageView) throws(E) -> R) throws(E) -> R {
+        packedBits = nil
+        return try plane.withMutableView(body)
+    }
+
+    /// Calls `body` with `packedBits` as bit rows (only read), or nil when the mask has none.
+    package func withPackedBits<R>(_ body: (BitRows?) -> R) -> R {
+        guard let packedBits else { return body(nil) }
+        return packedBits.withUnsafeBufferPointer { words in
+            body(BitRows(base: UnsafeMutablePointer(mutating: words.baseAddress!), width: width, height: height))
+        }
+    }
 
     /// Number of set (non-zero) pixels.
     public var count: Int {
@@ -44,7 +70,7 @@ extension Mask {
         let sx = Double(width) / Double(newWidth), sy = Double(height) / Double(newHeight)
         let columns = (0..<newWidth).map { min(width - 1, Int(Double($0) * sx)) }
         plane.withView { source in
-            out.plane.withMutableView { destination in
+            out.withMutablePixels { destination in
                 for y in 0..<newHeight {
                     let row = source.row(min(height - 1, Int(Double(y) * sy)))
                     let o = destination.row(y)
@@ -60,7 +86,8 @@ extension Mask {
     /// A copy with its own storage (the model's output buffer is reused on the next frame).
     public func copied() -> Mask {
         var out = Mask(width: width, height: height)
-        plane.withView { s in out.plane.withMutableView { copyPixels(s, into: $0) } }
+        plane.withView { s in out.withMutablePixels { copyPixels(s, into: $0) } }
+        out.packedBits = packedBits
         return out
     }
 }

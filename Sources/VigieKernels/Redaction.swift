@@ -106,23 +106,27 @@ package func regionSeedBitsReference(_ m: ImageView, _ f: ImageView, _ b: ImageV
 /// The region seed: the foreground `m`, every pixel of the frame `f` whose luma differs from the
 /// known empty scene `b` by more than `threshold` (`k`'s bit set where known), and, where the empty
 /// scene is not known, every pixel that changed by more than `changed` since the previous frame `p`;
-/// packed into `out` as it is computed (bits past the last pixel of a row 0). `k` and `p` nil: the empty scene is known everywhere, and neither the known mask
-/// nor the previous frame is read. Returns the foreground pixels (≥ 128), counted in the same pass.
+/// packed into `out` as it is computed (bits past the last pixel of a row 0). `k` and `p` nil: the
+/// empty scene is known everywhere, and neither the known mask nor the previous frame is read.
+/// `foregroundBits` (the same size as `f`, when given): the foreground as bits (those past the last
+/// pixel of a row ignored), read instead of `m`. `unknownPerRow` (one count per row, when given): a
+/// row whose count is 0 is known everywhere and reads neither. Returns the foreground pixels (≥ 128),
+/// counted in the same pass.
 @discardableResult
-/// `unknownPerRow` (one count per row, when given): a row whose count is 0 is known everywhere and
-/// reads neither.
 package func regionSeedBits(_ m: ImageView, _ f: ImageView, _ b: ImageView, _ k: BitRows?, _ p: ImageView?,
-                            _ out: BitRows, threshold: UInt8, changed: UInt8, unknownPerRow: [Int]? = nil,
-                            path: KernelPath? = nil) -> Int {
+                            _ out: BitRows, threshold: UInt8, changed: UInt8, foregroundBits: BitRows? = nil,
+                            unknownPerRow: [Int]? = nil, path: KernelPath? = nil) -> Int {
     precondition(out.width == f.width && out.height == f.height && (k == nil) == (p == nil)
                  && (k.map { $0.width == f.width && $0.height == f.height } ?? true)
+                 && (foregroundBits.map { $0.width == f.width && $0.height == f.height } ?? true)
                  && (unknownPerRow?.count ?? f.height) == f.height,
                  "regionSeedBits: \(f.width)x\(f.height) -> \(out.width)x\(out.height)")
     let raw = KernelPath.raw(path)
     var foreground = 0
     for y in 0..<f.height {
         let rowKnown = unknownPerRow.map { $0[y] == 0 } ?? false
-        foreground += vg_region_seed_bits_row_on(raw, m.row(y), f.row(y), b.row(y), rowKnown ? nil : UnsafePointer(k?.row(y)),
+        foreground += vg_region_seed_bits_row_on(raw, m.row(y), foregroundBits.map { UnsafePointer($0.row(y)) }, f.row(y),
+                                                 b.row(y), rowKnown ? nil : UnsafePointer(k?.row(y)),
                                                  rowKnown ? nil : p?.row(y), out.row(y), f.width, threshold, changed)
     }
     return foreground

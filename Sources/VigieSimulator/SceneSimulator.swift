@@ -144,7 +144,7 @@ public struct SceneSimulator: FrameSource {
                                cr: Plane(width: w / 2, height: h / 2, copying: cr),
                                timestamp: Timestamp(seconds: t), number: number)
         var mask = Mask(width: w, height: h)
-        mask.plane.withMutableView { m in
+        mask.withMutablePixels { m in
             for yy in 0..<h { for x in 0..<w where covered[yy * w + x] { m[x, yy] = 255 } }
         }
         return (frame, GroundTruth(objects: objects, mask: mask))

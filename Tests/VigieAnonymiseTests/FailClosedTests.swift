@@ -73,7 +73,7 @@ struct FailClosedTests {
         var anonymiser = Anonymiser()
         let frame = Frame(width: 64, height: 48, format: .ycbcr420, y: 90)
         var mask = Mask(width: 64, height: 48)
-        mask.plane.withMutableView { m in for y in 0..<30 { for x in 0..<64 { m[x, y] = 255 } } }  // 62 %
+        mask.withMutablePixels { m in for y in 0..<30 { for x in 0..<64 { m[x, y] = 255 } } }  // 62 %
         let out = try anonymiser.process(AnonymiserInput(frame: frame, foreground: mask, tracks: [], isWarm: true,
                                                          globalChange: false))
         #expect(isFlat(out))

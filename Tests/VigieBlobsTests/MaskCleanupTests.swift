@@ -20,6 +20,31 @@ extension Mask {
 
 @Suite("Mask cleanup")
 struct MaskCleanupTests {
+    /// The steps on bits leave the mask's bits with it (the anonymiser's seed reads them); they
+    /// are its pixels, and a change of the plane drops them.
+    @Test func theBitsItLeavesAreTheMasksPixels() throws {
+        let width = 150, height = 40
+        let input = makeMask(width: width, height: height, rects: [PixelRect(x: 10, y: 5, width: 70, height: 20),
+                                                                   PixelRect(x: 100, y: 2, width: 50, height: 30)],
+                             points: [(90, 35), (3, 3)])
+        var cleanup = MaskCleanup(opening: 1, closing: 2, minimumRegionArea: 4)
+        for _ in 0..<2 {  // the second reuses the buffers
+            var out = try cleanup.process(input)
+            let words = try #require(out.packedBits)
+            let wordsPerRow = BitRows.wordsPerRow(width: width)
+            for y in 0..<height {
+                for x in 0..<width {
+                    #expect((words[y * wordsPerRow + x / 64] >> UInt64(x % 64)) & 1 == (out.isSet(x, y) ? 1 : 0), "\(x),\(y)")
+                }
+            }
+            #expect(out.count > 0 && out.copied().packedBits == words)
+            out.withMutablePixels { $0[0, 0] = 255 }
+            #expect(out.packedBits == nil)
+        }
+        var medianOnly = MaskCleanup()
+        #expect(try medianOnly.process(input).packedBits == nil)
+    }
+
     @Test func medianRemovesSaltNoise() throws {
         let noise = [(1, 1), (30, 3), (7, 25), (38, 38), (0, 39), (20, 35)]
         let input = makeMask(width: 40, height: 40, rects: [PixelRect(x: 10, y: 10, width: 12, height: 12)],

@@ -157,7 +157,7 @@ struct SourceTests {
 
     @Test func pgmWriterFormat() {
         var mask = Mask(width: 3, height: 2)
-        mask.plane[x: 1, y: 1] = 255
+        mask.withMutablePixels { $0[1, 1] = 255 }
         #expect(PGMWriter.encode(mask) == Array("P5\n3 2\n255\n".utf8) + [0, 0, 0, 0, 255, 0])
     }
 }

@@ -28,19 +28,29 @@ struct RedactionKernelTests {
             var k = TestBits(width: w, height: h, seed: seed + 1, density: 0.7)
             let f = Self.luma(w, h, seed: seed + 2)
             let b = Self.luma(w, h, seed: seed + 3, around: f), p = Self.luma(w, h, seed: seed + 4, around: f)
-            for allKnown in [false, true] {
+            // The foreground as bits too, with the bits past each row's end set (a dilation leaves some).
+            var mBits = TestBits(width: w, height: h)
+            m.read { m in mBits.write { bits in
+                for y in 0..<h {
+                    for x in 0..<w { bits[x, y] = m[x, y] >= 128 }
+                    if w & 63 != 0 { bits.row(y)[bits.wordsPerRow - 1] |= ~0 << UInt64(w & 63) }
+                }
+            } }
+            for (allKnown, asBits) in [(false, false), (true, false), (false, true), (true, true)] {
                 var fast = TestBits(width: w, height: h, fill: 0x5555_5555_5555_5555), reference = TestBits(width: w, height: h)
                 var fastCount = 0, referenceCount = 0
-                m.read { m in f.read { f in b.read { b in k.write { k in p.read { p in
+                m.read { m in f.read { f in b.read { b in k.write { k in p.read { p in mBits.write { bits in
                     let (known, previous) = allKnown ? (nil, nil) : (Optional(k), Optional(p))
                     fastCount = fast.write {
-                        regionSeedBits(m, f, b, known, previous, $0, threshold: 24, changed: 16, path: path)
+                        regionSeedBits(m, f, b, known, previous, $0, threshold: 24, changed: 16,
+                                       foregroundBits: asBits ? bits : nil, path: path)
                     }
                     referenceCount = reference.write {
                         regionSeedBitsReference(m, f, b, known, previous, $0, threshold: 24, changed: 16)
                     }
-                } } } } }
-                #expect(fast.words == reference.words, "\(w)x\(h), all known \(allKnown), path \(path): bits past the row's end are 0")
+                } } } } } }
+                #expect(fast.words == reference.words,
+                        "\(w)x\(h), all known \(allKnown), bits \(asBits), path \(path): bits past the row's end are 0")
                 #expect(fastCount == referenceCount && referenceCount == m.pixels.filter { $0 == 255 }.count,
                         "\(w)x\(h) count, path \(path)")
                 #expect(w * h < 64 || (fast.pixels.contains(false) && fast.pixels.contains(true)), "\(w)x\(h): one-sided test")

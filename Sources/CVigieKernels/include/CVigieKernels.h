@@ -80,11 +80,13 @@ ptrdiff_t vg_reduce_2x2_max_row_on(int path, const uint8_t *top, const uint8_t *
 /// The region seed, foreground | (|frame - background| > threshold ? known : 0) | (|frame - previous| >
 /// changed ? ~known : 0), packed into (width + 63) / 64 words of `out` (bits past the
 /// last pixel 0); `known` is a packed row (bit set where the empty scene is known); `known` and
-/// `previous` NULL when the empty scene is known everywhere (neither is read). Returns the row's
-/// foreground pixels (>= 128).
-ptrdiff_t vg_region_seed_bits_row_on(int path, const uint8_t *foreground, const uint8_t *frame,
-                                     const uint8_t *background, const uint64_t *known, const uint8_t *previous,
-                                     uint64_t *out, ptrdiff_t width, uint8_t threshold, uint8_t changed);
+/// `previous` NULL when the empty scene is known everywhere (neither is read). The foreground is
+/// the 0/255 row `foreground`, or, when `foreground_bits` is not NULL, that packed row (bits past
+/// the last pixel ignored; `foreground` is not read). Returns the row's foreground pixels (>= 128).
+ptrdiff_t vg_region_seed_bits_row_on(int path, const uint8_t *foreground, const uint64_t *foreground_bits,
+                                     const uint8_t *frame, const uint8_t *background, const uint64_t *known,
+                                     const uint8_t *previous, uint64_t *out, ptrdiff_t width, uint8_t threshold,
+                                     uint8_t changed);
 /// out = the bits of the 0/255 row (bit x set where row[x] >= 128), bits past the last pixel 0.
 void vg_pack_bits_row_on(int path, const uint8_t *row, uint64_t *out, ptrdiff_t width);
 /// Closing (`dilate_first`) or opening in place of the packed mask `bits` (height rows of
