@@ -261,12 +261,15 @@ VG_DISPATCHED_512(vg_fill_bits_row, fill_bits_row_body, fill_bits_row_512,
 #define VG_AVERAGE32(a, b) (((a) | (b)) - (((a) ^ (b)) >> 1))
 
 INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64_t *restrict region,
-                                     uint8_t *restrict background, uint64_t *restrict known, ptrdiff_t width) {
+                                     uint8_t *restrict background, uint64_t *restrict known, ptrdiff_t width,
+                                     int unknown_only) {
     ptrdiff_t learnt = 0, x = 0;
     for (; x + 32 <= width; x += 32) {
-        uint32_t bits = bits32_at(region, x);
-        if (bits == 0xFFFFFFFFu) continue;  // all redacted: nothing to learn
-        uint32_t seen = bits32_at(known, x), newly = ~bits & ~seen;
+        uint32_t bits = bits32_at(region, x), seen = bits32_at(known, x);
+        // All redacted, or (unknown only) all known: nothing to learn.
+        if (bits == 0xFFFFFFFFu || (unknown_only && seen == 0xFFFFFFFFu)) continue;
+        uint32_t newly = ~bits & ~seen;
+        if (unknown_only) bits |= seen;  // the known pixels are left as they are
         vg_u8x32 f, b, k, g;
         VG_LOAD32(f, frame + x);
         VG_LOAD32(b, background + x);
@@ -284,7 +287,7 @@ INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64
     for (; x < width; x++) {
         if ((region[x >> 6] >> (x & 63)) & 1) continue;
         if ((known[x >> 6] >> (x & 63)) & 1) {
-            background[x] = average8(background[x], average8(background[x], frame[x]));
+            if (!unknown_only) background[x] = average8(background[x], average8(background[x], frame[x]));
         } else {
             background[x] = frame[x];
             known[x >> 6] |= 1ull << (x & 63);
@@ -298,15 +301,20 @@ INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64
 // The AVX-512 learning: 64 pixels a step; the known word chooses between the blend and the frame,
 // and the region's word masks the store.
 VG_AVX512 INLINE ptrdiff_t learn_bits_row_512(const uint8_t *restrict frame, const uint64_t *restrict region,
-                                              uint8_t *restrict background, uint64_t *restrict known, ptrdiff_t width) {
+                                              uint8_t *restrict background, uint64_t *restrict known, ptrdiff_t width,
+                                              int unknown_only) {
     ptrdiff_t learnt = 0, x = 0;
     for (; x + 64 <= width; x += 64) {
-        uint64_t bits = region[x >> 6];
-        if (bits == ~0ull) continue;  // all redacted: nothing to learn
-        uint64_t seen = known[x >> 6], newly = ~bits & ~seen;
-        __m512i f = _mm512_loadu_si512(frame + x), b = _mm512_loadu_si512(background + x);
-        __m512i blend = _mm512_avg_epu8(b, _mm512_avg_epu8(b, f));
-        _mm512_mask_storeu_epi8(background + x, ~bits, _mm512_mask_blend_epi8(seen, f, blend));
+        uint64_t bits = region[x >> 6], seen = known[x >> 6], newly = ~bits & ~seen;
+        if (unknown_only) {
+            // The known pixels are left as they are: only the newly known ones take the frame.
+            if (newly != 0) _mm512_mask_storeu_epi8(background + x, newly, _mm512_loadu_si512(frame + x));
+        } else {
+            if (bits == ~0ull) continue;  // all redacted: nothing to learn
+            __m512i f = _mm512_loadu_si512(frame + x), b = _mm512_loadu_si512(background + x);
+            __m512i blend = _mm512_avg_epu8(b, _mm512_avg_epu8(b, f));
+            _mm512_mask_storeu_epi8(background + x, ~bits, _mm512_mask_blend_epi8(seen, f, blend));
+        }
         if (newly != 0) {
             known[x >> 6] = seen | newly;
             learnt += __builtin_popcountll(newly);
@@ -315,7 +323,7 @@ VG_AVX512 INLINE ptrdiff_t learn_bits_row_512(const uint8_t *restrict frame, con
     for (; x < width; x++) {
         if ((region[x >> 6] >> (x & 63)) & 1) continue;
         if ((known[x >> 6] >> (x & 63)) & 1) {
-            background[x] = average8(background[x], average8(background[x], frame[x]));
+            if (!unknown_only) background[x] = average8(background[x], average8(background[x], frame[x]));
         } else {
             background[x] = frame[x];
             known[x >> 6] |= 1ull << (x & 63);
@@ -328,8 +336,8 @@ VG_AVX512 INLINE ptrdiff_t learn_bits_row_512(const uint8_t *restrict frame, con
 
 VG_DISPATCHED_RETURNING_512(ptrdiff_t, vg_learn_bits_row, learn_bits_row_body, learn_bits_row_512,
                         (const uint8_t *frame, const uint64_t *region, uint8_t *background, uint64_t *known,
-                         ptrdiff_t width),
-                        (frame, region, background, known, width))
+                         ptrdiff_t width, int unknown_only),
+                        (frame, region, background, known, width, unknown_only))
 
 // The even bits of x (bits 0, 2, 4, …) packed into the low 32 bits.
 INLINE uint64_t even_bits(uint64_t x) {
@@ -363,16 +371,18 @@ INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const ui
 // which older AMD processors microcode slowly: the AVX2 path keeps even_bits).
 VG_AVX512 INLINE ptrdiff_t reduce_bits_2x2_row_512(const uint64_t *restrict top, const uint64_t *restrict bottom,
                                                   uint64_t *restrict out, ptrdiff_t width, int count_bottom) {
-    ptrdiff_t count = 0;
-    for (ptrdiff_t i = 0; i * 64 < width; i++) {
-        ptrdiff_t pixels = width - i * 64 < 64 ? width - i * 64 : 64;
-        uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
-        uint64_t t = top[i] & valid, b = bottom[i] & valid;
-        count += __builtin_popcountll(t) + (count_bottom ? __builtin_popcountll(b) : 0);
-        uint64_t w = t | b;
-        uint64_t chroma = _pext_u64(w | (w >> 1), 0x5555555555555555ull);
-        if (i & 1) out[i >> 1] |= chroma << 32;
-        else out[i >> 1] = chroma;
+    ptrdiff_t count = 0, words = (width + 63) / 64;
+    // Chroma word j from luma words 2j and 2j + 1, each giving 32 chroma pixels: one store a word.
+    for (ptrdiff_t j = 0; 2 * j < words; j++) {
+        uint64_t chroma = 0;
+        for (ptrdiff_t half = 0; half < 2 && 2 * j + half < words; half++) {
+            ptrdiff_t i = 2 * j + half, pixels = width - i * 64 < 64 ? width - i * 64 : 64;
+            uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
+            uint64_t t = top[i] & valid, b = bottom[i] & valid, w = t | b;
+            count += __builtin_popcountll(t) + (count_bottom ? __builtin_popcountll(b) : 0);
+            chroma |= _pext_u64(w | (w >> 1), 0x5555555555555555ull) << (32 * half);
+        }
+        out[j] = chroma;
     }
     return count;
 }

@@ -148,8 +148,8 @@ public struct Anonymiser: Stage, Sendable {
     private var backgroundY = Plane.placeholder
     /// Pixels whose empty scene is not known yet, in all and per row.
     private var unknownPixels = 0, unknownPerRow: [Int] = []
-    /// Frames since the empty scene was last learnt (once it is known everywhere it is learnt every
-    /// `learningInterval` frames: it changes slowly).
+    /// Frames since the known empty scene was last learnt (it is learnt every `learningInterval`
+    /// frames: it changes slowly).
     private var framesSinceLearning = 0
     /// The previous frame's luma (shared with the caller's frame, not copied).
     private var previousY = Plane.placeholder
@@ -433,12 +433,11 @@ public struct Anonymiser: Stage, Sendable {
 
     // MARK: - Background
 
-    /// Where the empty scene is known (every row, once it is known everywhere), it is learnt every
-    /// this many frames.
+    /// Where the empty scene is known, it is learnt every this many frames.
     static let learningInterval = 4
 
-    /// Learns the empty scene where the region is clear: every frame on the rows that still hold
-    /// unknown pixels, every `learningInterval` frames on all of them.
+    /// Learns the empty scene where the region is clear: every frame where it is not known yet (it
+    /// takes the frame's values there), every `learningInterval` frames where it is.
     private mutating func learnBackground(_ frame: Frame) {
         framesSinceLearning += 1
         let everyRow = framesSinceLearning >= Self.learningInterval

@@ -208,11 +208,12 @@ package func fillRegion(_ f: ImageView, bits g: BitRows, _ o: MutableImageView, 
 
 /// Reference of `learnEmptyScene`.
 package func learnEmptySceneReference(_ f: ImageView, _ g: BitRows, _ b: MutableImageView, _ k: BitRows,
-                                      unknownPerRow: inout [Int]) -> Int {
+                                      unknownPerRow: inout [Int], everyRow: Bool = true) -> Int {
     var learnt = 0
     for y in 0..<f.height {
         for x in 0..<f.width where !g[x, y] {
             if k[x, y] {
+                guard everyRow else { continue }
                 let half = (UInt16(b[x, y]) + UInt16(f[x, y]) + 1) >> 1
                 b[x, y] = UInt8(truncatingIfNeeded: (UInt16(b[x, y]) + half + 1) >> 1)
             } else {
@@ -231,7 +232,8 @@ package func learnEmptySceneReference(_ f: ImageView, _ g: BitRows, _ b: Mutable
 /// of itself and the frame, two byte averages), an unknown one takes the frame's value and becomes
 /// known. Returns the number of pixels that became known, and takes them off `unknownPerRow`
 /// (one count per row).
-/// With `everyRow` false, only the rows that still hold unknown pixels are learnt.
+/// With `everyRow` false, only the pixels not known yet are learnt (those of the rows that still hold
+/// some): the known ones wait for the next frame learnt on every row.
 package func learnEmptyScene(_ f: ImageView, _ g: BitRows, _ b: MutableImageView, _ k: BitRows,
                              unknownPerRow: inout [Int], everyRow: Bool = true, path: KernelPath? = nil) -> Int {
     precondition(unknownPerRow.count == f.height && g.width == f.width && g.height == f.height
@@ -240,7 +242,7 @@ package func learnEmptyScene(_ f: ImageView, _ g: BitRows, _ b: MutableImageView
     let raw = KernelPath.raw(path)
     var learnt = 0
     for y in 0..<f.height where everyRow || unknownPerRow[y] > 0 {
-        let n = vg_learn_bits_row_on(raw, f.row(y), g.row(y), b.row(y), k.row(y), f.width)
+        let n = vg_learn_bits_row_on(raw, f.row(y), g.row(y), b.row(y), k.row(y), f.width, everyRow ? 0 : 1)
         unknownPerRow[y] -= n
         learnt += n
     }

@@ -107,10 +107,10 @@ void vg_unpack_bits_row_on(int path, const uint64_t *bits, uint8_t *out, ptrdiff
 void vg_fill_bits_row_on(int path, const uint8_t *frame, const uint64_t *region, uint8_t *out, ptrdiff_t width,
                          uint8_t value);
 /// Where the region bit is 0: a known background pixel moves a quarter of the way to the frame
-/// (avg(b, avg(b, f)), avg rounding up), an unknown one takes the frame's value and becomes known
-/// (its bit in the packed row `known` set). Returns how many became known.
+/// (avg(b, avg(b, f)), avg rounding up; not when `unknown_only`), an unknown one takes the frame's
+/// value and becomes known (its bit in the packed row `known` set). Returns how many became known.
 ptrdiff_t vg_learn_bits_row_on(int path, const uint8_t *frame, const uint64_t *region, uint8_t *background,
-                               uint64_t *known, ptrdiff_t width);
+                               uint64_t *known, ptrdiff_t width, int unknown_only);
 /// Chroma bit c of `out` ((width + 1) / 2 bits, bits past them 0) = any of the bits 2c and 2c + 1
 /// of `top` or `bottom` within `width`; returns the set pixels of `top` in 0..<width, plus those
 /// of `bottom` when `count_bottom`.
