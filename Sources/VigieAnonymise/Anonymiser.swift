@@ -70,7 +70,7 @@ extension AnonymiserInput: CustomStringConvertible, CustomReflectable {
 /// not known yet, the pixels that changed since the previous frame. The seed is dilated by a small
 /// margin (`marginFraction`) where the empty scene is known and by a wide one
 /// (`unknownMarginFraction`) where it is not; a live track's box is redacted whole when it reaches
-/// pixels whose empty scene is not known. So a person who stands still stays redacted after the motion
+/// pixels whose empty scene is not known (a detector's box widened by `detectionMarginFraction`). So a person who stands still stays redacted after the motion
 /// model has absorbed them and the tracker has let them go (and so does any lasting change of the
 /// scene, such as a parked car, until the next global change; a release policy is future work), and
 /// the redaction stays close to the people's true area. Static privacy masks are filled opaque black
@@ -97,6 +97,12 @@ public struct Anonymiser: Stage, Sendable {
         /// foreground mask alone must then cover a person, so its margin is wider. Track boxes that
         /// reach such pixels are redacted whole with this margin. Default 0.02.
         public var unknownMarginFraction: Double = 0.02
+        /// A track whose box comes from a detector (its `objectClass` is set: a person model's box,
+        /// not a blob's) that reaches pixels whose empty scene is not known is widened by this
+        /// fraction of its width on each side and of its height above and below, then by the wide
+        /// margin: a detector's box is a body's outline and may miss a head, a hand or an arm, where
+        /// a blob's box is what moved. Default 0.25.
+        public var detectionMarginFraction: Double = 0.25
         /// Above this foreground fraction (0…1) the mask is deemed unreliable and the frame is fully
         /// redacted. Default 0.5.
         public var maximumForegroundCoverage: Double = 0.5
@@ -410,7 +416,8 @@ public struct Anonymiser: Stage, Sendable {
                 // A box on rows whose empty scene is known everywhere is redacted by the region alone.
                 guard someUnknown, perRow[inner.y..<(inner.y + inner.height)].contains(where: { $0 > 0 }),
                       !known.allSet(inner.x, inner.y, width: inner.width, height: inner.height) else { continue }
-                let outer = PixelRect(x: b.x - wide, y: b.y - wide, width: b.width + 2 * wide, height: b.height + 2 * wide)
+                let (dx, dy) = track.objectClass == nil ? (wide, wide) : detectionMargins(b, wide: wide)
+                let outer = PixelRect(x: b.x - dx, y: b.y - dy, width: b.width + 2 * dx, height: b.height + 2 * dy)
                 if let e = outer.clipped(width: w, height: h) { regionBits.fill(e.x, e.y, width: e.width, height: e.height) }
             }
             if unpacks { g.withMutableView { unpackBits(regionBits, into: $0) } }
@@ -421,6 +428,13 @@ public struct Anonymiser: Stage, Sendable {
             return count
         }
         return tallest
+    }
+
+    /// The margins (across, down) around a detector's box `b`: the wide margin plus
+    /// `detectionMarginFraction` of the box's width and height.
+    private func detectionMargins(_ b: PixelRect, wide: Int) -> (Int, Int) {
+        let f = max(0, configuration.detectionMarginFraction)
+        return (wide + Int((f * Double(b.width)).rounded(.up)), wide + Int((f * Double(b.height)).rounded(.up)))
     }
 
     /// Calls `body` with the masks (the region and its chroma built by `buildRegion`).
