@@ -350,14 +350,14 @@ INLINE uint64_t even_bits(uint64_t x) {
 }
 
 INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const uint64_t *restrict bottom,
-                                          uint64_t *restrict out, ptrdiff_t width, int count_bottom) {
+                                          uint64_t *restrict out, ptrdiff_t width, int count_rows) {
     ptrdiff_t count = 0;
     // Luma word i gives the 32 chroma pixels from 32 i: half of chroma word i / 2.
     for (ptrdiff_t i = 0; i * 64 < width; i++) {
         ptrdiff_t pixels = width - i * 64 < 64 ? width - i * 64 : 64;
         uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
         uint64_t t = top[i] & valid, b = bottom[i] & valid;
-        count += __builtin_popcountll(t) + (count_bottom ? __builtin_popcountll(b) : 0);
+        if (count_rows) count += __builtin_popcountll(t) + (count_rows > 1 ? __builtin_popcountll(b) : 0);
         uint64_t w = t | b;
         uint64_t chroma = w == 0 ? 0 : even_bits(w | (w >> 1));
         if (i & 1) out[i >> 1] |= chroma << 32;
@@ -370,7 +370,7 @@ INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const ui
 // The AVX-512 path's reduction: its processors extract the even bits in one instruction (pext,
 // which older AMD processors microcode slowly: the AVX2 path keeps even_bits).
 VG_AVX512 INLINE ptrdiff_t reduce_bits_2x2_row_512(const uint64_t *restrict top, const uint64_t *restrict bottom,
-                                                  uint64_t *restrict out, ptrdiff_t width, int count_bottom) {
+                                                  uint64_t *restrict out, ptrdiff_t width, int count_rows) {
     ptrdiff_t count = 0, words = (width + 63) / 64;
     // Chroma word j from luma words 2j and 2j + 1, each giving 32 chroma pixels: one store a word.
     for (ptrdiff_t j = 0; 2 * j < words; j++) {
@@ -379,7 +379,7 @@ VG_AVX512 INLINE ptrdiff_t reduce_bits_2x2_row_512(const uint64_t *restrict top,
             ptrdiff_t i = 2 * j + half, pixels = width - i * 64 < 64 ? width - i * 64 : 64;
             uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
             uint64_t t = top[i] & valid, b = bottom[i] & valid, w = t | b;
-            count += __builtin_popcountll(t) + (count_bottom ? __builtin_popcountll(b) : 0);
+            if (count_rows) count += __builtin_popcountll(t) + (count_rows > 1 ? __builtin_popcountll(b) : 0);
             chroma |= _pext_u64(w | (w >> 1), 0x5555555555555555ull) << (32 * half);
         }
         out[j] = chroma;
@@ -389,5 +389,5 @@ VG_AVX512 INLINE ptrdiff_t reduce_bits_2x2_row_512(const uint64_t *restrict top,
 #endif
 
 VG_DISPATCHED_RETURNING_512(ptrdiff_t, vg_reduce_bits_2x2_row, reduce_bits_2x2_row_body, reduce_bits_2x2_row_512,
-                        (const uint64_t *top, const uint64_t *bottom, uint64_t *out, ptrdiff_t width, int count_bottom),
-                        (top, bottom, out, width, count_bottom))
+                        (const uint64_t *top, const uint64_t *bottom, uint64_t *out, ptrdiff_t width, int count_rows),
+                        (top, bottom, out, width, count_rows))

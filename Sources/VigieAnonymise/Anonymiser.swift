@@ -138,8 +138,15 @@ public struct Anonymiser: Stage, Sendable {
     /// Whether the last frame was redacted whole (fail-closed).
     public private(set) var lastFrameFullyRedacted = false
     /// Luma pixels the last frame redacted (its region, or every pixel when it was fully redacted):
-    /// how much of the image the redaction covers.
-    public private(set) var lastRedactedPixels = 0
+    /// how much of the image the redaction covers (counted when asked, from the region's bits).
+    public var lastRedactedPixels: Int {
+        if lastFrameFullyRedacted { return width * height }
+        guard width > 0, !bits.isEmpty else { return 0 }
+        let n = BitRows.wordsPerRow(width: width) * height
+        return bits.withUnsafeBufferPointer { words in
+            BitRows(base: UnsafeMutablePointer(mutating: words.baseAddress! + n), width: width, height: height).count
+        }
+    }
 
     private var width = 0, height = 0, format = PixelFormat.luma
     private var region = Plane.placeholder
@@ -252,7 +259,6 @@ public struct Anonymiser: Stage, Sendable {
         if failClosed {
             if input.globalChange { forgetBackground() }  // the scene may have changed (camera moved)
             lastFrameFullyRedacted = true
-            lastRedactedPixels = width * height
             return true
         }
         lastFrameFullyRedacted = false
@@ -379,8 +385,8 @@ public struct Anonymiser: Stage, Sendable {
         }
     }
 
-    /// Builds the region from the seed (see the type's documentation) in its bit rows and
-    /// `lastRedactedPixels`; when `rendering`, also its chroma reduction and, for pixelation and
+    /// Builds the region from the seed (see the type's documentation) in its bit rows; when
+    /// `rendering`, also its chroma reduction and, for pixelation and
     /// blur, the `region` plane (only composing reads them). Returns the tallest track's height in
     /// pixels.
     private mutating func buildRegion(_ input: AnonymiserInput, rendering: Bool) -> Int {
@@ -399,7 +405,7 @@ public struct Anonymiser: Stage, Sendable {
         let perRow = unknownPerRow
         let unpacks = rendering && configuration.mode != .silhouette, chroma = format == .ycbcr420
         var tallest = 0
-        lastRedactedPixels = Self.withBitRows(&words, width: w, height: h, chroma: chroma) { masks in
+        Self.withBitRows(&words, width: w, height: h, chroma: chroma) { masks in
             let (seed, regionBits, wideRows) = (masks.seed, masks.region, masks.wide)
             dilateBits(seed, into: regionBits, radius: r, scratch: &k)
             let known = masks.known
@@ -421,11 +427,9 @@ public struct Anonymiser: Stage, Sendable {
                 if let e = outer.clipped(width: w, height: h) { regionBits.fill(e.x, e.y, width: e.width, height: e.height) }
             }
             if unpacks { g.withMutableView { unpackBits(regionBits, into: $0) } }
-            guard chroma && rendering else { return regionBits.count }
-            // The chroma reduction counts the region as it reads it.
-            let count = reduce2x2Max(bits: regionBits, into: masks.chroma)
+            guard chroma && rendering else { return }
+            reduce2x2Max(bits: regionBits, into: masks.chroma, counting: false)
             if unpacks { c.withMutableView { unpackBits(masks.chroma, into: $0) } }
-            return count
         }
         return tallest
     }

@@ -265,9 +265,9 @@ package func reduce2x2MaxReference(bits g: BitRows, into out: BitRows) -> Int {
 
 /// The chroma region (ceil(w/2) x ceil(h/2) bits, bits past the last pixel of a row 0) of the
 /// region `g`: a chroma pixel is in the region when any luma pixel it colours is. Returns the set
-/// pixels of `g`, counted in the same pass.
+/// pixels of `g`, counted in the same pass, when `counting` (else 0).
 @discardableResult
-package func reduce2x2Max(bits g: BitRows, into out: BitRows, path: KernelPath? = nil) -> Int {
+package func reduce2x2Max(bits g: BitRows, into out: BitRows, counting: Bool = true, path: KernelPath? = nil) -> Int {
     precondition(out.width == (g.width + 1) / 2 && out.height == (g.height + 1) / 2,
                  "reduce2x2Max: \(g.width)x\(g.height) -> \(out.width)x\(out.height)")
     let raw = KernelPath.raw(path)
@@ -275,7 +275,7 @@ package func reduce2x2Max(bits g: BitRows, into out: BitRows, path: KernelPath? 
     for cy in 0..<out.height {
         let hasBottom = 2 * cy + 1 < g.height
         set += vg_reduce_bits_2x2_row_on(raw, g.row(2 * cy), g.row(hasBottom ? 2 * cy + 1 : 2 * cy), out.row(cy), g.width,
-                                         hasBottom ? 1 : 0)
+                                         counting ? (hasBottom ? 2 : 1) : 0)
     }
     return set
 }

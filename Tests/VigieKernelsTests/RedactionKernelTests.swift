@@ -212,6 +212,10 @@ struct RedactionKernelTests {
             var fastCount = 0, referenceCount = 0
             g.write { g in
                 fastCount = fast.write { reduce2x2Max(bits: g, into: $0, path: path) }
+                // Without counting: the same bits.
+                var uncounted = TestBits(width: (w + 1) / 2, height: (h + 1) / 2, fill: 0x5555_5555_5555_5555)
+                #expect(uncounted.write { reduce2x2Max(bits: g, into: $0, counting: false, path: path) } == 0)
+                #expect(uncounted.words == fast.words, "\(w)x\(h), path \(path): without counting")
                 referenceCount = reference.write { reduce2x2MaxReference(bits: g, into: $0) }
                 #expect(referenceCount == (0..<h).reduce(0) { n, y in n + (0..<w).filter { g[$0, y] }.count }, "\(w)x\(h): count")
             }

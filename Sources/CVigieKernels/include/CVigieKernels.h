@@ -112,9 +112,9 @@ void vg_fill_bits_row_on(int path, const uint8_t *frame, const uint64_t *region,
 ptrdiff_t vg_learn_bits_row_on(int path, const uint8_t *frame, const uint64_t *region, uint8_t *background,
                                uint64_t *known, ptrdiff_t width, int unknown_only);
 /// Chroma bit c of `out` ((width + 1) / 2 bits, bits past them 0) = any of the bits 2c and 2c + 1
-/// of `top` or `bottom` within `width`; returns the set pixels of `top` in 0..<width, plus those
-/// of `bottom` when `count_bottom`.
+/// of `top` or `bottom` within `width`; returns the set pixels of `top` in 0..<width when
+/// `count_rows` is 1, plus those of `bottom` when it is 2, and 0 without counting when it is 0.
 ptrdiff_t vg_reduce_bits_2x2_row_on(int path, const uint64_t *top, const uint64_t *bottom, uint64_t *out,
-                                    ptrdiff_t width, int count_bottom);
+                                    ptrdiff_t width, int count_rows);
 
 #endif
