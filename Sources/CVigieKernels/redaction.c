@@ -351,17 +351,29 @@ INLINE uint64_t even_bits(uint64_t x) {
 
 INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const uint64_t *restrict bottom,
                                           uint64_t *restrict out, ptrdiff_t width, int count_rows) {
-    ptrdiff_t count = 0;
-    // Luma word i gives the 32 chroma pixels from 32 i: half of chroma word i / 2.
-    for (ptrdiff_t i = 0; i * 64 < width; i++) {
-        ptrdiff_t pixels = width - i * 64 < 64 ? width - i * 64 : 64;
-        uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
-        uint64_t t = top[i] & valid, b = bottom[i] & valid;
-        if (count_rows) count += __builtin_popcountll(t) + (count_rows > 1 ? __builtin_popcountll(b) : 0);
-        uint64_t w = t | b;
-        uint64_t chroma = w == 0 ? 0 : even_bits(w | (w >> 1));
-        if (i & 1) out[i >> 1] |= chroma << 32;
-        else out[i >> 1] = chroma;
+    ptrdiff_t count = 0, j = 0;
+    // Chroma word j from luma words 2j and 2j + 1, each giving 32 chroma pixels: while both are
+    // whole, no mask and one store a word.
+    for (; 128 * (j + 1) <= width; j++) {
+        uint64_t t0 = top[2 * j], t1 = top[2 * j + 1], b0 = bottom[2 * j], b1 = bottom[2 * j + 1];
+        uint64_t w0 = t0 | b0, w1 = t1 | b1;
+        if (count_rows) {
+            count += __builtin_popcountll(t0) + __builtin_popcountll(t1);
+            if (count_rows > 1) count += __builtin_popcountll(b0) + __builtin_popcountll(b1);
+        }
+        out[j] = (w0 == 0 ? 0 : even_bits(w0 | (w0 >> 1))) | (w1 == 0 ? 0 : even_bits(w1 | (w1 >> 1))) << 32;
+    }
+    // The last luma word or two, masked to the row's pixels.
+    if (128 * j < width) {
+        uint64_t chroma = 0;
+        for (ptrdiff_t half = 0; half < 2 && (2 * j + half) * 64 < width; half++) {
+            ptrdiff_t i = 2 * j + half, pixels = width - i * 64 < 64 ? width - i * 64 : 64;
+            uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
+            uint64_t t = top[i] & valid, b = bottom[i] & valid, w = t | b;
+            if (count_rows) count += __builtin_popcountll(t) + (count_rows > 1 ? __builtin_popcountll(b) : 0);
+            chroma |= even_bits(w | (w >> 1)) << (32 * half);
+        }
+        out[j] = chroma;
     }
     return count;
 }
@@ -371,16 +383,28 @@ INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const ui
 // which older AMD processors microcode slowly: the AVX2 path keeps even_bits).
 VG_AVX512 INLINE ptrdiff_t reduce_bits_2x2_row_512(const uint64_t *restrict top, const uint64_t *restrict bottom,
                                                   uint64_t *restrict out, ptrdiff_t width, int count_rows) {
-    ptrdiff_t count = 0, words = (width + 63) / 64;
-    // Chroma word j from luma words 2j and 2j + 1, each giving 32 chroma pixels: one store a word.
-    for (ptrdiff_t j = 0; 2 * j < words; j++) {
+    const uint64_t even = 0x5555555555555555ull;
+    ptrdiff_t count = 0, j = 0;
+    // Chroma word j from luma words 2j and 2j + 1, each giving 32 chroma pixels: while both are
+    // whole, no mask and one store a word.
+    for (; 128 * (j + 1) <= width; j++) {
+        uint64_t t0 = top[2 * j], t1 = top[2 * j + 1], b0 = bottom[2 * j], b1 = bottom[2 * j + 1];
+        uint64_t w0 = t0 | b0, w1 = t1 | b1;
+        if (count_rows) {
+            count += __builtin_popcountll(t0) + __builtin_popcountll(t1);
+            if (count_rows > 1) count += __builtin_popcountll(b0) + __builtin_popcountll(b1);
+        }
+        out[j] = _pext_u64(w0 | (w0 >> 1), even) | _pext_u64(w1 | (w1 >> 1), even) << 32;
+    }
+    // The last luma word or two, masked to the row's pixels.
+    if (128 * j < width) {
         uint64_t chroma = 0;
-        for (ptrdiff_t half = 0; half < 2 && 2 * j + half < words; half++) {
+        for (ptrdiff_t half = 0; half < 2 && (2 * j + half) * 64 < width; half++) {
             ptrdiff_t i = 2 * j + half, pixels = width - i * 64 < 64 ? width - i * 64 : 64;
             uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
             uint64_t t = top[i] & valid, b = bottom[i] & valid, w = t | b;
             if (count_rows) count += __builtin_popcountll(t) + (count_rows > 1 ? __builtin_popcountll(b) : 0);
-            chroma |= _pext_u64(w | (w >> 1), 0x5555555555555555ull) << (32 * half);
+            chroma |= _pext_u64(w | (w >> 1), even) << (32 * half);
         }
         out[j] = chroma;
     }
