@@ -125,7 +125,15 @@ INLINE void dilate_row_any(uint64_t *t, uint64_t *u, uint64_t *restrict out, ptr
         u = swap;
         radius -= 63;
     }
-    dilate_bits_row_horizontal(t, out, words, radius);
+    // The margins' usual radii as constants, so the spreading steps unroll with immediate shifts.
+    switch (radius) {
+#define VG_RADIUS_CASE(r) case r: dilate_bits_row_horizontal(t, out, words, r); return;
+    VG_RADIUS_CASE(1) VG_RADIUS_CASE(2) VG_RADIUS_CASE(3) VG_RADIUS_CASE(4) VG_RADIUS_CASE(5) VG_RADIUS_CASE(6)
+    VG_RADIUS_CASE(7) VG_RADIUS_CASE(8) VG_RADIUS_CASE(9) VG_RADIUS_CASE(10) VG_RADIUS_CASE(11) VG_RADIUS_CASE(12)
+    VG_RADIUS_CASE(13) VG_RADIUS_CASE(14) VG_RADIUS_CASE(15) VG_RADIUS_CASE(16)
+#undef VG_RADIUS_CASE
+    default: dilate_bits_row_horizontal(t, out, words, radius);
+    }
 }
 
 // column = the OR of rows first...last (at least one), four words at a time held in registers.
