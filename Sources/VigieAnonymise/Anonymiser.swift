@@ -97,11 +97,11 @@ public struct Anonymiser: Stage, Sendable {
         /// foreground mask alone must then cover a person, so its margin is wider. Track boxes that
         /// reach such pixels are redacted whole with this margin. Default 0.02.
         public var unknownMarginFraction: Double = 0.02
-        /// A track whose box comes from a detector (its `objectClass` is set: a person model's box,
-        /// not a blob's) that reaches pixels whose empty scene is not known is widened by this
-        /// fraction of its width on each side and of its height above and below, then by the wide
-        /// margin: a detector's box is a body's outline and may miss a head, a hand or an arm, where
-        /// a blob's box is what moved. Default 0.25.
+        /// A track last seen by a detector (`Track.lastSeenByDetector`: a person model's box, not a
+        /// blob's) is widened by this fraction of its width on each side and of its height above and
+        /// below, then by the wide margin, and redacted whole when that reaches pixels whose empty
+        /// scene is not known: a detector's box is a body's outline and may miss a head, a hand or an
+        /// arm, where a blob's box is what moved. Default 0.25.
         public var detectionMarginFraction: Double = 0.25
         /// Above this foreground fraction (0…1) the mask is deemed unreliable and the frame is fully
         /// redacted. Default 0.5.
@@ -419,12 +419,18 @@ public struct Anonymiser: Stage, Sendable {
                 let b = track.box
                 guard let inner = b.clipped(width: w, height: h) else { continue }
                 tallest = max(tallest, b.height)
-                // A box on rows whose empty scene is known everywhere is redacted by the region alone.
-                guard someUnknown, perRow[inner.y..<(inner.y + inner.height)].contains(where: { $0 > 0 }),
-                      !known.allSet(inner.x, inner.y, width: inner.width, height: inner.height) else { continue }
-                let (dx, dy) = track.objectClass == nil ? (wide, wide) : detectionMargins(b, wide: wide)
+                guard someUnknown else { continue }
+                // A detector's box is widened first (it may miss a head or an arm); a blob's box is what moved.
+                let (dx, dy) = track.lastSeenByDetector ? detectionMargins(b, wide: wide) : (wide, wide)
                 let outer = PixelRect(x: b.x - dx, y: b.y - dy, width: b.width + 2 * dx, height: b.height + 2 * dy)
-                if let e = outer.clipped(width: w, height: h) { regionBits.fill(e.x, e.y, width: e.width, height: e.height) }
+                guard let e = outer.clipped(width: w, height: h) else { continue }
+                // Redacted whole when it reaches pixels whose empty scene is not known (the box, or
+                // for a detector's the widened box: the pixels it may have missed); elsewhere the
+                // region alone redacts it.
+                let probe = track.lastSeenByDetector ? e : inner
+                guard perRow[probe.y..<(probe.y + probe.height)].contains(where: { $0 > 0 }),
+                      !known.allSet(probe.x, probe.y, width: probe.width, height: probe.height) else { continue }
+                regionBits.fill(e.x, e.y, width: e.width, height: e.height)
             }
             if unpacks { g.withMutableView { unpackBits(regionBits, into: $0) } }
             guard chroma && rendering else { return }

@@ -120,12 +120,16 @@ public struct Track: Hashable, Sendable {
     public var lastSeen: Timestamp
     /// The class of the last external detection assigned to it (`"person"`…), nil for blobs.
     public var objectClass: String?
+    /// Whether the last observation assigned to it was an external detection (a detector's box,
+    /// with or without a class), not a blob.
+    public var lastSeenByDetector: Bool
     /// The recent foot points, oldest first.
     public var trajectory: Trajectory
 
     /// A track (the tracker makes them; public for tests and replays).
     public init(id: Int, state: TrackState, box: PixelRect, footPoint: PixelPoint, velocity: PixelVelocity,
-                age: Double, lastSeen: Timestamp, objectClass: String? = nil, trajectory: Trajectory) {
+                age: Double, lastSeen: Timestamp, objectClass: String? = nil, lastSeenByDetector: Bool = false,
+                trajectory: Trajectory) {
         self.id = id
         self.state = state
         self.box = box
@@ -134,6 +138,7 @@ public struct Track: Hashable, Sendable {
         self.age = age
         self.lastSeen = lastSeen
         self.objectClass = objectClass
+        self.lastSeenByDetector = lastSeenByDetector
         self.trajectory = trajectory
     }
 }

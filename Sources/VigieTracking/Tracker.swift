@@ -156,6 +156,8 @@ public struct Tracker: Stage, Sendable {
         /// The blob's width the last time it was seen upright, pixels.
         var uprightWidth = 0.0
         var objectClass: String?
+        /// Whether the last observation assigned to it was an external detection (not a blob).
+        var lastSeenByDetector = false
         var trajectory: Trajectory
         var predicted = Box(x0: 0, y0: 0, x1: 0, y1: 0)
         var grouped = -1  // observation index of the merged blob this frame, or -1
@@ -443,6 +445,7 @@ public struct Tracker: Stage, Sendable {
                     r.uprightWidth = o.box.width
                 }
                 if let cls = o.objectClass { r.objectClass = cls }
+                r.lastSeenByDetector = o.detected
             } else {
                 // In a merged blob: coast, kept inside the blob's box. Its size is not observed
                 // there: it does not shrink (being hidden is not getting smaller; a box shrinking as
@@ -530,7 +533,7 @@ public struct Tracker: Stage, Sendable {
                 filter: BoxFilter(footX: box.centreX, footY: box.y1, width: box.width, height: box.height,
                                   measurementNoise: c.measurementNoise),
                 born: t, lastSeen: t, objectClass: observations[k].objectClass,
-                trajectory: newTrajectory())
+                lastSeenByDetector: observations[k].detected, trajectory: newTrajectory())
             record.trajectory.append(TrajectoryPoint(footPoint: PixelPoint(x: box.centreX, y: box.y1), timestamp: t))
             records.append(record)
             nextId += 1
@@ -544,6 +547,6 @@ public struct Tracker: Stage, Sendable {
             footPoint: PixelPoint(x: f.x.position, y: f.y.position),
             velocity: PixelVelocity(dx: f.x.velocity, dy: f.y.velocity),
             age: Double(t.nanoseconds - r.born.nanoseconds) / 1e9, lastSeen: r.lastSeen,
-            objectClass: r.objectClass, trajectory: r.trajectory)
+            objectClass: r.objectClass, lastSeenByDetector: r.lastSeenByDetector, trajectory: r.trajectory)
     }
 }

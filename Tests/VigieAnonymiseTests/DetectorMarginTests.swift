@@ -18,7 +18,7 @@ struct DetectorMarginTests {
     /// The person's pixels copied through in each frame the anonymiser redacts (not fail-closed),
     /// with a detector whose box is the person's body without the top fifth (the head) and a
     /// fifth of the width on each side (the arms).
-    static func copiedPerFrame(_ configuration: Anonymiser.Configuration) throws -> [Int] {
+    static func copiedPerFrame(_ configuration: Anonymiser.Configuration, objectClass: String? = "person") throws -> [Int] {
         var simulator = SceneSimulator(scene)
         var motion = MotionPipeline(model: AdaptiveBackground())
         var blobs = BlobExtraction()
@@ -34,7 +34,7 @@ struct DetectorMarginTests {
                                      height: b.height - b.height / 5)
                 tracks = try tracker.process(Tracker.Input(timestamp: frame.timestamp, frameWidth: frame.width,
                                                            frameHeight: frame.height, blobs: blobs.process(mask),
-                                                           detections: [Detection(box: body, objectClass: "person")]))
+                                                           detections: [Detection(box: body, objectClass: objectClass)]))
             }
             let out = try anonymiser.process(AnonymiserInput(frame: frame, foreground: mask, tracks: tracks, model: motion.model))
             guard !anonymiser.lastFrameFullyRedacted else { continue }
@@ -50,6 +50,8 @@ struct DetectorMarginTests {
         let copied = try Self.copiedPerFrame(Anonymiser.Configuration())
         #expect(copied.count > 30, "frames redacted after warm-up: \(copied.count)")
         #expect(copied.allSatisfy { $0 == 0 }, "person pixels copied through: \(copied)")
+        // A detector that gives no class is a detector all the same.
+        #expect(try Self.copiedPerFrame(Anonymiser.Configuration(), objectClass: nil) == copied)
         // Without the margin the same box leaves the head and the arms (the test can fail).
         var bare = Anonymiser.Configuration()
         bare.detectionMarginFraction = 0

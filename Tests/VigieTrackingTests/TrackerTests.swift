@@ -267,14 +267,18 @@ struct TrackerTests {
             tracks = try tracker.process(input(f, [inside], detections: [detection]))
         }
         #expect(tracks.count == 1)
-        #expect(tracks[0].objectClass == "person" && tracks[0].state == .confirmed)
+        #expect(tracks[0].objectClass == "person" && tracks[0].state == .confirmed && tracks[0].lastSeenByDetector)
         #expect(abs(tracks[0].box.x - (200 + 6 * 9)) <= 2 && abs(tracks[0].box.height - 100) <= 2)
         // Detections only (no blobs).
         var detectionsOnly = Tracker()
         for f in 0..<5 {
             tracks = try detectionsOnly.process(input(f, [], detections: [Detection(box: PixelRect(x: 10, y: 10, width: 30, height: 60))]))
         }
-        #expect(tracks.confirmed.count == 1)
+        #expect(tracks.confirmed.count == 1 && tracks[0].lastSeenByDetector && tracks[0].objectClass == nil)
+        // Then seen as a blob only: no longer last seen by the detector (its class stays).
+        let seenAsBlob = try tracker.process(input(10, [blob(footX: 280, footY: 200, width: 40, height: 100)]))
+        #expect(seenAsBlob.map { ($0.lastSeenByDetector, $0.objectClass) }.elementsEqual([(false, "person")], by: ==),
+                "\(seenAsBlob)")
     }
 
     @Test("A group's blob over two detected people adds no track; a blob beside them still does")
