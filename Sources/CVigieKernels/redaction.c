@@ -60,6 +60,22 @@ INLINE _Bool foreground_pixel(const uint8_t *foreground, const uint64_t *foregro
     return foreground_bits ? (foreground_bits[x >> 6] >> (x & 63)) & 1 : foreground[x] >= 128;
 }
 
+// The seed of the pixels from x (a multiple of 64) to the row's end, fewer than 64, into the last
+// word of `out`; returns their foreground pixels.
+INLINE ptrdiff_t seed_tail(const uint8_t *foreground, const uint64_t *foreground_bits, const uint8_t *frame,
+                           const uint8_t *background, const uint64_t *known, const uint8_t *previous, uint64_t *out,
+                           ptrdiff_t x, ptrdiff_t width, uint8_t threshold, uint8_t changed) {
+    uint64_t word = 0;
+    ptrdiff_t count = 0;
+    for (ptrdiff_t i = x; i < width; i++) {
+        _Bool set = foreground_pixel(foreground, foreground_bits, i);
+        word |= seed_pixel(set, frame, background, known, previous, i, threshold, changed, known == NULL) << (i - x);
+        count += set;
+    }
+    out[x >> 6] = word;
+    return count;
+}
+
 // 32 pixels of the seed from x: their bits, and the foreground's in `fg`.
 #define VG_SEED32(bits, fg, x)                                                                       \
     do {                                                                                             \
@@ -103,15 +119,9 @@ INLINE ptrdiff_t region_seed_bits_row_variant(const uint8_t *restrict foreground
         out[x >> 6] = (uint64_t)low | (uint64_t)high << 32;
         count += __builtin_popcount(fgLow) + __builtin_popcount(fgHigh);
     }
-    if (x < width) {
-        uint64_t word = 0;
-        for (ptrdiff_t i = x; i < width; i++) {
-            _Bool set = foreground_pixel(foreground, foreground_bits, i);
-            word |= seed_pixel(set, frame, background, known, previous, i, threshold, changed, all_known) << (i - x);
-            count += set;
-        }
-        out[x >> 6] = word;
-    }
+    if (x < width)
+        count += seed_tail(foreground, foreground_bits, frame, background, known, previous, out, x,
+                           width, threshold, changed);
     return count;
 }
 
@@ -154,16 +164,9 @@ VG_AVX512 INLINE ptrdiff_t region_seed_bits_row_512(const uint8_t *restrict fore
         out[x >> 6] = bits;
         count += __builtin_popcountll(set);
     }
-    if (x < width) {
-        uint64_t word = 0;
-        int all_known = known == NULL;
-        for (ptrdiff_t i = x; i < width; i++) {
-            _Bool set = foreground_pixel(foreground, foreground_bits, i);
-            word |= seed_pixel(set, frame, background, known, previous, i, threshold, changed, all_known) << (i - x);
-            count += set;
-        }
-        out[x >> 6] = word;
-    }
+    if (x < width)
+        count += seed_tail(foreground, foreground_bits, frame, background, known, previous, out, x, width, threshold,
+                           changed);
     return count;
 }
 #endif
@@ -260,6 +263,23 @@ VG_DISPATCHED_512(vg_fill_bits_row, fill_bits_row_body, fill_bits_row_512,
 // (a + b + 1) / 2 of byte vectors, without widening.
 #define VG_AVERAGE32(a, b) (((a) | (b)) - (((a) ^ (b)) >> 1))
 
+// The learning of the pixels from x to the row's end, one at a time; returns how many became known.
+INLINE ptrdiff_t learn_tail(const uint8_t *frame, const uint64_t *region, uint8_t *background, uint64_t *known,
+                            ptrdiff_t x, ptrdiff_t width, int unknown_only) {
+    ptrdiff_t learnt = 0;
+    for (; x < width; x++) {
+        if ((region[x >> 6] >> (x & 63)) & 1) continue;
+        if ((known[x >> 6] >> (x & 63)) & 1) {
+            if (!unknown_only) background[x] = average8(background[x], average8(background[x], frame[x]));
+        } else {
+            background[x] = frame[x];
+            known[x >> 6] |= 1ull << (x & 63);
+            learnt++;
+        }
+    }
+    return learnt;
+}
+
 INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64_t *restrict region,
                                      uint8_t *restrict background, uint64_t *restrict known, ptrdiff_t width,
                                      int unknown_only) {
@@ -284,17 +304,7 @@ INLINE ptrdiff_t learn_bits_row_body(const uint8_t *restrict frame, const uint64
             learnt += __builtin_popcount(newly);
         }
     }
-    for (; x < width; x++) {
-        if ((region[x >> 6] >> (x & 63)) & 1) continue;
-        if ((known[x >> 6] >> (x & 63)) & 1) {
-            if (!unknown_only) background[x] = average8(background[x], average8(background[x], frame[x]));
-        } else {
-            background[x] = frame[x];
-            known[x >> 6] |= 1ull << (x & 63);
-            learnt++;
-        }
-    }
-    return learnt;
+    return learnt + learn_tail(frame, region, background, known, x, width, unknown_only);
 }
 
 #if VG_X86_PATHS
@@ -320,17 +330,7 @@ VG_AVX512 INLINE ptrdiff_t learn_bits_row_512(const uint8_t *restrict frame, con
             learnt += __builtin_popcountll(newly);
         }
     }
-    for (; x < width; x++) {
-        if ((region[x >> 6] >> (x & 63)) & 1) continue;
-        if ((known[x >> 6] >> (x & 63)) & 1) {
-            if (!unknown_only) background[x] = average8(background[x], average8(background[x], frame[x]));
-        } else {
-            background[x] = frame[x];
-            known[x >> 6] |= 1ull << (x & 63);
-            learnt++;
-        }
-    }
-    return learnt;
+    return learnt + learn_tail(frame, region, background, known, x, width, unknown_only);
 }
 #endif
 
