@@ -17,74 +17,34 @@
 
 // Declares name_baseline, name_avx2 and name_avx512 around body(args), and name_on(path, …)
 // that calls the one for `path` (an unsupported path would fault: callers check; Swift passes
-// the path in use, vg_cpu_path(), or one a test forces).
+// the path in use, vg_cpu_path(), or one a test forces). The _512 forms take a body of their own
+// for the AVX-512 path (`body512`: 64 bytes a vector and mask registers, written with
+// <immintrin.h>); the other paths compile `body`. The _RETURNING forms are for a kernel that
+// returns a `type`.
 #define VG_WITH_PATH(...) (int path, __VA_ARGS__)
-#if VG_X86_PATHS
-#define VG_DISPATCHED(name, body, params, args)                                                     \
-    static void name##_baseline params { body args; }                                               \
-    VG_AVX2 static void name##_avx2 params { body args; }                                           \
-    VG_AVX512 static void name##_avx512 params { body args; }                                       \
-    void name##_on VG_WITH_PATH params {                                                            \
-        switch (path) {                                                                             \
-        case VG_CPU_AVX512: name##_avx512 args; return;                                             \
-        case VG_CPU_AVX2: name##_avx2 args; return;                                                 \
-        default: name##_baseline args; return;                                                      \
-        }                                                                                           \
-    }
-#else
-#define VG_DISPATCHED(name, body, params, args)                                                     \
-    void name##_on VG_WITH_PATH params { (void)path; body args; }
-#endif
-
-// As VG_DISPATCHED for a kernel that returns a `type`.
-#if VG_X86_PATHS
-#define VG_DISPATCHED_RETURNING(type, name, body, params, args)                                     \
-    static type name##_baseline params { return body args; }                                        \
-    VG_AVX2 static type name##_avx2 params { return body args; }                                    \
-    VG_AVX512 static type name##_avx512 params { return body args; }                                \
-    type name##_on VG_WITH_PATH params {                                                            \
-        switch (path) {                                                                             \
-        case VG_CPU_AVX512: return name##_avx512 args;                                              \
-        case VG_CPU_AVX2: return name##_avx2 args;                                                  \
-        default: return name##_baseline args;                                                       \
-        }                                                                                           \
-    }
-#else
-#define VG_DISPATCHED_RETURNING(type, name, body, params, args)                                     \
-    type name##_on VG_WITH_PATH params { (void)path; return body args; }
-#endif
-
-// As VG_DISPATCHED and VG_DISPATCHED_RETURNING, with a body of its own for the AVX-512 path
-// (`body512`: 64 bytes a vector and mask registers, written with <immintrin.h>); the other paths
-// compile `body`.
+// VG_DISPATCH(type, ret, …): `ret` is `return` for a kernel returning `type`, empty for void.
 #if VG_X86_PATHS
 #include <immintrin.h>
-#define VG_DISPATCHED_512(name, body, body512, params, args)                                        \
-    static void name##_baseline params { body args; }                                               \
-    VG_AVX2 static void name##_avx2 params { body args; }                                           \
-    VG_AVX512 static void name##_avx512 params { body512 args; }                                    \
-    void name##_on VG_WITH_PATH params {                                                            \
-        switch (path) {                                                                             \
-        case VG_CPU_AVX512: name##_avx512 args; return;                                             \
-        case VG_CPU_AVX2: name##_avx2 args; return;                                                 \
-        default: name##_baseline args; return;                                                      \
-        }                                                                                           \
-    }
-#define VG_DISPATCHED_RETURNING_512(type, name, body, body512, params, args)                        \
-    static type name##_baseline params { return body args; }                                        \
-    VG_AVX2 static type name##_avx2 params { return body args; }                                    \
-    VG_AVX512 static type name##_avx512 params { return body512 args; }                             \
+#define VG_DISPATCH(type, ret, name, body, body512, params, args)                                   \
+    static type name##_baseline params { ret body args; }                                           \
+    VG_AVX2 static type name##_avx2 params { ret body args; }                                       \
+    VG_AVX512 static type name##_avx512 params { ret body512 args; }                                \
     type name##_on VG_WITH_PATH params {                                                            \
         switch (path) {                                                                             \
-        case VG_CPU_AVX512: return name##_avx512 args;                                              \
-        case VG_CPU_AVX2: return name##_avx2 args;                                                  \
-        default: return name##_baseline args;                                                       \
+        case VG_CPU_AVX512: ret name##_avx512 args; break;                                          \
+        case VG_CPU_AVX2: ret name##_avx2 args; break;                                              \
+        default: ret name##_baseline args; break;                                                   \
         }                                                                                           \
     }
 #else
-#define VG_DISPATCHED_512(name, body, body512, params, args) VG_DISPATCHED(name, body, params, args)
-#define VG_DISPATCHED_RETURNING_512(type, name, body, body512, params, args)                        \
-    VG_DISPATCHED_RETURNING(type, name, body, params, args)
+#define VG_DISPATCH(type, ret, name, body, body512, params, args)                                   \
+    type name##_on VG_WITH_PATH params { (void)path; ret body args; }
 #endif
+#define VG_DISPATCHED(name, body, params, args) VG_DISPATCH(void, , name, body, body, params, args)
+#define VG_DISPATCHED_512(name, body, body512, params, args) VG_DISPATCH(void, , name, body, body512, params, args)
+#define VG_DISPATCHED_RETURNING(type, name, body, params, args)                                     \
+    VG_DISPATCH(type, return, name, body, body, params, args)
+#define VG_DISPATCHED_RETURNING_512(type, name, body, body512, params, args)                        \
+    VG_DISPATCH(type, return, name, body, body512, params, args)
 
 #endif

@@ -349,8 +349,11 @@ INLINE uint64_t even_bits(uint64_t x) {
     return (x | (x >> 16)) & 0x00000000FFFFFFFFull;
 }
 
-INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const uint64_t *restrict bottom,
-                                          uint64_t *restrict out, ptrdiff_t width, int count_rows) {
+// The chroma row from two luma rows, the even bits of a word taken by `even` (always inlined: a
+// constant here).
+INLINE ptrdiff_t reduce_bits_2x2_row_with(const uint64_t *restrict top, const uint64_t *restrict bottom,
+                                         uint64_t *restrict out, ptrdiff_t width, int count_rows,
+                                         uint64_t (*even)(uint64_t)) {
     ptrdiff_t count = 0, j = 0;
     // Chroma word j from luma words 2j and 2j + 1, each giving 32 chroma pixels: while both are
     // whole, no mask and one store a word.
@@ -361,7 +364,7 @@ INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const ui
             count += __builtin_popcountll(t0) + __builtin_popcountll(t1);
             if (count_rows > 1) count += __builtin_popcountll(b0) + __builtin_popcountll(b1);
         }
-        out[j] = (w0 == 0 ? 0 : even_bits(w0 | (w0 >> 1))) | (w1 == 0 ? 0 : even_bits(w1 | (w1 >> 1))) << 32;
+        out[j] = (w0 == 0 ? 0 : even(w0 | (w0 >> 1))) | (w1 == 0 ? 0 : even(w1 | (w1 >> 1))) << 32;
     }
     // The last luma word or two, masked to the row's pixels.
     if (128 * j < width) {
@@ -371,44 +374,26 @@ INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const ui
             uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
             uint64_t t = top[i] & valid, b = bottom[i] & valid, w = t | b;
             if (count_rows) count += __builtin_popcountll(t) + (count_rows > 1 ? __builtin_popcountll(b) : 0);
-            chroma |= even_bits(w | (w >> 1)) << (32 * half);
+            chroma |= even(w | (w >> 1)) << (32 * half);
         }
         out[j] = chroma;
     }
     return count;
 }
 
+INLINE ptrdiff_t reduce_bits_2x2_row_body(const uint64_t *restrict top, const uint64_t *restrict bottom,
+                                          uint64_t *restrict out, ptrdiff_t width, int count_rows) {
+    return reduce_bits_2x2_row_with(top, bottom, out, width, count_rows, even_bits);
+}
+
 #if VG_X86_PATHS
-// The AVX-512 path's reduction: its processors extract the even bits in one instruction (pext,
-// which older AMD processors microcode slowly: the AVX2 path keeps even_bits).
+// The AVX-512 path's processors extract the even bits in one instruction (pext, which older AMD
+// processors microcode slowly: the AVX2 path keeps even_bits).
+VG_AVX512 INLINE uint64_t even_bits_pext(uint64_t x) { return _pext_u64(x, 0x5555555555555555ull); }
+
 VG_AVX512 INLINE ptrdiff_t reduce_bits_2x2_row_512(const uint64_t *restrict top, const uint64_t *restrict bottom,
                                                   uint64_t *restrict out, ptrdiff_t width, int count_rows) {
-    const uint64_t even = 0x5555555555555555ull;
-    ptrdiff_t count = 0, j = 0;
-    // Chroma word j from luma words 2j and 2j + 1, each giving 32 chroma pixels: while both are
-    // whole, no mask and one store a word.
-    for (; 128 * (j + 1) <= width; j++) {
-        uint64_t t0 = top[2 * j], t1 = top[2 * j + 1], b0 = bottom[2 * j], b1 = bottom[2 * j + 1];
-        uint64_t w0 = t0 | b0, w1 = t1 | b1;
-        if (count_rows) {
-            count += __builtin_popcountll(t0) + __builtin_popcountll(t1);
-            if (count_rows > 1) count += __builtin_popcountll(b0) + __builtin_popcountll(b1);
-        }
-        out[j] = _pext_u64(w0 | (w0 >> 1), even) | _pext_u64(w1 | (w1 >> 1), even) << 32;
-    }
-    // The last luma word or two, masked to the row's pixels.
-    if (128 * j < width) {
-        uint64_t chroma = 0;
-        for (ptrdiff_t half = 0; half < 2 && (2 * j + half) * 64 < width; half++) {
-            ptrdiff_t i = 2 * j + half, pixels = width - i * 64 < 64 ? width - i * 64 : 64;
-            uint64_t valid = pixels == 64 ? ~0ull : (1ull << pixels) - 1;
-            uint64_t t = top[i] & valid, b = bottom[i] & valid, w = t | b;
-            if (count_rows) count += __builtin_popcountll(t) + (count_rows > 1 ? __builtin_popcountll(b) : 0);
-            chroma |= _pext_u64(w | (w >> 1), even) << (32 * half);
-        }
-        out[j] = chroma;
-    }
-    return count;
+    return reduce_bits_2x2_row_with(top, bottom, out, width, count_rows, even_bits_pext);
 }
 #endif
 
